@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, AppointmentChange, CalendarOverride, Case, CaseEvent, FeeItem, Procedure, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "agency", "is_active"]
+    list_filter = ["groups", "agency__level", "is_active"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Agency"), {"fields": ["agency"]}),)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+class FeeItemInline(admin.TabularInline):
+    model = FeeItem
+    extra = 0
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "agency",
+        "processing_time_value",
+        "processing_time_unit",
+        "online_level",
+        "collection",
+        "is_active",
+    ]
+    list_filter = ["level", "online_level", "collection", "processing_time_unit", "is_active"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+    inlines = [FeeItemInline]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working", "reason", "decision_ref"]
+    list_filter = ["is_working"]
+    date_hierarchy = "date"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason", "form"]
+    readonly_fields = fields
+
+
+class AppointmentChangeInline(ReadOnlyInline):
+    model = AppointmentChange
+    fields = ["old_at", "new_at", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases change only through their actions (the API), never by editing."""
+
+    list_display = ["__str__", "procedure", "status", "channel", "received_at", "appointment_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["code", "reference", "applicant_full_name", "applicant_id_number"]
+    list_select_related = ["procedure"]
+    inlines = [CaseEventInline, AppointmentChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

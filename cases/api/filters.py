@@ -1,0 +1,74 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases import selectors
+from cases.models import Agency, Case, Level, OnlineLevel, Procedure, Status
+
+
+class ProcedureFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", help_text=_("Code or name."))
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    agency = django_filters.CharFilter(field_name="agency__code", help_text=_("Agency code."))
+    online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
+
+    class Meta:
+        model = Procedure
+        fields = ["search", "level", "agency", "online_level"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+class AgencyFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    parent = django_filters.CharFilter(field_name="parent__code")
+
+    class Meta:
+        model = Agency
+        fields = ["level", "parent"]
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    agency = django_filters.CharFilter(
+        method="filter_agency", help_text=_("Receiving or deciding agency code.")
+    )
+    procedure = django_filters.CharFilter(field_name="procedure__code")
+    assigned_to = django_filters.ChoiceFilter(
+        choices=[("me", "me")], method="filter_assigned_to", help_text=_("`me`: my cases.")
+    )
+    due = django_filters.ChoiceFilter(
+        choices=[("soon", "soon"), ("overdue", "overdue")], method="filter_due"
+    )
+    received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
+    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
+    search = django_filters.CharFilter(
+        method="filter_search", help_text=_("Case code, reference, applicant name or ID number.")
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(Q(receiving_agency__code=value) | Q(deciding_agency__code=value))
+
+    def filter_assigned_to(self, queryset, name, value):
+        return queryset.filter(assigned_to=self.request.user)
+
+    def filter_due(self, queryset, name, value):
+        user = self.request.user
+        calendar = (
+            selectors.calendar_for(user.agency) if user.agency_id else selectors.default_calendar()
+        )
+        return selectors.cases_due(queryset, due=value, calendar=calendar)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(reference__iexact=value)
+            | Q(applicant_full_name__icontains=value)
+            | Q(applicant_id_number=value)
+        )

@@ -1,0 +1,288 @@
+"""Cases (hồ sơ), their documents and their append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Internal case states; `national_code` maps each to the national portal's status."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    RECEIVED = "received", _("Received")
+    REJECTED = "rejected", _("Rejected")
+    PROCESSING = "processing", _("Processing")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Stopped")
+    RESOLVED = "resolved", _("Resolved")
+    RETURNED = "returned", _("Returned")
+
+    @property
+    def national_code(self) -> int:
+        return NATIONAL_CODES[self]
+
+
+NATIONAL_CODES = {
+    Status.SUBMITTED: 1,
+    Status.RECEIVED: 2,
+    Status.REJECTED: 3,
+    Status.PROCESSING: 4,
+    Status.AWAITING_SIGNATURE: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.AWAITING_PAYMENT: 6,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.RESOLVED: 9,
+    Status.RETURNED: 10,
+}
+
+FINAL_STATES = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+# Open = the deadline still runs against it (a resolved case waits only for pick-up).
+OPEN_STATES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.AWAITING_SIGNATURE,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+    }
+)
+
+
+class Channel(models.TextChoices):
+    """Kênh thực hiện: how the case was filed."""
+
+    COUNTER = "counter", _("At the counter")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By public post")
+
+
+class ReturnChannel(models.TextChoices):
+    ONLINE = "online", _("Online download")
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+
+
+class Case(models.Model):
+    """Case (hồ sơ): one application for one procedure by one applicant."""
+
+    code = models.CharField(
+        _("case code"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("{agency code}-{yyMMdd}-{NNNN}, issued when the case is received."),
+    )
+    reference = models.CharField(
+        _("submission reference"),
+        max_length=20,
+        unique=True,
+        help_text=_("Identifies an online submission before it has a case code."),
+    )
+    pin_hash = models.CharField(max_length=64, blank=True, editable=False)
+    procedure = models.ForeignKey(
+        "cases.Procedure", on_delete=models.PROTECT, related_name="cases", verbose_name=_("procedure")
+    )
+    receiving_agency = models.ForeignKey(
+        "cases.Agency",
+        on_delete=models.PROTECT,
+        related_name="received_cases",
+        verbose_name=_("receiving agency"),
+        help_text=_("Nơi tiếp nhận: where the case was (or will be) received."),
+    )
+    deciding_agency = models.ForeignKey(
+        "cases.Agency",
+        on_delete=models.PROTECT,
+        related_name="deciding_cases",
+        verbose_name=_("deciding agency"),
+        help_text=_("Cơ quan giải quyết: the agency processing the case now (changes on transfer)."),
+    )
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="filed_cases",
+        help_text=_("The citizen account that filed the case online, if any."),
+    )
+    applicant_full_name = models.CharField(_("applicant name"), max_length=255)
+    applicant_id_number = models.CharField(
+        _("ID number or tax code"), max_length=20, help_text=_("CCCD (12 digits) or tax code.")
+    )
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    return_channel = models.CharField(
+        _("return channel"),
+        max_length=10,
+        choices=ReturnChannel.choices,
+        blank=True,
+        help_text=_("How the result was handed over; empty until it is returned."),
+    )
+    status = models.CharField(
+        _("status"), max_length=25, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("assigned officer"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    appointment_at = models.DateTimeField(
+        _("appointment"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày hẹn trả kết quả in force; its history is in AppointmentChange."),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("When it was rejected, stopped or withdrawn.")
+    )
+    next_alert_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the deadline watcher must next look at this case (due soon, then overdue)."),
+    )
+    lookup_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["appointment_at", "id"]
+        indexes = [
+            # The deadline watcher's query: only open cases, by when they need a look.
+            models.Index(
+                fields=["next_alert_at"],
+                name="case_next_alert_open",
+                condition=Q(next_alert_at__isnull=False),
+            ),
+            models.Index(fields=["status", "appointment_at"], name="case_status_appointment"),
+            models.Index(fields=["deciding_agency", "status"], name="case_deciding_status"),
+            models.Index(fields=["receiving_agency", "received_at"], name="case_receiving_received"),
+            models.Index(fields=["applicant_id_number"], name="case_applicant_id"),
+        ]
+
+    def __str__(self):
+        return self.code or self.reference
+
+    @property
+    def national_status(self) -> int:
+        return NATIONAL_CODES[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    def is_overdue_at(self, moment) -> bool:
+        return self.is_open and self.appointment_at is not None and moment > self.appointment_at
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at(timezone.now())
+
+
+class CaseCodeSequence(models.Model):
+    """The last case number issued by one receiving agency on one day (Vietnam time)."""
+
+    agency = models.ForeignKey("cases.Agency", on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="case_seq_agency_day")]
+
+
+class CaseDocument(models.Model):
+    """A document (giấy tờ) filed with a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("name"), max_length=255)
+    digitised = models.BooleanField(_("digitised"), default=False, help_text=_("Số hóa."))
+    reused = models.BooleanField(
+        _("reused"), default=False, help_text=_("Taken from the citizen's data store, not filed again.")
+    )
+    file = models.FileField(_("file"), upload_to="cases/documents/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class AppendOnly(models.Model):
+    """Rows that are history: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only")
+
+
+class CaseEvent(AppendOnly):
+    """One step of a case's history: who did what, when, from which state to which."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=25, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=25, choices=Status.choices)
+    reason = models.TextField(blank=True)
+    form = models.CharField(
+        max_length=2, blank=True, help_text=_("The form issued with this step: 01–05.")
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self):
+        return f"{self.case} {self.action}: {self.from_status or '-'} → {self.to_status}"
+
+
+class AppointmentChange(AppendOnly):
+    """A change of the appointment date, kept as history (initial, supplement, fee, apology)."""
+
+    class Reason(models.TextChoices):
+        RECEIVED = "received", _("Set at receipt")
+        SUPPLEMENT = "supplement", _("Supplement received")
+        FEE_PAID = "fee_paid", _("Fee paid up front")
+        APOLOGY = "apology", _("Apology letter")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appointment_changes")
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="+")
+    old_at = models.DateTimeField(null=True, blank=True)
+    new_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["id"]

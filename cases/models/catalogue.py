@@ -1,0 +1,197 @@
+"""The catalogue: agencies, procedures and their fees, and the working calendar."""
+
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+AGENCY_CODE_VALIDATOR = RegexValidator(
+    r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$",
+    _("An agency code looks like 000.00.20.H38 (L4.L3.L2.L1)."),
+)
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+def default_office_hours():
+    return [["07:30", "11:30"], ["13:30", "17:00"]]
+
+
+class Agency(models.Model):
+    """Agency (cơ quan, đơn vị): a province department, district or commune body."""
+
+    code = models.CharField(
+        _("identifier code"),
+        max_length=20,
+        unique=True,
+        validators=[AGENCY_CODE_VALIDATOR],
+        help_text=_("Mã định danh, L4.L3.L2.L1, e.g. 000.00.20.H38."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    office_hours = models.JSONField(
+        _("office hours"),
+        default=default_office_hours,
+        help_text=_('Opening intervals of a working day, local time: [["07:30", "11:30"], ...].'),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def office_hours_as_times(self) -> tuple[tuple[time, time], ...]:
+        return tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in self.office_hours)
+
+    def clean(self):
+        try:
+            intervals = self.office_hours_as_times()
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"office_hours": _("Use pairs of HH:MM times.")}) from exc
+        flat = [t for pair in intervals for t in pair]
+        if not intervals or flat != sorted(flat) or any(a >= b for a, b in intervals):
+            raise ValidationError(
+                {"office_hours": _("Intervals must be non-empty, ordered and not overlap.")}
+            )
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
+class OnlineLevel(models.TextChoices):
+    """Mức độ dịch vụ công trực tuyến (Decree 42/2022)."""
+
+    FULL = "full", _("Full (toàn trình)")
+    PARTIAL = "partial", _("Partial (một phần)")
+    NONE = "none", _("None")
+
+
+class CollectionMode(models.TextChoices):
+    UPFRONT = "upfront", _("Paid before processing (thu trước)")
+    ON_RESULT = "on_result", _("Paid before the result is returned (thu sau)")
+    NONE = "none", _("No fee")
+
+
+class SupplementClock(models.TextChoices):
+    EXTEND = "extend", _("Extend by the time spent waiting")
+    RESTART = "restart", _("Restart the full processing time")
+
+
+class Procedure(models.Model):
+    """Procedure (thủ tục hành chính, TTHC) as published in the national database."""
+
+    code = models.CharField(
+        _("national code"), max_length=30, unique=True, help_text=_("e.g. 1.011443")
+    )
+    name = models.CharField(_("name"), max_length=500)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("deciding agency"),
+        help_text=_("The agency that decides cases of this procedure (cơ quan giải quyết)."),
+    )
+    processing_time_value = models.PositiveIntegerField(_("processing time"))
+    processing_time_unit = models.CharField(
+        _("processing time unit"),
+        max_length=20,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKING_DAYS,
+    )
+    online_level = models.CharField(
+        _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
+    collection = models.CharField(
+        _("fee collection"), max_length=10, choices=CollectionMode.choices, default=CollectionMode.NONE
+    )
+    supplement_clock = models.CharField(
+        _("clock after a supplement"),
+        max_length=10,
+        choices=SupplementClock.choices,
+        default=SupplementClock.EXTEND,
+        help_text=_(
+            "extend: the appointment moves later by the working time spent waiting; "
+            "restart: the full processing time starts again when the documents arrive."
+        ),
+    )
+    required_documents = models.JSONField(
+        _("required documents"), default=list, blank=True, help_text=_("Names of the documents.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FeeItem(models.Model):
+    """A fee (phí) or charge (lệ phí) of a procedure, in whole VND."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Fee (phí)")
+        CHARGE = "charge", _("Charge (lệ phí)")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+
+    class Meta:
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "code"], name="fee_code_unique_per_procedure")
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.amount:,} VND"
+
+
+class CalendarOverride(models.Model):
+    """A government decision that opens or closes one day (ngày làm bù, ngày nghỉ bù).
+
+    Wins over the weekend and the `holidays` package's VN table.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(
+        _("is a working day"), help_text=_("Checked: a make-up working day; unchecked: a day off.")
+    )
+    reason = models.CharField(_("reason"), max_length=255)
+    decision_ref = models.CharField(
+        _("decision"), max_length=100, blank=True, help_text=_("e.g. Thông báo 6150/TB-BLĐTBXH")
+    )
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date}: {'working' if self.is_working else 'closed'} ({self.reason})"

@@ -1,0 +1,123 @@
+"""Read paths: which cases a user may see, the working calendar, lists for the API."""
+
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import working_time
+from .models import Agency, CalendarOverride, Case, Role, Status, User
+from .models.case import OPEN_STATES
+
+DUE_SOON_WORKING_DAYS = 1
+
+
+def agency_subtree_ids(agency_id: int) -> frozenset[int]:
+    """The agency and all agencies below it, in one recursive query."""
+    table = Agency._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE subtree(id) AS (
+                SELECT id FROM {table} WHERE id = %s
+                UNION ALL
+                SELECT a.id FROM {table} a JOIN subtree s ON a.parent_id = s.id
+            )
+            SELECT id FROM subtree
+            """,
+            [agency_id],
+        )
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def user_agency_ids(user: User) -> frozenset[int]:
+    """Agencies whose cases a staff member may see; cached on the user for the request."""
+    if user.agency_id is None:
+        return frozenset()
+    if not hasattr(user, "_agency_ids"):
+        user._agency_ids = agency_subtree_ids(user.agency_id)
+    return user._agency_ids
+
+
+def province_agency_ids(user: User) -> frozenset[int]:
+    """Every agency of the user's province (the top of their agency's tree)."""
+    if not hasattr(user, "_province_ids"):
+        root = user.agency
+        while root.parent_id is not None:
+            root = root.parent
+        user._province_ids = agency_subtree_ids(root.pk)
+    return user._province_ids
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Staff see cases received or decided under their agency; citizens see their own.
+
+    Counter staff also see every online submission of their province still waiting to be
+    received: since 2025 any centre may receive a case for any agency of the province.
+    """
+    cases = Case.objects.select_related(
+        "procedure", "receiving_agency", "deciding_agency", "assigned_to"
+    )
+    if not user.is_authenticated:
+        return cases.none()
+    if user.is_staff_member:
+        ids = user_agency_ids(user)
+        visible = Q(receiving_agency_id__in=ids) | Q(deciding_agency_id__in=ids)
+        if Role.COUNTER_STAFF in user.roles:
+            visible |= Q(status=Status.SUBMITTED, deciding_agency_id__in=province_agency_ids(user))
+        return cases.filter(visible)
+    return cases.filter(applicant_user=user)
+
+
+def cases_due(cases: QuerySet[Case], *, due: str, calendar, now=None) -> QuerySet[Case]:
+    """Open cases already past their appointment (`overdue`) or within a working day of it (`soon`)."""
+    now = now or timezone.now()
+    open_cases = cases.filter(status__in=OPEN_STATES, appointment_at__isnull=False)
+    if due == "overdue":
+        return open_cases.filter(appointment_at__lt=now)
+    soon = working_time.add(now, working_time.working_days(DUE_SOON_WORKING_DAYS, calendar), calendar)
+    return open_cases.filter(appointment_at__gte=now, appointment_at__lte=soon)
+
+
+def case_get_for_user(*, user, code_or_reference: str) -> Case | None:
+    """A case by code (or submission reference) if the user may see it, else None."""
+    return (
+        cases_visible_to(user)
+        .filter(Q(code=code_or_reference) | Q(reference=code_or_reference))
+        .first()
+    )
+
+
+def case_timeline(case: Case):
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def staff_with_role(role: Role):
+    return User.objects.filter(groups__name=role, is_active=True)
+
+
+# --- the working calendar -------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _calendar(overrides: tuple, office_hours: tuple) -> working_time.WorkCalendar:
+    return working_time.build_calendar(overrides=dict(overrides), office_hours=office_hours)
+
+
+def _overrides() -> tuple:
+    return tuple(CalendarOverride.objects.order_by("date").values_list("date", "is_working"))
+
+
+def calendar_for(agency: Agency) -> working_time.WorkCalendar:
+    """The agency's working calendar: its office hours, the holidays and the overrides.
+
+    The overrides are read on every call (one small query) so an admin's edit counts at
+    once; the expensive part, expanding the holiday table, is cached per distinct input.
+    """
+    return _calendar(_overrides(), agency.office_hours_as_times())
+
+
+def default_calendar() -> working_time.WorkCalendar:
+    return _calendar(_overrides(), working_time.DEFAULT_OFFICE_HOURS)
+

@@ -1,0 +1,11 @@
+"""The Celery app: tasks are thin wrappers around services (see cases/tasks.py)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+
+app = Celery("onestop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

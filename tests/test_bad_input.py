@@ -1,0 +1,74 @@
+"""Every endpoint answers malformed input with a 4xx, never a 500, and changes nothing."""
+
+import json
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from cases.models import Case, CaseEvent
+
+from .conftest import vn
+
+pytestmark = pytest.mark.django_db
+
+MALFORMED_BODIES = [
+    {},
+    [],
+    "text",
+    None,
+    {"procedure": None, "applicant": None, "channel": None},
+    {"procedure": "9.999999", "applicant": {"full_name": "A", "id_number": "12"}, "channel": "x"},
+    {"procedure": ["1.001193"], "applicant": "Lò Thị Mai", "channel": 7, "documents": "x"},
+    {"applicant": {"full_name": "x" * 5000, "id_number": "0" * 12, "phone": "abc", "email": "@"}},
+    {"documents": [{"name": None}], "items": "not a list", "officer": {"x": 1}, "agency": []},
+    {"reason": "", "items": [], "officer": "nobody", "agency": "000.99.99.H99"},
+    {"reason": {"nested": True}, "new_appointment_at": "tomorrow", "channel": "pigeon", "recipient": None},
+    {"new_appointment_at": "2020-01-01T00:00:00", "reason": "x" * 3000},
+    {"rating": "great", "pin": None},
+]
+MALFORMED_QUERIES = [
+    {"status": "nope", "due": "later", "assigned_to": "you", "received_from": "27/11/2026"},
+    {"page": "-1", "level": "planet", "online_level": "x", "search": "\x00"},
+    {"pin": "'; DROP TABLE cases_case; --", "agency": "x" * 500, "received_to": "2026-13-45"},
+]
+
+
+def operations():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, item in schema["paths"].items():
+        for method in item:
+            yield path, method
+
+
+def fill(path, case):
+    return path.replace("{code}", case.code).replace("{id}", "1")
+
+
+@pytest.fixture
+def case(file_case):
+    return file_case(vn(2026, 11, 27, 9, 0))
+
+
+@pytest.mark.parametrize("who", [None, "counter", "officer", "citizen"])
+def test_no_endpoint_answers_malformed_input_with_a_500(case, staff, client_for, who):
+    client = client_for(staff[who] if who else None)
+    client.raise_request_exception = False
+    cases_before, events_before = Case.objects.count(), CaseEvent.objects.count()
+    seen = []
+    for path, method in operations():
+        url = fill(path, case)
+        if method == "get":
+            for query in MALFORMED_QUERIES:
+                answer = client.get(url, query)
+                seen.append((method, url, answer.status_code))
+        else:
+            for body in MALFORMED_BODIES:
+                answer = getattr(client, method)(url, json.dumps(body), content_type="application/json")
+                seen.append((method, url, answer.status_code))
+            answer = getattr(client, method)(url, "{not json", content_type="application/json")
+            seen.append((method, url, answer.status_code))
+
+    server_errors = [row for row in seen if row[2] >= 500]
+    assert server_errors == []
+    assert len({url for _, url, _ in seen}) >= 15  # the walk really covered the API
+    assert (Case.objects.count(), CaseEvent.objects.count()) == (cases_before, events_before)
