@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .selectors import forget_calendar_overrides
 from .models import Agency, AppointmentChange, CalendarOverride, Case, CaseEvent, FeeItem, Procedure, User
 
 
@@ -53,6 +54,14 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working", "reason", "decision_ref"]
     list_filter = ["is_working"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_calendar_overrides()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_calendar_overrides()
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 """Read paths: which cases a user may see, the working calendar, lists for the API."""
 
+import time
 from functools import lru_cache
 
 from django.db import connection
@@ -105,16 +106,32 @@ def _calendar(overrides: tuple, office_hours: tuple) -> working_time.WorkCalenda
     return working_time.build_calendar(overrides=dict(overrides), office_hours=office_hours)
 
 
+OVERRIDES_TTL_SECONDS = 30
+_overrides_memo: dict = {"read_at": float("-inf"), "rows": ()}
+
+
 def _overrides() -> tuple:
-    return tuple(CalendarOverride.objects.order_by("date").values_list("date", "is_working"))
+    """The override table, re-read at most every OVERRIDES_TTL_SECONDS by each process.
+
+    Every filing needs the calendar; overrides change a few times a year, by decision,
+    weeks ahead of the day they affect, so half a minute of staleness costs nothing.
+    """
+    now = time.monotonic()
+    if now - _overrides_memo["read_at"] > OVERRIDES_TTL_SECONDS:
+        _overrides_memo["rows"] = tuple(
+            CalendarOverride.objects.order_by("date").values_list("date", "is_working")
+        )
+        _overrides_memo["read_at"] = now
+    return _overrides_memo["rows"]
+
+
+def forget_calendar_overrides() -> None:
+    """Make the next calendar re-read the overrides (after an edit, and in tests)."""
+    _overrides_memo["read_at"] = float("-inf")
 
 
 def calendar_for(agency: Agency) -> working_time.WorkCalendar:
-    """The agency's working calendar: its office hours, the holidays and the overrides.
-
-    The overrides are read on every call (one small query) so an admin's edit counts at
-    once; the expensive part, expanding the holiday table, is cached per distinct input.
-    """
+    """The agency's working calendar: its office hours, the holidays and the overrides."""
     return _calendar(_overrides(), agency.office_hours_as_times())
 
 

@@ -187,11 +187,11 @@ class Step:
 
 def _acts_on_side(user: User, case: Case, side: str) -> bool:
     ids = user_agency_ids(user)
-    if case.status == Status.SUBMITTED and Role.COUNTER_STAFF in user.roles:
-        # Not received anywhere yet: any counter of the province may receive it.
-        ids = province_agency_ids(user)
     receiving = case.receiving_agency_id in ids
     deciding = case.deciding_agency_id in ids
+    if case.status == Status.SUBMITTED and Role.COUNTER_STAFF in user.roles and not receiving:
+        # Not received anywhere yet: any counter of the province may receive it.
+        receiving = case.deciding_agency_id in province_agency_ids(user)
     return {RECEIVING: receiving, DECIDING: deciding}.get(side, receiving or deciding)
 
 

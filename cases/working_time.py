@@ -66,7 +66,9 @@ class WorkCalendar:
     # Derived once, for the office clock. All times are integer microseconds, so the
     # arithmetic is exact and the identities in the module docstring hold to the microsecond.
     _opens: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _ends: tuple[int, ...] = field(init=False, repr=False, compare=False)  # office time by each close
+    # Office time of the day spent by each opening and by each closing: (0, 4h), (4h, 7h30).
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _length: int = field(init=False, repr=False, compare=False)
     # Working days of the years that have exceptions, as ordinals; outside them a working day
     # is any Monday–Friday, and plain arithmetic counts them.
@@ -91,6 +93,7 @@ class WorkCalendar:
 
         derived = {
             "_opens": tuple(opens for opens, _ in spans),
+            "_starts": (0, *ends[:-1]),
             "_ends": tuple(ends),
             "_length": total,
             "_table": tuple(d.toordinal() for d in days if self.is_working_day(d)),
@@ -115,7 +118,9 @@ class WorkCalendar:
         """Whether the office is open at `moment`; both ends of an interval count as open."""
         local = _local(moment, self.tz)
         now = local.time()
-        return self.is_working_day(local.date()) and any(a <= now <= b for a, b in self.office_hours)
+        return self.is_working_day(local.date()) and any(
+            a <= now <= b for a, b in self.office_hours
+        )
 
     # --- the office clock ---------------------------------------------------------------
 
@@ -136,7 +141,7 @@ class WorkCalendar:
         return self._table[rank]
 
     def _reading(self, moment: datetime) -> int:
-        """The office clock at `moment`, in microseconds. A closed day reads like the next opening."""
+        """The office clock at `moment`, in microseconds; when closed, as at the next opening."""
         local = _local(moment, self.tz)
         done = 0
         if self.is_working_day(local.date()):
@@ -144,8 +149,7 @@ class WorkCalendar:
             # The interval the moment falls in or after; the previous ones are fully spent.
             i = bisect_right(self._opens, now) - 1
             if i >= 0:
-                spent = self._ends[i - 1] if i else 0
-                done = min(spent + now - self._opens[i], self._ends[i])
+                done = min(self._starts[i] + now - self._opens[i], self._ends[i])
         return self._rank(local.toordinal()) * self._length + done
 
     def _moment(self, reading: int, *, at_close: bool) -> datetime:
@@ -158,9 +162,8 @@ class WorkCalendar:
         rank, done = divmod(reading - at_close, self._length)
         done += at_close
         i = (bisect_left if at_close else bisect_right)(self._ends, done)
-        spent = self._ends[i - 1] if i else 0
         day = datetime.fromordinal(self._working_day(rank)).replace(tzinfo=self.tz)
-        return day + (self._opens[i] + done - spent) * _US
+        return day + (self._opens[i] + done - self._starts[i]) * _US
 
 
 def build_calendar(

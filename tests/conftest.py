@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from cases import services
+from cases import selectors, services
 from cases.models import Level, Role, SupplementClock
 from cases.working_time import VN_TZ
 
@@ -28,6 +28,7 @@ def _fast_and_clean(settings):
     # Real password hashing costs ~0.3 s a user; what it protects is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    selectors.forget_calendar_overrides()
 
 
 def vn(*args) -> datetime:

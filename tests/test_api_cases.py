@@ -51,8 +51,9 @@ def test_counter_staff_file_a_case_and_get_code_appointment_and_pin(staff, proce
     assert case["status"] == "received" and case["national_status"] == 2
     assert case["appointment_at"] == "2026-12-02T09:00:00+07:00"
     assert len(case["pin"]) == 8
-    assert [e["action"] for e in case["events"]] == ["submit", "accept"]
-    assert "assign" in case["allowed_actions"]
+    detail = client_for(staff["counter"]).get(f"/api/v1/cases/{case['code']}/").json()
+    assert [e["action"] for e in detail["events"]] == ["submit", "accept"]
+    assert "assign" in detail["allowed_actions"]
 
 
 def test_the_pin_is_never_shown_again(staff, procedure, client_for):

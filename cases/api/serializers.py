@@ -181,13 +181,15 @@ class CaseSerializer(CaseListSerializer):
         return services.allowed_actions(case, self.context["request"].user)
 
 
-class CaseCreatedSerializer(CaseSerializer):
+class CaseCreatedSerializer(CaseListSerializer):
+    """What the receipt needs; the timeline is one GET away."""
+
     pin = serializers.CharField(
         read_only=True, help_text=_("The receipt's lookup PIN; shown only in this answer.")
     )
 
-    class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["pin"]
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + ["pin"]
 
 
 # --- actions: one body per action ------------------------------------------------------

@@ -1,0 +1,80 @@
+"""A real Celery worker, on the real Redis broker, sends what a case step queued."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from notifications.models import Notification
+from onestop.celery import app as celery_app
+from notifications.services import notification_send
+
+from .conftest import vn
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A worker process on this test database, writing mail to files under tmp_path."""
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "onestop", "worker", "--pool", "solo",
+         "--hostname", f"test-{os.getpid()}@%h", "-l", "info"],
+        cwd=ROOT, env=env, stdout=(tmp_path / "worker.log").open("w"), stderr=subprocess.STDOUT,
+    )
+    if not wait_for(lambda: celery_app.control.ping(timeout=0.5)):
+        process.kill()
+        pytest.fail("the worker did not start:\n" + (tmp_path / "worker.log").read_text())
+    yield tmp_path / "mail"
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_emails_the_applicant_after_the_case_is_received(worker, file_case):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    notification = Notification.objects.get(case=case)
+
+    sent = wait_for(lambda: Notification.objects.get(pk=notification.pk).sent_at is not None)
+    assert sent, (worker.parent / "worker.log").read_text()
+    connection.close()
+    mails = list(worker.glob("*.log"))
+    assert len(mails) == 1
+    assert case.code in mails[0].read_text()
+
+
+@pytest.mark.django_db
+def test_a_notification_is_sent_at_most_once(file_case, mailoutbox):
+    notification = Notification.objects.get(case=file_case(vn(2026, 11, 27, 9, 0)))
+
+    assert notification_send(notification_id=notification.pk) is True
+    assert notification_send(notification_id=notification.pk) is False
+    assert len(mailoutbox) == 1
