@@ -201,3 +201,65 @@ def test_the_catalogue_is_public(procedure, client_for):
     assert row["agency"] == "000.00.20.H38"
     agencies = anonymous.get("/api/v1/agencies/").json()
     assert {"code": "000.00.20.H38", "name": "Sở Tư pháp", "level": "province", "parent": "000.00.00.H38"} in agencies["results"]
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "data", "expected"),
+    [
+        ("officer", "assign", {"officer": "officer"}, 403),  # officers do not assign themselves
+        ("signer", "submit-result", {}, 403),  # officers draft, signers sign
+        ("signer", "sign", {}, 409),  # no draft to sign yet
+        ("citizen", "assign", {"officer": "officer"}, 404),  # not the citizen's case
+        ("builder", "request-supplement", {"items": ["x"], "reason": "x"}, 404),  # other agency
+        ("supervisor", "withdraw", {"reason": "x"}, 403),  # supervisors watch, they do not act
+        (None, "withdraw", {"reason": "x"}, 403),  # anonymous
+    ],
+)
+def test_forbidden_paths_change_nothing(staff, procedure, client_for, who, action, data, expected):
+    code = client_for(staff["counter"]).post("/api/v1/cases/", body(), format="json").json()["code"]
+    client = client_for(staff[who] if who else None)
+
+    assert act(client, code, action, **data).status_code == expected
+    assert Case.objects.get(code=code).status == Status.RECEIVED
+    assert CaseEvent.objects.count() == 2
+
+
+def test_anonymous_callers_cannot_list_cases(client_for):
+    assert client_for().get("/api/v1/cases/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"procedure": "9.999999"}, "procedure"),
+        ({"applicant": {**APPLICANT, "id_number": "12345"}}, "applicant"),
+        ({"applicant": {**APPLICANT, "phone": "12ab"}}, "applicant"),
+        ({"channel": "fax"}, "channel"),
+        ({"channel": "online"}, "channel"),  # staff file at the counter or by post
+    ],
+)
+def test_bad_filings_get_a_field_error_and_create_nothing(staff, procedure, client_for, change, field):
+    answer = client_for(staff["counter"]).post("/api/v1/cases/", body(**change), format="json")
+
+    assert answer.status_code == 400
+    assert field in answer.json()
+    assert Case.objects.count() == 0
+
+
+def test_a_missing_reason_is_a_400(staff, procedure, client_for):
+    counter = client_for(staff["counter"])
+    code = counter.post("/api/v1/cases/", body(), format="json").json()["code"]
+    answer = act(counter, code, "withdraw")
+    assert answer.status_code == 400 and "reason" in answer.json()
+    assert act(counter, code, "withdraw", reason="   ").status_code == 400
+    assert Case.objects.get(code=code).status == Status.RECEIVED
+
+
+def test_an_unknown_officer_or_agency_is_a_400(staff, procedure, client_for):
+    counter, officer = client_for(staff["counter"]), client_for(staff["officer"])
+    code = counter.post("/api/v1/cases/", body(), format="json").json()["code"]
+    assert act(counter, code, "assign", officer="nobody").status_code == 400
+    answer = act(counter, code, "assign", officer="builder")  # an officer of another department
+    assert answer.status_code == 400 and "officer" in answer.json()
+    act(counter, code, "assign", officer="officer")
+    assert act(officer, code, "transfer", agency="000.99.99.H99", reason="x").status_code == 400
