@@ -1,8 +1,8 @@
+import uuid
 from datetime import datetime
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cases import selectors, services
@@ -27,7 +27,11 @@ def pytest_configure(config):
 def _fast_and_clean(settings):
     # Real password hashing costs ~0.3 s a user; what it protects is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    # A fresh cache namespace per test: flushing would also wipe the broker's queues,
+    # which live in the same Redis database.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
     selectors.forget_calendar_overrides()
 
 
