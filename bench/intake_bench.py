@@ -67,8 +67,11 @@ def catalogue():
         code="000.00.20.H38", name="Sở Tư pháp", level=Level.PROVINCE, parent=ubnd
     )
     Procedure.objects.create(
-        code="1.001193", name="Cấp Phiếu lý lịch tư pháp", level=Level.PROVINCE,
-        agency=justice, processing_time_value=10,
+        code="1.001193",
+        name="Cấp Phiếu lý lịch tư pháp",
+        level=Level.PROVINCE,
+        agency=justice,
+        processing_time_value=10,
     )
     clerk = User.objects.create_user("counter", password="bench", agency=centre)
     clerk.groups.add(Group.objects.create(name=Role.COUNTER_STAFF))
@@ -142,9 +145,20 @@ def main():
 
     env = {**os.environ, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "onestop.wsgi:application", "-w", str(args.workers),
-         "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "onestop.wsgi:application",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_for_server()
@@ -155,17 +169,26 @@ def main():
         server.wait()
 
     latencies.sort()
-    print(f"HTTP  {args.clients} clients, gunicorn -w {args.workers}: {filed} cases in {elapsed:.2f} s"
-          f" = {filed / elapsed:.0f} cases/s; latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
-          f" p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms; non-201 answers: {len(errors)}")
+    p50, p95 = statistics.median(latencies), latencies[int(len(latencies) * 0.95)]
+    print(
+        f"HTTP  {args.clients} clients, gunicorn -w {args.workers}: {filed} cases"
+        f" in {elapsed:.2f} s = {filed / elapsed:.0f} cases/s;"
+        f" latency p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms; non-201: {len(errors)}"
+    )
 
     procedure = Procedure.objects.get()
     started = time.perf_counter()
     for _ in range(args.cases):
-        services.case_file(procedure=procedure, applicant=BODY["applicant"], channel="counter",
-                           documents=BODY["documents"], by=clerk)
+        services.case_file(
+            procedure=procedure,
+            applicant=BODY["applicant"],
+            channel="counter",
+            documents=BODY["documents"],
+            by=clerk,
+        )
     elapsed = time.perf_counter() - started
-    print(f"SERVICE one process: {args.cases} cases in {elapsed:.2f} s = {args.cases / elapsed:.0f} cases/s")
+    rate = args.cases / elapsed
+    print(f"SERVICE one process: {args.cases} cases in {elapsed:.2f} s = {rate:.0f} cases/s")
 
     total = Case.objects.count()
     distinct = Case.objects.values("code").distinct().count()

@@ -2,8 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .models import (
+    Agency,
+    AppointmentChange,
+    CalendarOverride,
+    Case,
+    CaseEvent,
+    FeeItem,
+    Procedure,
+    User,
+)
 from .selectors import forget_calendar_overrides
-from .models import Agency, AppointmentChange, CalendarOverride, Case, CaseEvent, FeeItem, Procedure, User
 
 
 @admin.register(User)

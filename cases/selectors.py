@@ -72,12 +72,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def cases_due(cases: QuerySet[Case], *, due: str, calendar, now=None) -> QuerySet[Case]:
-    """Open cases already past their appointment (`overdue`) or within a working day of it (`soon`)."""
+    """Open cases past their appointment (`overdue`) or within a working day of it (`soon`)."""
     now = now or timezone.now()
     open_cases = cases.filter(status__in=OPEN_STATES, appointment_at__isnull=False)
     if due == "overdue":
         return open_cases.filter(appointment_at__lt=now)
-    soon = working_time.add(now, working_time.working_days(DUE_SOON_WORKING_DAYS, calendar), calendar)
+    soon = working_time.add(
+        now, working_time.working_days(DUE_SOON_WORKING_DAYS, calendar), calendar
+    )
     return open_cases.filter(appointment_at__gte=now, appointment_at__lte=soon)
 
 
@@ -137,4 +139,3 @@ def calendar_for(agency: Agency) -> working_time.WorkCalendar:
 
 def default_calendar() -> working_time.WorkCalendar:
     return _calendar(_overrides(), working_time.DEFAULT_OFFICE_HOURS)
-

@@ -222,9 +222,7 @@ def _refusal(move: Move, case: Case, user: User) -> str:
 
 
 @transaction.atomic
-def case_act(
-    *, case: Case, action: str, by: User, now: datetime | None = None, **params
-) -> Case:
+def case_act(*, case: Case, action: str, by: User, now: datetime | None = None, **params) -> Case:
     """Apply one action to a case (see `workflow.MOVES`) and return the updated case."""
     move = MOVES.get(action)
     if move is None:
@@ -353,7 +351,10 @@ def _request_supplement(*, case, by, now, items):
 def _supplement_received(*, case, by, now):
     """The documents arrived: move the appointment per the procedure's clock mode."""
     requested_at = (
-        case.events.filter(to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at", "-id").values_list("at", flat=True).first()
+        case.events.filter(to_status=Status.SUPPLEMENT_REQUESTED)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
     )
     calendar = calendar_for(case.receiving_agency)
     if case.procedure.supplement_clock == SupplementClock.RESTART:
@@ -455,7 +456,9 @@ def _client_failures_key(client: str, now: datetime) -> str:
     return f"lookup-failures:{client}:{now:%Y%m%d%H}"
 
 
-def case_public_lookup(*, code: str, pin: str, client: str, now: datetime | None = None) -> Case | None:
+def case_public_lookup(
+    *, code: str, pin: str, client: str, now: datetime | None = None
+) -> Case | None:
     """The case with this code (or submission reference) if the PIN is right, else None.
 
     A wrong PIN and an unknown code look the same to the caller. Failures count per client
@@ -466,11 +469,7 @@ def case_public_lookup(*, code: str, pin: str, client: str, now: datetime | None
     key = _client_failures_key(client, now)
     if cache.get(key, 0) >= settings.LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR:
         raise LookupThrottled
-    case = (
-        Case.objects.select_related("procedure")
-        .filter(Q(code=code) | Q(reference=code))
-        .first()
-    )
+    case = Case.objects.select_related("procedure").filter(Q(code=code) | Q(reference=code)).first()
     locked = case is not None and case.lookup_locked_until and case.lookup_locked_until > now
     if case is not None and not locked and pin_matches(case, pin):
         if case.lookup_failures:
@@ -483,7 +482,9 @@ def case_public_lookup(*, code: str, pin: str, client: str, now: datetime | None
         failures = case.lookup_failures + 1
         if failures >= settings.LOOKUP_CASE_MAX_FAILURES:
             lock_until = now + timedelta(minutes=settings.LOOKUP_CASE_LOCK_MINUTES)
-            Case.objects.filter(pk=case.pk).update(lookup_failures=0, lookup_locked_until=lock_until)
+            Case.objects.filter(pk=case.pk).update(
+                lookup_failures=0, lookup_locked_until=lock_until
+            )
         else:
             Case.objects.filter(pk=case.pk).update(lookup_failures=F("lookup_failures") + 1)
     return None

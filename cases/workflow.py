@@ -36,7 +36,15 @@ MOVES: dict[str, Move] = {
     m.action: m
     for m in [
         _move("accept", {S.SUBMITTED}, S.RECEIVED, {COUNTER}, RECEIVING, form="01"),
-        _move("reject", {S.SUBMITTED}, S.REJECTED, {COUNTER}, RECEIVING, reason_required=True, form="03"),
+        _move(
+            "reject",
+            {S.SUBMITTED},
+            S.REJECTED,
+            {COUNTER},
+            RECEIVING,
+            reason_required=True,
+            form="03",
+        ),
         _move("assign", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {COUNTER, SIGNER}, EITHER),
         _move(
             "request-supplement",
@@ -50,7 +58,14 @@ MOVES: dict[str, Move] = {
         _move("supplement-received", {S.SUPPLEMENT_REQUESTED}, S.PROCESSING, {COUNTER}, RECEIVING),
         _move("transfer", {S.PROCESSING}, None, {OFFICER, SIGNER}, DECIDING, reason_required=True),
         _move("submit-result", {S.PROCESSING}, S.AWAITING_SIGNATURE, {OFFICER}, DECIDING),
-        _move("send-back", {S.AWAITING_SIGNATURE}, S.PROCESSING, {SIGNER}, DECIDING, reason_required=True),
+        _move(
+            "send-back",
+            {S.AWAITING_SIGNATURE},
+            S.PROCESSING,
+            {SIGNER},
+            DECIDING,
+            reason_required=True,
+        ),
         _move("sign", {S.AWAITING_SIGNATURE}, S.RESOLVED, {SIGNER}, DECIDING),
         _move(
             "stop",

@@ -33,7 +33,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["created_at"], name="notification_unsent", condition=Q(sent_at=None))
+            models.Index(
+                fields=["created_at"], name="notification_unsent", condition=Q(sent_at=None)
+            )
         ]
 
     def __str__(self):

@@ -57,8 +57,12 @@ def province(db):
 @pytest.fixture
 def staff(province):
     return {
-        "counter": UserFactory(username="counter", agency=province["centre"], roles=[Role.COUNTER_STAFF]),
-        "officer": UserFactory(username="officer", agency=province["justice"], roles=[Role.OFFICER]),
+        "counter": UserFactory(
+            username="counter", agency=province["centre"], roles=[Role.COUNTER_STAFF]
+        ),
+        "officer": UserFactory(
+            username="officer", agency=province["justice"], roles=[Role.OFFICER]
+        ),
         "signer": UserFactory(username="signer", agency=province["justice"], roles=[Role.SIGNER]),
         "builder": UserFactory(
             username="builder", agency=province["construction"], roles=[Role.OFFICER]

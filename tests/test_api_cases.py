@@ -86,8 +86,14 @@ def test_the_whole_lifecycle_over_http(staff, procedure, client_for):
     assert answer.status_code == 200
     assert answer.json()["status"] == "returned" and answer.json()["national_status"] == 10
     assert [e["action"] for e in answer.json()["events"]] == [
-        "submit", "accept", "assign", "request-supplement", "supplement-received",
-        "submit-result", "sign", "return",
+        "submit",
+        "accept",
+        "assign",
+        "request-supplement",
+        "supplement-received",
+        "submit-result",
+        "sign",
+        "return",
     ]
 
 
@@ -97,7 +103,10 @@ def test_accepting_and_rejecting_online_submissions(staff, procedure, client_for
     second = anonymous.post("/api/v1/cases/", body(channel="online"), format="json").json()
 
     queue = counter.get("/api/v1/cases/?status=submitted").json()
-    assert {row["reference"] for row in queue["results"]} == {first["reference"], second["reference"]}
+    assert {row["reference"] for row in queue["results"]} == {
+        first["reference"],
+        second["reference"],
+    }
 
     accepted = act(counter, first["reference"], "accept").json()
     assert accepted["status"] == "received" and accepted["code"].endswith("-0001")
@@ -200,7 +209,12 @@ def test_the_catalogue_is_public(procedure, client_for):
     assert row["processing_time"] == {"value": 3, "unit": "working_days"}
     assert row["agency"] == "000.00.20.H38"
     agencies = anonymous.get("/api/v1/agencies/").json()
-    assert {"code": "000.00.20.H38", "name": "Sở Tư pháp", "level": "province", "parent": "000.00.00.H38"} in agencies["results"]
+    assert {
+        "code": "000.00.20.H38",
+        "name": "Sở Tư pháp",
+        "level": "province",
+        "parent": "000.00.00.H38",
+    } in agencies["results"]
 
 
 @pytest.mark.parametrize(
@@ -238,7 +252,9 @@ def test_anonymous_callers_cannot_list_cases(client_for):
         ({"channel": "online"}, "channel"),  # staff file at the counter or by post
     ],
 )
-def test_bad_filings_get_a_field_error_and_create_nothing(staff, procedure, client_for, change, field):
+def test_bad_filings_get_a_field_error_and_create_nothing(
+    staff, procedure, client_for, change, field
+):
     answer = client_for(staff["counter"]).post("/api/v1/cases/", body(**change), format="json")
 
     assert answer.status_code == 400

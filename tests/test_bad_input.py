@@ -22,7 +22,12 @@ MALFORMED_BODIES = [
     {"applicant": {"full_name": "x" * 5000, "id_number": "0" * 12, "phone": "abc", "email": "@"}},
     {"documents": [{"name": None}], "items": "not a list", "officer": {"x": 1}, "agency": []},
     {"reason": "", "items": [], "officer": "nobody", "agency": "000.99.99.H99"},
-    {"reason": {"nested": True}, "new_appointment_at": "tomorrow", "channel": "pigeon", "recipient": None},
+    {
+        "reason": {"nested": True},
+        "new_appointment_at": "tomorrow",
+        "channel": "pigeon",
+        "recipient": None,
+    },
     {"new_appointment_at": "2020-01-01T00:00:00", "reason": "x" * 3000},
     {"rating": "great", "pin": None},
 ]
@@ -63,7 +68,9 @@ def test_no_endpoint_answers_malformed_input_with_a_500(case, staff, client_for,
                 seen.append((method, url, answer.status_code))
         else:
             for body in MALFORMED_BODIES:
-                answer = getattr(client, method)(url, json.dumps(body), content_type="application/json")
+                answer = getattr(client, method)(
+                    url, json.dumps(body), content_type="application/json"
+                )
                 seen.append((method, url, answer.status_code))
             answer = getattr(client, method)(url, "{not json", content_type="application/json")
             seen.append((method, url, answer.status_code))

@@ -36,6 +36,8 @@ def test_fifty_concurrent_filings_get_fifty_distinct_codes(staff, procedure):
 def test_past_9999_the_sequence_grows_to_five_digits(province):
     from cases.models import CaseCodeSequence
 
-    CaseCodeSequence.objects.create(agency=province["centre"], day=vn(2026, 11, 27, 9).date(), last=9999)
+    CaseCodeSequence.objects.create(
+        agency=province["centre"], day=vn(2026, 11, 27, 9).date(), last=9999
+    )
     code = services.issue_case_code(agency=province["centre"], moment=vn(2026, 11, 27, 9))
     assert code == "000.00.01.H38-261127-10000"

@@ -73,8 +73,12 @@ def test_the_full_happy_path_to_return(file_case, staff):
     case = act(case, "submit-result", staff["officer"], FRIDAY_9AM + timedelta(hours=1))
     case = act(case, "sign", staff["signer"], FRIDAY_9AM + timedelta(hours=2))
     case = act(
-        case, "return", staff["counter"], FRIDAY_9AM + timedelta(hours=3),
-        channel="counter", recipient="Lò Thị Mai",
+        case,
+        "return",
+        staff["counter"],
+        FRIDAY_9AM + timedelta(hours=3),
+        channel="counter",
+        recipient="Lò Thị Mai",
     )
 
     case.refresh_from_db()
@@ -84,7 +88,12 @@ def test_the_full_happy_path_to_return(file_case, staff):
     assert case.return_channel == "counter"
     assert case.next_alert_at is None
     assert [e.actor.username for e in case.events.all()] == [
-        "counter", "counter", "counter", "officer", "signer", "counter",
+        "counter",
+        "counter",
+        "counter",
+        "officer",
+        "signer",
+        "counter",
     ]
 
 
@@ -93,8 +102,12 @@ def test_a_supplement_request_pauses_the_clock_and_extends_the_appointment(file_
     case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
     # Requested Monday 09:00, documents back Tuesday 09:00: one working day waited.
     case = act(
-        case, "request-supplement", staff["officer"], vn(2026, 11, 30, 9, 0),
-        items=["Bản sao sổ hộ khẩu"], reason="Thiếu giấy tờ",
+        case,
+        "request-supplement",
+        staff["officer"],
+        vn(2026, 11, 30, 9, 0),
+        items=["Bản sao sổ hộ khẩu"],
+        reason="Thiếu giấy tờ",
     )
     assert case.status == Status.SUPPLEMENT_REQUESTED
     assert case.next_alert_at is None  # the clock is paused: nothing to watch
@@ -108,12 +121,18 @@ def test_a_supplement_request_pauses_the_clock_and_extends_the_appointment(file_
 
 def test_a_restart_procedure_counts_the_full_time_again(file_case, staff, province):
     procedure = ProcedureFactory(
-        agency=province["justice"], processing_time_value=2, supplement_clock=SupplementClock.RESTART
+        agency=province["justice"],
+        processing_time_value=2,
+        supplement_clock=SupplementClock.RESTART,
     )
     case = file_case(FRIDAY_9AM, procedure=procedure)
     case = act(
-        case, "request-supplement", staff["counter"], FRIDAY_9AM,
-        items=["Tờ khai có chữ ký"], reason="Tờ khai chưa ký",
+        case,
+        "request-supplement",
+        staff["counter"],
+        FRIDAY_9AM,
+        items=["Tờ khai có chữ ký"],
+        reason="Tờ khai chưa ký",
     )
     case = act(case, "supplement-received", staff["counter"], vn(2026, 12, 1, 14, 0))
 
@@ -125,8 +144,12 @@ def test_a_transfer_keeps_one_case_and_changes_the_deciding_agency(file_case, st
     case = file_case(FRIDAY_9AM)
     case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
     case = act(
-        case, "transfer", staff["officer"], FRIDAY_9AM,
-        agency=province["construction"], reason="Thuộc thẩm quyền Sở Xây dựng",
+        case,
+        "transfer",
+        staff["officer"],
+        FRIDAY_9AM,
+        agency=province["construction"],
+        reason="Thuộc thẩm quyền Sở Xây dựng",
     )
 
     assert Case.objects.count() == 1
@@ -218,14 +241,32 @@ def test_an_apology_sets_a_new_appointment_only_when_late(file_case, staff):
     case = file_case(FRIDAY_9AM)  # due Wed 2 Dec 09:00
     case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
     with pytest.raises(InvalidTransition):
-        act(case, "apologise", staff["officer"], FRIDAY_9AM, reason="x", new_appointment_at=vn(2026, 12, 10, 9))
+        act(
+            case,
+            "apologise",
+            staff["officer"],
+            FRIDAY_9AM,
+            reason="x",
+            new_appointment_at=vn(2026, 12, 10, 9),
+        )
 
     late = vn(2026, 12, 2, 10, 0)
     with pytest.raises(ValidationError):
-        act(case, "apologise", staff["officer"], late, reason="x", new_appointment_at=vn(2026, 12, 1, 9))
+        act(
+            case,
+            "apologise",
+            staff["officer"],
+            late,
+            reason="x",
+            new_appointment_at=vn(2026, 12, 1, 9),
+        )
     case = act(
-        case, "apologise", staff["officer"], late,
-        reason="Chờ xác minh", new_appointment_at=vn(2026, 12, 7, 9, 0),
+        case,
+        "apologise",
+        staff["officer"],
+        late,
+        reason="Chờ xác minh",
+        new_appointment_at=vn(2026, 12, 7, 9, 0),
     )
     assert case.appointment_at == vn(2026, 12, 7, 9, 0)
     assert case.events.last().form == "04"

@@ -46,8 +46,11 @@ def test_a_wrong_pin_and_an_unknown_code_look_the_same(file_case, client_for):
 def test_the_supplement_items_are_shown_to_the_applicant(file_case, staff, client_for):
     case = file_case(vn(2026, 11, 27, 9, 0))
     services.case_act(
-        case=case, action="request-supplement", by=staff["counter"],
-        items=["Bản sao giấy khai sinh"], reason="Thiếu giấy tờ",
+        case=case,
+        action="request-supplement",
+        by=staff["counter"],
+        items=["Bản sao giấy khai sinh"],
+        reason="Thiếu giấy tờ",
     )
     data = lookup(client_for(), case.code, case.pin).json()
     assert data["requested"] == {"supplement_items": ["Bản sao giấy khai sinh"]}
@@ -71,18 +74,24 @@ def test_a_client_that_keeps_guessing_is_throttled(file_case, client_for):
     answer = lookup(client, "000.00.01.H38-261127-0099", "AAAAAAAA")
     assert answer.status_code == 429
     # Another client is not affected.
-    assert lookup(client, "000.00.01.H38-261127-0099", "AAAAAAAA", ip="192.0.2.1").status_code == 404
+    assert (
+        lookup(client, "000.00.01.H38-261127-0099", "AAAAAAAA", ip="192.0.2.1").status_code == 404
+    )
 
 
 def test_the_submission_reference_works_before_there_is_a_code(procedure, client_for):
-    created = client_for().post(
-        "/api/v1/cases/",
-        {
-            "procedure": procedure.code,
-            "channel": "online",
-            "applicant": {"full_name": "Vàng A Sử", "id_number": "010200001111"},
-        },
-        format="json",
-    ).json()
+    created = (
+        client_for()
+        .post(
+            "/api/v1/cases/",
+            {
+                "procedure": procedure.code,
+                "channel": "online",
+                "applicant": {"full_name": "Vàng A Sử", "id_number": "010200001111"},
+            },
+            format="json",
+        )
+        .json()
+    )
     answer = lookup(client_for(), created["reference"], created["pin"])
     assert answer.status_code == 200 and answer.json()["status"] == "submitted"

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from notifications.models import Notification
-from onestop.celery import app as celery_app
 from notifications.services import notification_send
+from onestop.celery import app as celery_app
 
 from .conftest import vn
 
@@ -33,9 +33,24 @@ def worker(tmp_path):
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "onestop", "worker", "--pool", "solo",
-         "--hostname", f"test-{os.getpid()}@%h", "-l", "info"],
-        cwd=ROOT, env=env, stdout=(tmp_path / "worker.log").open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "onestop",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(tmp_path / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
     if not wait_for(lambda: celery_app.control.ping(timeout=0.5)):
         process.kill()

@@ -14,8 +14,12 @@ def exception_handler(exc, context):
             {"error": "invalid_transition", "detail": str(exc)}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, ActionForbidden):
-        return Response({"error": "forbidden", "detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"error": "forbidden", "detail": str(exc)}, status=status.HTTP_403_FORBIDDEN
+        )
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

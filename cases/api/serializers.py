@@ -77,7 +77,9 @@ class ProcedureSerializer(serializers.ModelSerializer):
 class ApplicantSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=255)
     id_number = serializers.CharField(max_length=20, validators=[ID_NUMBER])
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[PHONE])
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, validators=[PHONE]
+    )
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
@@ -294,7 +296,10 @@ class PublicCaseSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(
-        {"type": "object", "properties": {"supplement_items": {"type": "array", "items": {"type": "string"}}}}
+        {
+            "type": "object",
+            "properties": {"supplement_items": {"type": "array", "items": {"type": "string"}}},
+        }
     )
     def get_requested(self, case):
         if case.status != Status.SUPPLEMENT_REQUESTED:

@@ -114,7 +114,9 @@ class CaseActionView(generics.GenericAPIView):
             raise Http404
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.case_act(case=case, action=self.action_name, by=request.user, **serializer.validated_data)
+        services.case_act(
+            case=case, action=self.action_name, by=request.user, **serializer.validated_data
+        )
         case = selectors.case_get_for_user(user=request.user, code_or_reference=code) or case
         return Response(s.CaseSerializer(case, context={"request": request}).data)
 

@@ -88,7 +88,10 @@ class Case(models.Model):
     )
     pin_hash = models.CharField(max_length=64, blank=True, editable=False)
     procedure = models.ForeignKey(
-        "cases.Procedure", on_delete=models.PROTECT, related_name="cases", verbose_name=_("procedure")
+        "cases.Procedure",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("procedure"),
     )
     receiving_agency = models.ForeignKey(
         "cases.Agency",
@@ -102,7 +105,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="deciding_cases",
         verbose_name=_("deciding agency"),
-        help_text=_("Cơ quan giải quyết: the agency processing the case now (changes on transfer)."),
+        help_text=_(
+            "Cơ quan giải quyết: the agency processing the case now (changes on transfer)."
+        ),
     )
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,13 +154,18 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     closed_at = models.DateTimeField(
-        _("closed at"), null=True, blank=True, help_text=_("When it was rejected, stopped or withdrawn.")
+        _("closed at"),
+        null=True,
+        blank=True,
+        help_text=_("When it was rejected, stopped or withdrawn."),
     )
     next_alert_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text=_("When the deadline watcher must next look at this case (due soon, then overdue)."),
+        help_text=_(
+            "When the deadline watcher must next look at this case (due soon, then overdue)."
+        ),
     )
     lookup_failures = models.PositiveSmallIntegerField(default=0, editable=False)
     lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -173,7 +183,9 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "appointment_at"], name="case_status_appointment"),
             models.Index(fields=["deciding_agency", "status"], name="case_deciding_status"),
-            models.Index(fields=["receiving_agency", "received_at"], name="case_receiving_received"),
+            models.Index(
+                fields=["receiving_agency", "received_at"], name="case_receiving_received"
+            ),
             models.Index(fields=["applicant_id_number"], name="case_applicant_id"),
         ]
 
@@ -204,7 +216,12 @@ class CaseCodeSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="case_seq_agency_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="case_seq_agency_day")
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
 
 
 class CaseDocument(models.Model):
@@ -214,7 +231,9 @@ class CaseDocument(models.Model):
     name = models.CharField(_("name"), max_length=255)
     digitised = models.BooleanField(_("digitised"), default=False, help_text=_("Số hóa."))
     reused = models.BooleanField(
-        _("reused"), default=False, help_text=_("Taken from the citizen's data store, not filed again.")
+        _("reused"),
+        default=False,
+        help_text=_("Taken from the citizen's data store, not filed again."),
     )
     file = models.FileField(_("file"), upload_to="cases/documents/%Y/%m/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -286,3 +305,6 @@ class AppointmentChange(AppendOnly):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.case}: {self.old_at} → {self.new_at} ({self.reason})"

@@ -123,7 +123,10 @@ class Procedure(models.Model):
         _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
     )
     collection = models.CharField(
-        _("fee collection"), max_length=10, choices=CollectionMode.choices, default=CollectionMode.NONE
+        _("fee collection"),
+        max_length=10,
+        choices=CollectionMode.choices,
+        default=CollectionMode.NONE,
     )
     supplement_clock = models.CharField(
         _("clock after a supplement"),
@@ -166,7 +169,9 @@ class FeeItem(models.Model):
         verbose_name = _("fee item")
         verbose_name_plural = _("fee items")
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "code"], name="fee_code_unique_per_procedure")
+            models.UniqueConstraint(
+                fields=["procedure", "code"], name="fee_code_unique_per_procedure"
+            )
         ]
 
     def __str__(self):
