@@ -1,0 +1,34 @@
+"""The public home page: a citizen checks a case with the code and PIN from the receipt."""
+
+import pytest
+
+from .conftest import vn
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_speaks_vietnamese_first(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'lang="vi"' in page.content.decode()
+
+
+def test_the_home_page_is_available_in_english(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="en"' in page.content.decode()
+
+
+def test_a_citizen_sees_the_status_and_timeline(client, file_case):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    page = client.get("/", {"code": case.code, "pin": case.pin})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert case.procedure.name in html
+    assert "09:00 02/12/2026" in html  # the appointment, Vietnam time
+
+
+def test_a_wrong_pin_is_a_form_error_not_a_crash(client, file_case):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    page = client.get("/", {"code": case.code, "pin": "WRONG123"})
+    assert page.status_code == 404
+    assert 'role="alert"' in page.content.decode()
