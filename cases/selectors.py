@@ -4,11 +4,11 @@ import time
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import working_time
-from .models import Agency, CalendarOverride, Case, Role, Status, User
+from .models import Agency, CalendarOverride, Case, CaseEvent, Role, Status, User
 from .models.case import OPEN_STATES
 
 DUE_SOON_WORKING_DAYS = 1
@@ -83,17 +83,16 @@ def cases_due(cases: QuerySet[Case], *, due: str, calendar, now=None) -> QuerySe
     return open_cases.filter(appointment_at__gte=now, appointment_at__lte=soon)
 
 
-def case_get_for_user(*, user, code_or_reference: str) -> Case | None:
+def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = False) -> Case | None:
     """A case by code (or submission reference) if the user may see it, else None."""
-    return (
-        cases_visible_to(user)
-        .filter(Q(code=code_or_reference) | Q(reference=code_or_reference))
-        .first()
+    cases = cases_visible_to(user).filter(
+        Q(code=code_or_reference) | Q(reference=code_or_reference)
     )
-
-
-def case_timeline(case: Case):
-    return case.events.select_related("actor").order_by("at", "id")
+    if with_timeline:
+        cases = cases.prefetch_related(
+            "documents", Prefetch("events", queryset=CaseEvent.objects.select_related("actor"))
+        )
+    return cases.first()
 
 
 def staff_with_role(role: Role):

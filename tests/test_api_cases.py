@@ -279,3 +279,32 @@ def test_an_unknown_officer_or_agency_is_a_400(staff, procedure, client_for):
     assert answer.status_code == 400 and "officer" in answer.json()
     act(counter, code, "assign", officer="officer")
     assert act(officer, code, "transfer", agency="000.99.99.H99", reason="x").status_code == 400
+
+
+def test_an_officer_who_transfers_a_case_away_sees_the_result(
+    staff, procedure, client_for, province
+):
+    """Regression: the answer to a transfer was rendered from a case the actor no longer sees."""
+    counter, officer = client_for(staff["counter"]), client_for(staff["officer"])
+    code = counter.post("/api/v1/cases/", body(), format="json").json()["code"]
+    act(counter, code, "assign", officer="officer")
+
+    answer = act(officer, code, "transfer", agency="000.00.21.H38", reason="Sai thẩm quyền")
+
+    assert answer.status_code == 200
+    assert answer.json()["allowed_actions"] == []
+    assert officer.get(f"/api/v1/cases/{code}/").status_code == 404
+
+
+def test_the_queue_and_the_detail_cost_the_same_few_queries_however_big(
+    staff, procedure, client_for, django_assert_max_num_queries
+):
+    counter = client_for(staff["counter"])
+    codes = [counter.post("/api/v1/cases/", body(), format="json").json()["code"] for _ in range(6)]
+    for code in codes:
+        act(counter, code, "assign", officer="officer")
+
+    with django_assert_max_num_queries(6):
+        assert counter.get("/api/v1/cases/").json()["count"] == 6
+    with django_assert_max_num_queries(8):
+        assert len(counter.get(f"/api/v1/cases/{codes[0]}/").json()["events"]) == 3

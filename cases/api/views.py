@@ -1,6 +1,5 @@
 """Thin views: validate with a serializer, call one service or selector, render."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +11,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.models import Agency, CaseEvent, Procedure
+from cases.models import Agency, Procedure
 
 from . import serializers as s
 from .filters import AgencyFilter, CaseFilter, ProcedureFilter
@@ -45,12 +44,6 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Agency.objects.select_related("parent").order_by("code")
 
 
-def _with_timeline(cases):
-    return cases.prefetch_related(
-        "documents", Prefetch("events", queryset=CaseEvent.objects.select_related("actor"))
-    )
-
-
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cases (hồ sơ). Staff list and read the cases of their agency; citizens their own."""
 
@@ -64,8 +57,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return [permissions.IsAuthenticated()]
 
     def get_queryset(self):
-        cases = selectors.cases_visible_to(self.request.user).order_by("appointment_at", "id")
-        return _with_timeline(cases) if self.action == "retrieve" else cases
+        return selectors.cases_visible_to(self.request.user).order_by("appointment_at", "id")
 
     def get_serializer_class(self):
         return {"list": s.CaseListSerializer, "create": s.CaseCreateSerializer}.get(
@@ -75,7 +67,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         """By case code, or by submission reference before the case has a code."""
         case = selectors.case_get_for_user(
-            user=self.request.user, code_or_reference=self.kwargs["code"]
+            user=self.request.user, code_or_reference=self.kwargs["code"], with_timeline=True
         )
         if case is None:
             raise Http404
@@ -117,7 +109,13 @@ class CaseActionView(generics.GenericAPIView):
         services.case_act(
             case=case, action=self.action_name, by=request.user, **serializer.validated_data
         )
-        case = selectors.case_get_for_user(user=request.user, code_or_reference=code) or case
+        # A transfer can take the case out of the actor's sight: show them what they did.
+        case = (
+            selectors.case_get_for_user(
+                user=request.user, code_or_reference=code, with_timeline=True
+            )
+            or case
+        )
         return Response(s.CaseSerializer(case, context={"request": request}).data)
 
 
