@@ -12,12 +12,13 @@ STAMP  := $(VENV)/.onestop-installed
 PORT   ?= 8000
 ARGS   ?=
 
-.PHONY: help run test lint bench lock venv
+.PHONY: help run test lint bench lock venv schema messages
 
 help:
 	@echo "make run     start Onestop at http://127.0.0.1:$(PORT)/ (embedded: SQLite, demo data)"
 	@echo "make test    run the tests on PostgreSQL + Redis (make test ARGS=\"-k lookup\")"
 	@echo "make lint    ruff check"
+	@echo "make schema  regenerate openapi.yaml (the API contract) after an API change"
 	@echo "make bench   run the benchmarks in bench/ (needs PostgreSQL + Redis too)"
 	@echo "make lock    re-pin requirements.lock after changing pyproject.toml"
 
@@ -65,6 +66,15 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# The committed API contract, in English whatever the default language.
+schema: $(STAMP)
+	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+
+# After adding UI strings: extract, translate locale/vi/.../django.po, then compile (needs gettext).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 # Every bench/*_bench.py, or one: make bench BENCH=bench/intake_bench.py ARGS="--cases 500"
 BENCH ?= $(wildcard bench/*_bench.py)
