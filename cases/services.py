@@ -39,7 +39,7 @@ from .models import (
     User,
 )
 from .selectors import DUE_SOON_WORKING_DAYS, calendar_for, province_agency_ids, user_agency_ids
-from .workflow import DECIDING, MOVES, RECEIVING, Move
+from .workflow import DECIDING, EITHER, MOVES, RECEIVING, Move
 
 # Crockford base32: no I, L, O, U, so a PIN read aloud or retyped is unambiguous.
 PIN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -170,6 +170,25 @@ def case_file(
         case = case_act(case=case, action="accept", by=by, now=now)
     case.pin = pin
     return case
+
+
+def case_document_add(
+    *, case: Case, name: str, file, by: User, reused: bool = False
+) -> CaseDocument:
+    """Attach a scanned document (số hóa) to an open case, with its SHA-256 for integrity."""
+    if not case.is_open:
+        raise InvalidTransition(_("Documents can only be added to an open case."))
+    if not _acts_on_side(by, case, EITHER) or not by.roles & {Role.COUNTER_STAFF, Role.OFFICER}:
+        raise ActionForbidden(_("You may not add documents to this case."))
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    document = CaseDocument(
+        case=case, name=name, digitised=True, reused=reused, sha256=digest.hexdigest()
+    )
+    document.file.save(file.name, file, save=False)
+    document.save()
+    return document
 
 
 # --- the lifecycle ---------------------------------------------------------------------

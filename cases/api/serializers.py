@@ -106,6 +106,25 @@ class CaseCreateSerializer(serializers.Serializer):
     documents = DocumentInSerializer(many=True, required=False, max_length=100)
 
 
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, help_text=_("e.g. Bản sao CCCD"))
+    file = serializers.FileField(help_text=_("A PDF, JPEG or PNG scan, at most 20 MB."))
+    reused = serializers.BooleanField(
+        default=False, help_text=_("Taken from the citizen's data store, not filed again.")
+    )
+
+    def validate_file(self, file):
+        if file.size > MAX_DOCUMENT_BYTES:
+            raise serializers.ValidationError(_("The file is larger than 20 MB."))
+        if file.content_type not in DOCUMENT_TYPES:
+            raise serializers.ValidationError(_("Upload a PDF, JPEG or PNG file."))
+        return file
+
+
 # --- cases: output ---------------------------------------------------------------------
 
 

@@ -24,6 +24,11 @@ urlpatterns = [
         path(f"cases/<str:code>/actions/{action}/", view.as_view(), name=f"case-action-{action}")
         for action, view in views.action_views().items()
     ],
+    path(
+        "cases/<str:code>/documents/",
+        views.CaseDocumentUploadView.as_view(),
+        name="case-documents",
+    ),
     path("public/cases/<str:code>/", views.PublicCaseView.as_view(), name="public-case"),
     path("", include(router.urls)),
 ]

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.exceptions import Throttled
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -117,6 +118,25 @@ class CaseActionView(generics.GenericAPIView):
             or case
         )
         return Response(s.CaseSerializer(case, context={"request": request}).data)
+
+
+class CaseDocumentUploadView(generics.GenericAPIView):
+    """Attach a scanned document to an open case (counter staff or the officer)."""
+
+    serializer_class = s.DocumentUploadSerializer
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=s.DocumentUploadSerializer, responses={201: s.CaseDocumentSerializer})
+    def post(self, request, code):
+        case = selectors.case_get_for_user(user=request.user, code_or_reference=code)
+        if case is None:
+            raise Http404
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.case_document_add(
+            case=case, by=request.user, **serializer.validated_data
+        )
+        return Response(s.CaseDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 def action_views():
