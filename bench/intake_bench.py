@@ -29,7 +29,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 PORT = 8799
 BODY = {
-    "procedure": "1.001193",
+    "procedure": "2.000488",
     "applicant": {
         "full_name": "Lò Thị Mai",
         "id_number": "010190001234",
@@ -67,7 +67,7 @@ def catalogue():
         code="000.00.20.H38", name="Sở Tư pháp", level=Level.PROVINCE, parent=ubnd
     )
     Procedure.objects.create(
-        code="1.001193",
+        code="2.000488",
         name="Cấp Phiếu lý lịch tư pháp",
         level=Level.PROVINCE,
         agency=justice,

@@ -30,7 +30,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -1828,7 +1827,6 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
     planner = CasePlanner(
         agencies=agencies, staff=staff, now=now or timezone.now(), rng=random.Random(seed)
     )
-    hooks_before = len(transaction.get_connection().run_on_commit)
     plans = planner.plans()
     timeline = []
     for index, plan in enumerate(plans):
@@ -1868,24 +1866,18 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
             ) from exc
 
     built = list(cases.values())
-    _silence_replayed_messages(built, hooks_before=hooks_before)
+    _silence_replayed_messages(built)
     return built
 
 
-def _silence_replayed_messages(cases: list[Case], *, hooks_before: int) -> None:
+def _silence_replayed_messages(cases: list[Case]) -> None:
     """The demo replays weeks of history: its messages to applicants are not for sending.
 
-    The service layer queues each message (an outbox row, then a Celery task on commit).
-    Here the rows count as sent, so the worker's sweep leaves them alone, and the on-commit
-    enqueues this build registered are dropped: they would only queue no-op tasks, and the
-    broker may not even be up yet (embedded mode creates its folder in `serve`).
+    Marked as sent, the worker's claim skips them (the tasks queued on commit do nothing).
     """
     Notification.objects.filter(case__in=cases, sent_at__isnull=True).update(
         sent_at=F("created_at")
     )
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        del connection.run_on_commit[hooks_before:]
 
 
 # --- the summary the command prints ----------------------------------------------------------

@@ -222,22 +222,32 @@ def _permitted(move: Move, case: Case, user: User) -> bool:
     return bool(move.roles & user.roles) and _acts_on_side(user, case, move.side)
 
 
-def allowed_actions(case: Case, user) -> list[str]:
+def allowed_actions(case: Case, user, now: datetime | None = None) -> list[str]:
     """The actions this user may take on the case now."""
+    now = now or timezone.now()
     return [
         move.action
         for move in MOVES.values()
         if case.status in move.sources
         and _permitted(move, case, user)
-        and not _refusal(move, case, user)
+        and not _refusal(move, case, user, now)
     ]
 
 
-def _refusal(move: Move, case: Case, user: User) -> str:
+def _refusal(move: Move, case: Case, user: User, now: datetime) -> Exception | None:
     """Why a move that the table allows is refused for this case and user, if it is."""
     if move.action == "submit-result" and case.assigned_to_id not in (None, user.pk):
-        return _("Only the assigned officer submits the result.")
-    return ""
+        return ActionForbidden(_("Only the assigned officer submits the result."))
+    if move.action == "apologise" and not _late_or_nearly(case, now):
+        return InvalidTransition(_("An apology letter is for a case that is late or about to be."))
+    return None
+
+
+def _late_or_nearly(case: Case, now: datetime) -> bool:
+    """Past the appointment, or within the due-soon window of it."""
+    calendar = calendar_for(case.receiving_agency)
+    window = working_time.working_days(DUE_SOON_WORKING_DAYS, calendar)
+    return working_time.add(now, window, calendar) >= case.appointment_at
 
 
 @transaction.atomic
@@ -254,8 +264,8 @@ def case_act(*, case: Case, action: str, by: User, now: datetime | None = None, 
             _("Cannot %(action)s a case that is %(status)s.")
             % {"action": action, "status": case.get_status_display().lower()}
         )
-    if refusal := _refusal(move, case, by):
-        raise ActionForbidden(refusal)
+    if refusal := _refusal(move, case, by, now):
+        raise refusal
     reason = (params.pop("reason", "") or "").strip()
     if move.reason_required and not reason:
         raise ValidationError({"reason": _("A reason is required.")})
@@ -420,10 +430,6 @@ def _apologise(*, case, by, now, new_appointment_at):
         raise ValidationError(
             {"new_appointment_at": _("The new appointment must be later than the current one.")}
         )
-    calendar = calendar_for(case.receiving_agency)
-    window = working_time.working_days(DUE_SOON_WORKING_DAYS, calendar)
-    if working_time.add(now, window, calendar) < case.appointment_at:
-        raise InvalidTransition(_("An apology letter is for a case that is late or about to be."))
     return Step(
         data={"old_appointment_at": case.appointment_at.isoformat()},
         new_appointment=new_appointment_at,

@@ -42,7 +42,9 @@ def notify_applicant(*, case, event) -> Notification | None:
         subject=subject,
         body="\n".join(lines),
     )
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    # robust: the case step has committed; a broker that is down must not turn it into an
+    # error. The beat sweep sends what was not queued.
+    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
     return notification
 
 

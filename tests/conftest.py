@@ -78,7 +78,7 @@ def staff(province):
 def procedure(province):
     """Cấp Phiếu lý lịch tư pháp: 3 working days at the Department of Justice."""
     return ProcedureFactory(
-        code="1.001193",
+        code="2.000488",
         name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
         agency=province["justice"],
         processing_time_value=3,

@@ -20,7 +20,7 @@ def _friday_morning():
 
 def body(**overrides):
     return {
-        "procedure": "1.001193",
+        "procedure": "2.000488",
         "applicant": APPLICANT,
         "channel": "counter",
         "documents": [{"name": "Tờ khai", "digitised": True}],

@@ -18,7 +18,7 @@ MALFORMED_BODIES = [
     None,
     {"procedure": None, "applicant": None, "channel": None},
     {"procedure": "9.999999", "applicant": {"full_name": "A", "id_number": "12"}, "channel": "x"},
-    {"procedure": ["1.001193"], "applicant": "Lò Thị Mai", "channel": 7, "documents": "x"},
+    {"procedure": ["2.000488"], "applicant": "Lò Thị Mai", "channel": 7, "documents": "x"},
     {"applicant": {"full_name": "x" * 5000, "id_number": "0" * 12, "phone": "abc", "email": "@"}},
     {"documents": [{"name": None}], "items": "not a list", "officer": {"x": 1}, "agency": []},
     {"reason": "", "items": [], "officer": "nobody", "agency": "000.99.99.H99"},

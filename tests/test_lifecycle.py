@@ -302,3 +302,13 @@ def test_staff_other_than_counter_cannot_file(staff, procedure):
         services.case_file(
             procedure=procedure, applicant=APPLICANT, channel="counter", by=staff["officer"]
         )
+
+
+def test_apologise_is_offered_only_for_a_late_or_nearly_late_case(file_case, staff):
+    case = file_case(FRIDAY_9AM)  # due Wed 2 Dec 09:00
+    case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
+    officer = staff["officer"]
+
+    assert "apologise" not in services.allowed_actions(case, officer, now=FRIDAY_9AM)
+    assert "apologise" in services.allowed_actions(case, officer, now=vn(2026, 12, 1, 10, 0))
+    assert "apologise" in services.allowed_actions(case, officer, now=vn(2026, 12, 2, 10, 0))

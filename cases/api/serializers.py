@@ -99,7 +99,7 @@ class CaseCreateSerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Procedure.objects.filter(is_active=True).select_related("agency"),
-        help_text=_("The procedure's national code, e.g. 1.001193."),
+        help_text=_("The procedure's national code, e.g. 2.000488."),
     )
     applicant = ApplicantSerializer()
     channel = serializers.ChoiceField(choices=Channel.choices)

@@ -1,0 +1,145 @@
+"""`manage.py load_demo`: a demo province whose cases are built through the service layer."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from cases import demo, selectors
+from cases.models import (
+    Agency,
+    AppointmentChange,
+    CalendarOverride,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    Channel,
+    FeeItem,
+    Level,
+    Procedure,
+    Status,
+    User,
+)
+from cases.models.catalogue import AGENCY_CODE_VALIDATOR
+from notifications.models import Notification
+
+DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
+
+
+def load(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    models = [Agency, Procedure, FeeItem, CalendarOverride, User, Group, Case, CaseEvent,
+              AppointmentChange, CaseDocument, Notification]  # fmt: skip
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_the_demo_catalogue_is_consistent():
+    """Plain data, checked without a database: unique valid codes, real levels, a real map."""
+    agencies = [demo.PROVINCE, demo.CENTRE, *demo.DEPARTMENTS]
+    agencies += [(key, code, name) for key, code, name, _ in demo.DISTRICTS]
+    agencies += [(key, code, name) for key, code, name, _ in demo.communes()]
+    codes = [code for _, code, _ in agencies]
+    assert len(set(codes)) == len(codes)
+    assert len({key for key, _, _ in agencies}) == len(agencies)
+    for code in codes:
+        AGENCY_CODE_VALIDATOR(code)
+        assert code.endswith(".H38")
+
+    assert len(demo.DEPARTMENTS) >= 20
+    assert len(demo.DISTRICTS) == 9
+    assert len(list(demo.communes())) >= 25
+    gia_phu = next(c for c in demo.communes() if c[0] == "xagiaphu")
+    assert gia_phu[3] == "baothang"
+
+    level_of = {key: Level.PROVINCE for key, _, _ in demo.DEPARTMENTS}
+    level_of |= {key: Level.DISTRICT for key, *_ in demo.DISTRICTS}
+    level_of |= {key: Level.COMMUNE for key, *_ in demo.communes()}
+    procedure_codes = [p["code"] for p in demo.PROCEDURES]
+    assert len(procedure_codes) >= 60
+    assert len(set(procedure_codes)) == len(procedure_codes)
+    for p in demo.PROCEDURES:
+        assert re.fullmatch(r"[1-3]\.\d{6}", p["code"]), p["code"]
+        assert level_of[p["agency"]] == p["level"], p["code"]
+        assert all(isinstance(amount, int) and amount >= 0 for *_, amount in p["fees"])
+        assert len({code for code, *_ in p["fees"]}) == len(p["fees"])
+        assert p["required_documents"], p["code"]
+
+    assert len(demo.CALENDAR_OVERRIDES) == 5
+    assert sum(demo.CASE_STATES.values()) >= 150
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        load()
+
+    assert not Agency.objects.exists()
+    assert not User.objects.filter(username__in=DEMO_LOGINS).exists()
+
+
+@pytest.mark.django_db
+def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(settings):
+    settings.DEBUG = False
+    started = timezone.now()
+
+    output = load("--force")
+
+    assert Procedure.objects.count() >= 60
+    assert "cases: 200" in output
+    for username in DEMO_LOGINS:
+        assert authenticate(username=username, password="demo") is not None, username
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff_member
+
+    # Every state the service layer can reach (it has no payment step yet).
+    states = set(Case.objects.values_list("status", flat=True))
+    assert states == set(Status.values) - {Status.AWAITING_PAYMENT}
+
+    # The channel mix of the seed: about 84% received online.
+    online = Case.objects.filter(channel=Channel.ONLINE).count() / Case.objects.count()
+    assert 0.78 < online < 0.9
+
+    # Honest histories: filed first, in order, before now; received cases have their code,
+    # appointment and the appointment's history.
+    for case in Case.objects.prefetch_related("events"):
+        events = list(case.events.all())
+        assert events[0].action == "submit"
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert events[-1].at <= started
+        assert events[-1].to_status == case.status
+    received = Case.objects.exclude(code=None)
+    assert received.filter(appointment_at=None).count() == 0
+    assert AppointmentChange.objects.filter(reason="received").count() == received.count()
+
+    # Some cases are late, some due soon; none of the replayed messages waits to be sent.
+    calendar = selectors.default_calendar()
+    assert selectors.cases_due(Case.objects.all(), due="overdue", calendar=calendar).exists()
+    assert selectors.cases_due(Case.objects.all(), due="soon", calendar=calendar).exists()
+    assert not Notification.objects.filter(sent_at=None).exists()
+
+    # The supervisor sees the whole province; the counter sees what the centre received.
+    supervisor, counter = (User.objects.get(username=u) for u in ("supervisor", "counter"))
+    assert selectors.cases_visible_to(supervisor).count() == Case.objects.count()
+    centre_cases = Case.objects.filter(receiving_agency=counter.agency)
+    assert centre_cases.exists()
+    assert set(centre_cases) <= set(selectors.cases_visible_to(counter))
+    assert selectors.cases_visible_to(User.objects.get(username="officer")).exists()
+
+    before = row_counts()
+    settings.DEBUG = True  # with DEBUG on, no --force is needed
+
+    again = load()
+
+    assert row_counts() == before
+    assert "none added" in again
