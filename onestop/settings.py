@@ -127,6 +127,7 @@ else:
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "control_folder": str(VAR_DIR / "broker-control"),
+        "polling_interval": 0.2,  # seconds; the default 1 s makes each notification wait
         "store_processed": False,
     }
 
