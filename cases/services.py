@@ -167,7 +167,7 @@ def case_file(
         data={"channel": channel, "documents": len(documents)},
     )
     if staff:
-        case = case_act(case=case, action="accept", by=by, now=now)
+        case = _apply(case=case, action="accept", by=by, now=now)
     case.pin = pin
     return case
 
@@ -253,6 +253,11 @@ def _late_or_nearly(case: Case, now: datetime) -> bool:
 @transaction.atomic
 def case_act(*, case: Case, action: str, by: User, now: datetime | None = None, **params) -> Case:
     """Apply one action to a case (see `workflow.MOVES`) and return the updated case."""
+    return _apply(case=case, action=action, by=by, now=now, **params)
+
+
+def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **params) -> Case:
+    """`case_act` within a transaction the caller already holds: no savepoint of its own."""
     move = MOVES.get(action)
     if move is None:
         raise InvalidTransition(_("Unknown action: %s.") % action)
