@@ -247,7 +247,9 @@ def _late_or_nearly(case: Case, now: datetime) -> bool:
     """Past the appointment, or within the due-soon window of it."""
     calendar = calendar_for(case.receiving_agency)
     window = working_time.working_days(DUE_SOON_WORKING_DAYS, calendar)
-    return working_time.add(now, window, calendar) >= case.appointment_at
+    return case.appointment_at is not None and (
+        working_time.add(now, window, calendar) >= case.appointment_at
+    )
 
 
 @transaction.atomic
@@ -286,8 +288,12 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
     if step.new_appointment:
         fields["appointment_at"] = step.new_appointment
 
-    # Compare-and-set: if someone else moved the case since we read it, we change nothing.
-    updated = Case.objects.filter(pk=case.pk, status=case.status).update(**fields)
+    # Compare-and-set: if anyone took a step on the case since we read it (a move to another
+    # state, or a step within one such as a transfer), we change nothing.
+    fields["version"] = case.version + 1
+    updated = Case.objects.filter(pk=case.pk, status=case.status, version=case.version).update(
+        **fields
+    )
     if updated != 1:
         raise InvalidTransition(_("The case changed meanwhile; reload it and try again."))
     event = CaseEvent.objects.create(

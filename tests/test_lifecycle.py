@@ -312,3 +312,15 @@ def test_apologise_is_offered_only_for_a_late_or_nearly_late_case(file_case, sta
     assert "apologise" not in services.allowed_actions(case, officer, now=FRIDAY_9AM)
     assert "apologise" in services.allowed_actions(case, officer, now=vn(2026, 12, 1, 10, 0))
     assert "apologise" in services.allowed_actions(case, officer, now=vn(2026, 12, 2, 10, 0))
+
+
+def test_two_transfers_from_the_same_reading_cannot_both_apply(file_case, staff, province):
+    """Compare-and-set covers steps that keep the state: the second transfer loses."""
+    case = file_case(FRIDAY_9AM)
+    case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
+    stale = Case.objects.get(pk=case.pk)
+    act(case, "transfer", staff["officer"], FRIDAY_9AM, agency=province["construction"], reason="a")
+
+    with pytest.raises(InvalidTransition):
+        act(stale, "transfer", staff["signer"], FRIDAY_9AM, agency=province["ubnd"], reason="b")
+    assert Case.objects.get().deciding_agency == province["construction"]

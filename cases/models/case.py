@@ -135,6 +135,9 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=25, choices=Status.choices, default=Status.SUBMITTED, editable=False
     )
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Counts the steps: each one compares and sets it.")
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
