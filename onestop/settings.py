@@ -130,6 +130,10 @@ else:
         "polling_interval": 0.2,  # seconds; the default 1 s makes each notification wait
         "store_processed": False,
     }
+    # The embedded mode keeps its database, cache and queues in var/: make sure it is there
+    # for every process (server, worker, a management command run on its own).
+    for folder in ("broker", "broker-processed", "broker-control", "cache"):
+        (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -37,7 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
 
     def handle(self, *args, port, no_demo, **options):
-        self._prepare_var_dir()
         call_command("migrate", interactive=False, verbosity=1)
         demo = self._load_demo(no_demo)
 
@@ -59,15 +58,6 @@ class Command(BaseCommand):
             self._stop_worker(worker)
 
     # --- steps -------------------------------------------------------------------------
-
-    def _prepare_var_dir(self):
-        var = settings.VAR_DIR
-        var.mkdir(parents=True, exist_ok=True)
-        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-            for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-                if options.get(key):
-                    os.makedirs(options[key], exist_ok=True)
 
     def _load_demo(self, no_demo: bool) -> bool:
         if no_demo:
