@@ -1,6 +1,7 @@
 """Read paths: which cases a user may see, the working calendar, lists for the API."""
 
 import time
+from datetime import timedelta
 from functools import lru_cache
 
 from django.db import connection
@@ -10,8 +11,6 @@ from django.utils import timezone
 from . import working_time
 from .models import Agency, CalendarOverride, Case, CaseEvent, Role, Status, User
 from .models.case import OPEN_STATES
-
-DUE_SOON_WORKING_DAYS = 1
 
 
 def agency_subtree_ids(agency_id: int) -> frozenset[int]:
@@ -71,15 +70,22 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.filter(applicant_user=user)
 
 
-def cases_due(cases: QuerySet[Case], *, due: str, calendar, now=None) -> QuerySet[Case]:
-    """Open cases past their appointment (`overdue`) or within a working day of it (`soon`)."""
+def due_soon_window(agency: Agency, calendar: working_time.WorkCalendar) -> timedelta:
+    """How close to its appointment a case of this agency counts as due soon."""
+    return working_time.working_days(agency.due_soon_working_days, calendar)
+
+
+def cases_due(
+    cases: QuerySet[Case], *, due: str, agency: Agency | None, now=None
+) -> QuerySet[Case]:
+    """Open cases past their appointment (`overdue`) or due soon by the agency's window."""
+    agency = agency or Agency()  # no agency (a citizen): the defaults of one
     now = now or timezone.now()
     open_cases = cases.filter(status__in=OPEN_STATES, appointment_at__isnull=False)
     if due == "overdue":
         return open_cases.filter(appointment_at__lt=now)
-    soon = working_time.add(
-        now, working_time.working_days(DUE_SOON_WORKING_DAYS, calendar), calendar
-    )
+    calendar = calendar_for(agency)
+    soon = working_time.add(now, due_soon_window(agency, calendar), calendar)
     return open_cases.filter(appointment_at__gte=now, appointment_at__lte=soon)
 
 
@@ -137,4 +143,5 @@ def calendar_for(agency: Agency) -> working_time.WorkCalendar:
 
 
 def default_calendar() -> working_time.WorkCalendar:
+    """The calendar with the default office hours, for callers without an agency."""
     return _calendar(_overrides(), working_time.DEFAULT_OFFICE_HOURS)

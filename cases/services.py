@@ -38,7 +38,7 @@ from .models import (
     SupplementClock,
     User,
 )
-from .selectors import DUE_SOON_WORKING_DAYS, calendar_for, province_agency_ids, user_agency_ids
+from .selectors import calendar_for, due_soon_window, province_agency_ids, user_agency_ids
 from .workflow import DECIDING, EITHER, MOVES, RECEIVING, Move
 
 # Crockford base32: no I, L, O, U, so a PIN read aloud or retyped is unambiguous.
@@ -246,7 +246,7 @@ def _refusal(move: Move, case: Case, user: User, now: datetime) -> Exception | N
 def _late_or_nearly(case: Case, now: datetime) -> bool:
     """Past the appointment, or within the due-soon window of it."""
     calendar = calendar_for(case.receiving_agency)
-    window = working_time.working_days(DUE_SOON_WORKING_DAYS, calendar)
+    window = due_soon_window(case.receiving_agency, calendar)
     return case.appointment_at is not None and (
         working_time.add(now, window, calendar) >= case.appointment_at
     )
@@ -329,7 +329,7 @@ def next_alert_at(case: Case, *, status: str, appointment_at, now: datetime):
     if status not in CLOCK_RUNNING or appointment_at is None:
         return None
     calendar = calendar_for(case.receiving_agency)
-    window = working_time.working_days(DUE_SOON_WORKING_DAYS, calendar)
+    window = due_soon_window(case.receiving_agency, calendar)
     due_soon_at = working_time.subtract(appointment_at, window, calendar)
     return due_soon_at if now < due_soon_at else appointment_at
 

@@ -324,3 +324,11 @@ def test_two_transfers_from_the_same_reading_cannot_both_apply(file_case, staff,
     with pytest.raises(InvalidTransition):
         act(stale, "transfer", staff["signer"], FRIDAY_9AM, agency=province["ubnd"], reason="b")
     assert Case.objects.get().deciding_agency == province["construction"]
+
+
+def test_the_due_soon_window_is_set_per_agency(file_case, staff, province):
+    centre = province["centre"]
+    centre.due_soon_working_days = 2
+    centre.save()
+    case = file_case(FRIDAY_9AM)  # due Wed 2 Dec 09:00: due soon from Mon 30 Nov 09:00
+    assert case.next_alert_at == vn(2026, 11, 30, 9, 0)

@@ -58,11 +58,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(assigned_to=self.request.user)
 
     def filter_due(self, queryset, name, value):
-        user = self.request.user
-        calendar = (
-            selectors.calendar_for(user.agency) if user.agency_id else selectors.default_calendar()
-        )
-        return selectors.cases_due(queryset, due=value, calendar=calendar)
+        return selectors.cases_due(queryset, due=value, agency=self.request.user.agency)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -134,7 +134,6 @@ def build_users(agencies: dict[str, Agency]) -> dict[str, dict[str, User]]:
 
 def summary(now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    calendar = selectors.default_calendar()
     cases = Case.objects.all()
     levels = Counter(Agency.objects.values_list("level", flat=True))
     procedures = Procedure.objects.all()
@@ -151,6 +150,6 @@ def summary(now: datetime | None = None) -> dict:
         "cases": cases.count(),
         "cases_by_status": {s: n for s in Status.values if (n := cases.filter(status=s).count())},
         "channels": dict(channels),
-        "overdue": selectors.cases_due(cases, due="overdue", calendar=calendar, now=now).count(),
-        "due_soon": selectors.cases_due(cases, due="soon", calendar=calendar, now=now).count(),
+        "overdue": selectors.cases_due(cases, due="overdue", agency=None, now=now).count(),
+        "due_soon": selectors.cases_due(cases, due="soon", agency=None, now=now).count(),
     }

@@ -43,6 +43,13 @@ class Agency(models.Model):
         related_name="children",
         verbose_name=_("parent agency"),
     )
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        _("due soon within (working days)"),
+        default=1,
+        help_text=_(
+            "A case is due soon, and its staff are alerted, this close to its appointment."
+        ),
+    )
     office_hours = models.JSONField(
         _("office hours"),
         default=default_office_hours,
