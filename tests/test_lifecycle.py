@@ -332,3 +332,40 @@ def test_the_due_soon_window_is_set_per_agency(file_case, staff, province):
     centre.save()
     case = file_case(FRIDAY_9AM)  # due Wed 2 Dec 09:00: due soon from Mon 30 Nov 09:00
     assert case.next_alert_at == vn(2026, 11, 30, 9, 0)
+
+
+def test_a_day_off_decided_by_the_government_moves_the_appointment(file_case):
+    """The override table wins over the holiday package: Monday 30 Nov made a day off."""
+    from cases.models import CalendarOverride
+    from cases.selectors import forget_calendar_overrides
+
+    CalendarOverride.objects.create(
+        date=vn(2026, 11, 30, 0, 0).date(), is_working=False, reason="Nghỉ bù (thử nghiệm)"
+    )
+    forget_calendar_overrides()
+
+    case = file_case(FRIDAY_9AM)
+    # Three working days from Friday 09:00, skipping the weekend and Monday: Thursday 09:00.
+    assert case.appointment_at == vn(2026, 12, 3, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (Status.SUBMITTED, 1), (Status.RECEIVED, 2), (Status.REJECTED, 3),
+        (Status.PROCESSING, 4), (Status.AWAITING_SIGNATURE, 4),
+        (Status.SUPPLEMENT_REQUESTED, 5), (Status.AWAITING_PAYMENT, 6),
+        (Status.WITHDRAWN, 7), (Status.STOPPED, 8), (Status.RESOLVED, 9), (Status.RETURNED, 10),
+    ],
+)  # fmt: skip
+def test_each_state_maps_to_its_national_portal_code(status, code):
+    assert Status(status).national_code == code
+
+
+def test_a_supplement_that_never_comes_ends_in_stop(file_case, staff):
+    case = file_case(FRIDAY_9AM)
+    case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
+    case = act(case, "request-supplement", staff["officer"], FRIDAY_9AM, items=["A"], reason="x")
+    case = act(case, "stop", staff["officer"], vn(2026, 12, 30, 9), reason="Quá hạn bổ sung")
+    assert case.status == Status.STOPPED
+    assert case.events.last().form == "05"
