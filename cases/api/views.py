@@ -45,6 +45,19 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Agency.objects.select_related("parent").order_by("code")
 
 
+def visible_case_or_404(user, code: str, *, with_timeline: bool = False):
+    """By case code, or by submission reference before the case has a code.
+
+    404 also for a case the user may not see: never reveal that it exists.
+    """
+    case = selectors.case_get_for_user(
+        user=user, code_or_reference=code, with_timeline=with_timeline
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cases (hồ sơ). Staff list and read the cases of their agency; citizens their own."""
 
@@ -66,13 +79,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def get_object(self):
-        """By case code, or by submission reference before the case has a code."""
-        case = selectors.case_get_for_user(
-            user=self.request.user, code_or_reference=self.kwargs["code"], with_timeline=True
-        )
-        if case is None:
-            raise Http404
-        return case
+        return visible_case_or_404(self.request.user, self.kwargs["code"], with_timeline=True)
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -102,9 +109,7 @@ class CaseActionView(generics.GenericAPIView):
     action_name = ""
 
     def post(self, request, code):
-        case = selectors.case_get_for_user(user=request.user, code_or_reference=code)
-        if case is None:
-            raise Http404
+        case = visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.case_act(
@@ -128,9 +133,7 @@ class CaseDocumentUploadView(generics.GenericAPIView):
 
     @extend_schema(request=s.DocumentUploadSerializer, responses={201: s.CaseDocumentSerializer})
     def post(self, request, code):
-        case = selectors.case_get_for_user(user=request.user, code_or_reference=code)
-        if case is None:
-            raise Http404
+        case = visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.case_document_add(
