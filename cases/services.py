@@ -38,7 +38,13 @@ from .models import (
     SupplementClock,
     User,
 )
-from .selectors import calendar_for, due_soon_window, province_agency_ids, user_agency_ids
+from .selectors import (
+    agency_subtree_ids,
+    calendar_for,
+    due_soon_window,
+    province_agency_ids,
+    user_agency_ids,
+)
 from .workflow import DECIDING, EITHER, MOVES, RECEIVING, Move
 
 # Crockford base32: no I, L, O, U, so a PIN read aloud or retyped is unambiguous.
@@ -367,18 +373,10 @@ def _close(*, case, by, now):
 def _assign(*, case, by, now, officer: User):
     if not isinstance(officer, User) or not officer.is_active or Role.OFFICER not in officer.roles:
         raise ValidationError({"officer": _("Choose an active officer.")})
-    if officer.agency_id is None or case.deciding_agency_id not in _ancestor_ids(officer.agency):
+    # An officer of the deciding agency or of one of its sub-units.
+    if officer.agency_id not in agency_subtree_ids(case.deciding_agency_id):
         raise ValidationError({"officer": _("The officer must work for the deciding agency.")})
     return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
-
-
-def _ancestor_ids(agency: Agency) -> set[int]:
-    """The agency and its parents: an officer of a sub-unit works for each of them."""
-    ids, current = set(), agency
-    while current is not None:
-        ids.add(current.pk)
-        current = current.parent
-    return ids
 
 
 def _request_supplement(*, case, by, now, items):

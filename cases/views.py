@@ -3,6 +3,7 @@
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from rest_framework.throttling import BaseThrottle
 
 from . import services
 
@@ -23,7 +24,8 @@ def home(request):
             case = services.case_public_lookup(
                 code=form.cleaned_data["code"].strip(),
                 pin=form.cleaned_data["pin"],
-                client=request.META.get("REMOTE_ADDR", ""),
+                # The API's notion of the client (honours NUM_PROXIES), so limits agree.
+                client=BaseThrottle().get_ident(request),
             )
         except services.LookupThrottled:
             form.add_error(None, _("Too many failed lookups; try again later."))

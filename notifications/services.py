@@ -13,12 +13,12 @@ from .models import Notification
 # Steps the applicant hears about, with the subject line of the message.
 APPLICANT_MESSAGES = {
     "accept": "Hồ sơ {code} đã được tiếp nhận",
-    "reject": "Hồ sơ {ref} không được tiếp nhận",
+    "reject": "Hồ sơ {code} không được tiếp nhận",
     "request-supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
     "apologise": "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}",
     "stop": "Hồ sơ {code} đã dừng xử lý",
     "sign": "Hồ sơ {code} đã có kết quả",
-    "withdraw": "Hồ sơ {ref} đã được rút",
+    "withdraw": "Hồ sơ {code} đã được rút",
 }
 
 
@@ -27,7 +27,7 @@ def notify_applicant(*, case, event) -> Notification | None:
     template = APPLICANT_MESSAGES.get(event.action)
     if template is None or not case.applicant_email:
         return None
-    subject = template.format(code=case.code or case.reference, ref=case.code or case.reference)
+    subject = template.format(code=case.code or case.reference)
     lines = [subject + "."]
     if case.appointment_at and event.action in {"accept", "apologise"}:
         local = timezone.localtime(case.appointment_at)

@@ -46,7 +46,7 @@ def operations():
 
 
 def fill(path, case):
-    return path.replace("{code}", case.code).replace("{id}", "1")
+    return path.replace("{code}", case.code)
 
 
 @pytest.fixture

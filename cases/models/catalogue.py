@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.working_time import Unit
+
 AGENCY_CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$",
     _("An agency code looks like 000.00.20.H38 (L4.L3.L2.L1)."),
@@ -80,9 +82,11 @@ class Agency(models.Model):
 
 
 class TimeUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("working days")
-    WORKING_HOURS = "working_hours", _("working hours")
-    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    """The units `working_time.deadline` counts in, with their labels."""
+
+    WORKING_DAYS = Unit.WORKING_DAYS.value, _("working days")
+    WORKING_HOURS = Unit.WORKING_HOURS.value, _("working hours")
+    CALENDAR_DAYS = Unit.CALENDAR_DAYS.value, _("calendar days")
 
 
 class OnlineLevel(models.TextChoices):
