@@ -1,7 +1,7 @@
 """Read paths: which cases a user may see, the working calendar, lists for the API."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import working_time
-from .models import Agency, CalendarOverride, Case, CaseEvent, Role, Status, User
+from .models import Agency, CalendarOverride, Case, CaseEvent, Procedure, Role, Status, User
 from .models.case import OPEN_STATES
 
 
@@ -79,14 +79,19 @@ def cases_due(
     cases: QuerySet[Case], *, due: str, agency: Agency | None, now=None
 ) -> QuerySet[Case]:
     """Open cases past their appointment (`overdue`) or due soon by the agency's window."""
-    agency = agency or Agency()  # no agency (a citizen): the defaults of one
     now = now or timezone.now()
     open_cases = cases.filter(status__in=OPEN_STATES, appointment_at__isnull=False)
     if due == "overdue":
         return open_cases.filter(appointment_at__lt=now)
-    calendar = calendar_for(agency)
-    soon = working_time.add(now, due_soon_window(agency, calendar), calendar)
+    soon = due_soon_until(agency, now)
     return open_cases.filter(appointment_at__gte=now, appointment_at__lte=soon)
+
+
+def due_soon_until(agency: Agency | None, now) -> datetime:
+    """An open case whose appointment falls before this moment is due soon (or late)."""
+    agency = agency or Agency()  # no agency (a citizen): the defaults of one
+    calendar = calendar_for(agency)
+    return working_time.add(now, due_soon_window(agency, calendar), calendar)
 
 
 def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = False) -> Case | None:
@@ -99,6 +104,20 @@ def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = Fal
             "documents", Prefetch("events", queryset=CaseEvent.objects.select_related("actor"))
         )
     return cases.first()
+
+
+def procedure_search(
+    *, text: str = "", level: str = "", agency: Agency | None = None
+) -> QuerySet[Procedure]:
+    """Active procedures whose code or name holds every word typed, by code."""
+    procedures = Procedure.objects.filter(is_active=True).select_related("agency")
+    for word in text.split():
+        procedures = procedures.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    if level:
+        procedures = procedures.filter(level=level)
+    if agency is not None:
+        procedures = procedures.filter(agency=agency)
+    return procedures.order_by("code")
 
 
 def staff_with_role(role: Role):

@@ -154,16 +154,19 @@ def case_file(
         channel=channel,
         submitted_at=now,
     )
-    CaseDocument.objects.bulk_create(
-        CaseDocument(
+    documents_to_create = []
+    for doc in documents:
+        document = CaseDocument(
             case=case,
             name=doc["name"],
             digitised=doc.get("digitised", False),
             reused=doc.get("reused", False),
             added_at=now,
         )
-        for doc in documents
-    )
+        if doc.get("file"):  # a scan uploaded with an online submission
+            _store_file(document, doc["file"])
+        documents_to_create.append(document)
+    CaseDocument.objects.bulk_create(documents_to_create)
     CaseEvent.objects.create(
         case=case,
         actor=by if by is not None and by.is_authenticated else None,
@@ -186,15 +189,19 @@ def case_document_add(
         raise InvalidTransition(_("Documents can only be added to an open case."))
     if not _acts_on_side(by, case, EITHER) or not by.roles & {Role.COUNTER_STAFF, Role.OFFICER}:
         raise ActionForbidden(_("You may not add documents to this case."))
+    document = CaseDocument(case=case, name=name, digitised=True, reused=reused)
+    _store_file(document, file)
+    document.save()
+    return document
+
+
+def _store_file(document: CaseDocument, file) -> None:
+    """Save the scan to storage and keep its SHA-256, so any change to it shows."""
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
-    document = CaseDocument(
-        case=case, name=name, digitised=True, reused=reused, sha256=digest.hexdigest()
-    )
+    document.sha256 = digest.hexdigest()
     document.file.save(file.name, file, save=False)
-    document.save()
-    return document
 
 
 # --- the lifecycle ---------------------------------------------------------------------

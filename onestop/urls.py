@@ -6,6 +6,7 @@ from cases import views as case_pages
 
 urlpatterns = [
     path("", case_pages.home, name="home"),
+    path("", include("cases.web.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

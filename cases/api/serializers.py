@@ -27,6 +27,36 @@ ID_NUMBER = RegexValidator(
 PHONE = RegexValidator(r"^(0|\+84)\d{9,10}$", _("Give a Vietnamese phone number, e.g. 0912345678."))
 
 
+# --- who is logged in -----------------------------------------------------------------
+
+
+class MeSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    roles = serializers.SerializerMethodField()
+    agency = serializers.SerializerMethodField()
+    is_staff_member = serializers.BooleanField(read_only=True)
+    desk = serializers.SerializerMethodField(help_text=_("The web page this user works from."))
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "roles", "is_staff_member", "agency", "desk"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Role.choices)))
+    def get_roles(self, user):
+        return sorted(user.roles)
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_agency(self, user):
+        if user.agency is None:
+            return None
+        return {"code": user.agency.code, "name": user.agency.name, "level": user.agency.level}
+
+    def get_desk(self, user) -> str:
+        from cases.web.nav import desk_url
+
+        return desk_url(user)
+
+
 # --- catalogue -------------------------------------------------------------------------
 
 

@@ -3,8 +3,14 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -16,6 +22,22 @@ from cases.models import Agency, Procedure
 
 from . import serializers as s
 from .filters import AgencyFilter, CaseFilter, ProcedureFilter
+
+
+class MeView(APIView):
+    """Who is logged in: username, roles, agency, and the page they work from.
+
+    401 without credentials (session or token).
+    """
+
+    # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+    @extend_schema(
+        responses={200: s.MeSerializer, 401: OpenApiResponse(description="Not logged in.")}
+    )
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
 
 
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):

@@ -26,6 +26,10 @@ class User(AbstractUser):
         help_text=_("The agency this staff member works for; empty for citizens."),
     )
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family name first (Nguyễn Thị Thu Trang)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def roles(self) -> frozenset[str]:
         """Group names, cached on the instance: permission checks ask many times a request."""

@@ -1,0 +1,14 @@
+// Onestop: the little script every page shares (the pages work without it).
+
+// A form marked data-once is sent once: a double click does not send it twice (the server
+// also guards with the form's token).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.matches("form[data-once]")) return;
+  if (form.dataset.sent) { event.preventDefault(); return; }
+  form.dataset.sent = "1";
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.setAttribute("aria-disabled", "true");
+  });
+});
+

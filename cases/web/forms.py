@@ -1,0 +1,277 @@
+"""The forms of the desks and the portal. Field rules are the API's (same validators);
+business rules stay in `cases.services`, whose errors the views put back on these forms."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.api.serializers import DOCUMENT_TYPES, ID_NUMBER, MAX_DOCUMENT_BYTES, PHONE
+from cases.models import Agency, Channel, Level, ReturnChannel, Role, User
+from cases.selectors import agency_subtree_ids
+from cases.workflow import MOVES
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number; spaces, dots and dashes as people type them are dropped."""
+
+    def to_python(self, value):
+        return "".join(ch for ch in super().to_python(value) if ch not in " .-")
+
+
+class ApplicantForm(forms.Form):
+    """Người nộp: the applicant's details, as on the CCCD."""
+
+    required_css_class = "required"
+
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    id_number = forms.CharField(
+        label=_("ID number or tax code"),
+        max_length=20,
+        validators=[ID_NUMBER],
+        help_text=_("CCCD: 12 digits; tax code: 10 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = PhoneField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        validators=[PHONE],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def applicant(self) -> dict:
+        fields = ("full_name", "id_number", "phone", "email", "address")
+        return {name: self.cleaned_data[name] for name in fields}
+
+
+class IntakeForm(ApplicantForm):
+    """Tiếp nhận tại quầy: the applicant, the documents checked off the procedure's list."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)],
+        initial=Channel.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents received"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    digitised = forms.MultipleChoiceField(
+        label=_("Scanned (digitised)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_documents = forms.CharField(
+        label=_("Other documents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+
+    field_order = ["full_name", "id_number", "phone", "email", "address"]
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autofocus"] = True  # right after the procedure
+        names = [(name, name) for name in procedure.required_documents]
+        self.fields["documents"].choices = names
+        self.fields["digitised"].choices = names
+        self.fields["documents"].initial = [name for name, _label in names]
+
+    def document_list(self) -> list[dict]:
+        digitised = set(self.cleaned_data["digitised"])
+        names = self.cleaned_data["documents"] + [
+            line.strip() for line in self.cleaned_data["other_documents"].splitlines()
+        ]
+        return [{"name": n, "digitised": n in digitised} for n in names if n]
+
+    def clean(self):
+        data = super().clean()
+        stray = set(data.get("digitised", [])) - set(data.get("documents", []))
+        if stray:
+            self.add_error("digitised", _("Only a document received can be scanned."))
+        return data
+
+
+def _check_upload(file):
+    if file.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    if file.content_type not in DOCUMENT_TYPES:
+        raise ValidationError(_("Upload a PDF, JPEG or PNG file."))
+
+
+class OnlineSubmissionForm(ApplicantForm):
+    """Nộp hồ sơ trực tuyến: the applicant and one scan per required document."""
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_fields = []
+        for index, name in enumerate(procedure.required_documents):
+            field_name = f"document_{index}"
+            self.fields[field_name] = forms.FileField(
+                label=name,
+                validators=[_check_upload],
+                help_text=_("A PDF, JPEG or PNG scan, at most 20 MB."),
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            )
+            self.document_fields.append((field_name, name))
+
+    def document_list(self) -> list[dict]:
+        return [
+            {"name": name, "digitised": True, "file": self.cleaned_data[field_name]}
+            for field_name, name in self.document_fields
+        ]
+
+
+class SignupForm(UserCreationForm):
+    """A citizen account: to file online and follow every case filed with it."""
+
+    email = forms.EmailField(label=_("Email"))
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=200)
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.filter(procedures__is_active=True).distinct().order_by("name"),
+        to_field_name="code",
+        empty_label=_("All agencies"),
+    )
+
+
+# --- the actions of the case page: one form per action, fed to services.case_act ---------
+
+
+class ReasonForm(forms.Form):
+    required_css_class = "required"
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoBodyForm(forms.Form):
+    pass
+
+
+class AssignForm(forms.Form):
+    required_css_class = "required"
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(
+            groups__name=Role.OFFICER,
+            is_active=True,
+            agency_id__in=agency_subtree_ids(case.deciding_agency_id),
+        ).order_by("last_name", "first_name")
+        self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class RequestSupplementForm(ReasonForm):
+    items = forms.CharField(
+        label=_("Missing documents"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: list them all at once."),
+    )
+    field_order = ["items", "reason"]
+
+    def clean_items(self):
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class TransferForm(ReasonForm):
+    agency = forms.ModelChoiceField(
+        label=_("To agency"), queryset=Agency.objects.order_by("code"), to_field_name="code"
+    )
+    field_order = ["agency", "reason"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.exclude(pk=case.deciding_agency_id)
+
+
+class SubmitResultForm(forms.Form):
+    required_css_class = "required"
+    result = forms.ChoiceField(
+        label=_("Draft result"),
+        choices=[("generated", _("Generated from the case")), ("paper", _("Paper result"))],
+        initial="generated",
+        widget=forms.RadioSelect,
+    )
+
+
+class ApologiseForm(ReasonForm):
+    new_appointment_at = forms.DateTimeField(
+        label=_("New appointment"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    field_order = ["new_appointment_at", "reason"]  # read in Vietnam time (TIME_ZONE)
+
+
+class ReturnForm(forms.Form):
+    required_css_class = "required"
+    channel = forms.ChoiceField(
+        label=_("Handed over"), choices=ReturnChannel.choices, widget=forms.RadioSelect
+    )
+    recipient = forms.CharField(
+        label=_("Collected by"),
+        max_length=255,
+        required=False,
+        help_text=_("At the counter: who collected the result."),
+    )
+    tracking_number = forms.CharField(
+        label=_("Postal tracking number"), max_length=100, required=False
+    )
+
+
+ACTION_FORMS = {
+    "accept": NoBodyForm,
+    "reject": ReasonForm,
+    "assign": AssignForm,
+    "request-supplement": RequestSupplementForm,
+    "supplement-received": NoBodyForm,
+    "transfer": TransferForm,
+    "submit-result": SubmitResultForm,
+    "send-back": ReasonForm,
+    "sign": NoBodyForm,
+    "stop": ReasonForm,
+    "withdraw": ReasonForm,
+    "apologise": ApologiseForm,
+    "return": ReturnForm,
+}
+assert ACTION_FORMS.keys() == MOVES.keys(), "every action needs its form"
+NEEDS_CASE = {AssignForm, TransferForm}
+
+ACTION_LABELS = {
+    "submit": _("Submitted"),
+    "accept": _("Accept"),
+    "reject": _("Refuse"),
+    "assign": _("Assign an officer"),
+    "request-supplement": _("Request missing documents"),
+    "supplement-received": _("Documents received"),
+    "transfer": _("Transfer"),
+    "submit-result": _("Submit the result"),
+    "send-back": _("Send back"),
+    "sign": _("Sign"),
+    "stop": _("Stop processing"),
+    "withdraw": _("Withdraw"),
+    "apologise": _("Apology letter"),
+    "return": _("Return the result"),
+}
+
+
+def action_form(action: str, case, data=None):
+    form_class = ACTION_FORMS[action]
+    kwargs = {"case": case} if form_class in NEEDS_CASE else {}
+    return form_class(data, prefix=action, **kwargs)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import auth, case, counter, officer, portal
+
+urlpatterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("signup/", auth.signup, name="signup"),
+    path("desk/", auth.desk, name="desk"),
+    path("desk/counter/", counter.intake, name="counter-intake"),
+    path("desk/counter/procedures/", counter.procedure_options, name="counter-procedures"),
+    path("desk/counter/submissions/", counter.submissions, name="counter-submissions"),
+    path("desk/queue/", counter.work_queue, name="work-queue"),
+    path("desk/officer/", officer.officer_desk, name="officer-desk"),
+    path("desk/signer/", officer.signer_desk, name="signer-desk"),
+    path("desk/signer/sign/", officer.sign_selected, name="sign-selected"),
+    path("desk/cases/<str:code>/", case.case_page, name="case"),
+    path("desk/cases/<str:code>/receipt/", counter.receipt, name="receipt"),
+    path("desk/cases/<str:code>/actions/<str:action>/", case.act, name="case-act"),
+    path("procedures/", portal.procedures, name="portal-procedures"),
+    path("procedures/<str:code>/submit/", portal.submit, name="portal-submit"),
+    path("submitted/<str:reference>/", portal.submitted, name="portal-submitted"),
+    path("my/cases/", portal.my_cases, name="my-cases"),
+    path("my/cases/<str:code>/", case.case_page, name="my-case"),
+]
