@@ -41,7 +41,11 @@ def case_page(request, code, *, bound_form=None, status=200):
             }
         )
     timeline = [
-        {"event": event, "label": ACTION_LABELS.get(event.action, event.action)}
+        {
+            "event": event,
+            "label": ACTION_LABELS.get(event.action, event.action),
+            "items": event.data.get("items", []),  # the documents a supplement asks for
+        }
         for event in case.events.all()
     ]
     template = "cases/desk/case.html" if request.user.is_staff_member else "cases/portal/case.html"

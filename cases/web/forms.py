@@ -26,7 +26,7 @@ class ApplicantForm(forms.Form):
 
     full_name = forms.CharField(label=_("Full name"), max_length=255)
     id_number = forms.CharField(
-        label=_("ID number or tax code"),
+        label=_("ID number (CCCD) or tax code"),
         max_length=20,
         validators=[ID_NUMBER],
         help_text=_("CCCD: 12 digits; tax code: 10 digits."),
@@ -254,7 +254,7 @@ assert ACTION_FORMS.keys() == MOVES.keys(), "every action needs its form"
 NEEDS_CASE = {AssignForm, TransferForm}
 
 ACTION_LABELS = {
-    "submit": _("Submitted"),
+    "submit": _("Filed"),
     "accept": _("Accept"),
     "reject": _("Refuse"),
     "assign": _("Assign an officer"),
