@@ -1,5 +1,8 @@
+import os
+import tempfile
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,9 +14,19 @@ from cases.working_time import VN_TZ
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
 
+# Where the browser journeys leave their screenshots (printed at the end of the run).
+SCREENSHOTS = Path(
+    os.environ.get("BROWSER_SCREENSHOTS", Path(tempfile.gettempdir()) / "onestop-screenshots")
+)
+
 
 def pytest_configure(config):
     """The suite runs on the real services; it never falls back to SQLite or locmem quietly."""
+    # LIVE_SERVER_PORTS=8170-8179 keeps each xdist worker's live server on a port of its own.
+    if ports := os.environ.get("LIVE_SERVER_PORTS"):
+        first = int(ports.split("-")[0])
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+        os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{first + worker}"
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql" or not settings.REDIS_URL:
         pytest.exit(
@@ -23,8 +36,13 @@ def pytest_configure(config):
         )
 
 
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Browser journey screenshots: {SCREENSHOTS}")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_clean(settings):
+def _fast_and_clean(settings, tmp_path):
     # Real password hashing costs ~0.3 s a user; what it protects is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A fresh cache namespace per test: flushing would also wipe the broker's queues,
@@ -33,6 +51,7 @@ def _fast_and_clean(settings):
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
     selectors.forget_calendar_overrides()
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded scans stay out of the work tree
 
 
 def vn(*args) -> datetime:

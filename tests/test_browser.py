@@ -1,0 +1,151 @@
+"""The main journeys in a real browser: Playwright driving Debian's Chromium.
+
+Each journey saves a screenshot in SCREENSHOTS (printed at the end of the run). Without
+Chromium these tests skip with a message, except in CI, where `.ci/run` installs it.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from cases import services
+from cases.models import Case, Level, OnlineLevel, Status
+
+from .conftest import APPLICANT, SCREENSHOTS
+from .factories import ProcedureFactory
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+PASSWORD = "secret-pass-123"  # the factories' password
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"No Chromium at {CHROMIUM} (apt-get install chromium): browser journeys"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} cannot run in CI")
+        pytest.skip(f"{message} skipped")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls
+    # (arranging data, checking results) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, username):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def shoot(page, name):
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def test_counter_intake_ends_with_the_receipt(page, staff, procedure):
+    log_in(page, "counter")
+    page.wait_for_url("**/desk/counter/")
+
+    page.fill("#procedure-search", "lý lịch")
+    page.wait_for_selector("ul.options a")
+    page.keyboard.press("Tab")  # to the first procedure found
+    page.keyboard.press("Enter")
+    page.wait_for_selector("form.intake")
+    page.keyboard.type(APPLICANT["full_name"])  # the name field has the focus
+    page.fill("#id_id_number", APPLICANT["id_number"])
+    page.fill("#id_phone", "0912 345 678")
+    page.click("button.primary")
+
+    page.wait_for_url(re.compile(r"/receipt/$"))
+    case = Case.objects.get()
+    assert case.status == Status.RECEIVED and case.applicant_phone == "0912345678"
+    assert page.locator("dd.big").first.inner_text() == case.code
+    assert re.fullmatch(r"[0-9A-Z]{8}", page.locator("p.pin").inner_text())
+    shoot(page, "counter-receipt")
+
+
+def test_the_counter_accepts_an_online_submission(page, staff, procedure):
+    submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
+    log_in(page, "counter")
+    page.goto("/desk/counter/submissions/")
+
+    page.click(f'form[action="/desk/cases/{submitted.reference}/actions/accept/"] button')
+
+    page.wait_for_selector("ul.messages li.success")
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED
+    assert submitted.code in page.locator("h1").inner_text()
+    shoot(page, "counter-accepts-online")
+
+
+def test_the_officer_submits_a_result_and_the_signer_signs_it(page, staff, file_case):
+    case = file_case()
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+
+    log_in(page, "officer")
+    page.click(f"text={case.code}")
+    page.click("#action-submit-result summary")
+    page.click("#action-submit-result button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
+    page.click("header .account button")  # log out
+
+    log_in(page, "signer")
+    page.wait_for_url("**/desk/signer/")
+    page.check(f'input[name=case][value="{case.code}"]')
+    shoot(page, "signer-desk")
+    page.click('form[action="/desk/signer/sign/"] button[type=submit]')
+    page.wait_for_selector("ul.messages li.success")
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+    shoot(page, "signer-signed")
+
+
+def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, province, tmp_path):
+    procedure = ProcedureFactory(
+        name="Đăng ký kết hôn",
+        level=Level.COMMUNE,
+        agency=province["justice"],
+        online_level=OnlineLevel.FULL,
+        required_documents=["Tờ khai đăng ký kết hôn"],
+    )
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(b"%PDF-1.4 a scanned form")
+
+    page.goto("/procedures/")
+    page.fill("#id_q", "kết hôn")
+    page.wait_for_selector("article.procedure h2:has-text('Đăng ký kết hôn')")
+    page.click(f'a[href="/procedures/{procedure.code}/submit/"]')
+    page.fill("#id_full_name", APPLICANT["full_name"])
+    page.fill("#id_id_number", "0101")  # a typo first: the form says so and keeps the rest
+    page.set_input_files("#id_document_0", scan)
+    page.click("main button[type=submit]")
+    assert page.locator("#id_full_name").input_value() == APPLICANT["full_name"]
+    page.fill("#id_id_number", APPLICANT["id_number"])
+    page.set_input_files("#id_document_0", scan)
+    page.click("main button[type=submit]")
+
+    page.wait_for_selector("#reference")
+    case = Case.objects.get()
+    assert page.locator("#reference").inner_text() == case.reference
+    assert case.status == Status.SUBMITTED and case.documents.get().sha256
+    shoot(page, "citizen-submitted")
