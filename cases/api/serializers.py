@@ -40,6 +40,7 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["username", "full_name", "email", "roles", "is_staff_member", "agency", "desk"]
+        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Role.choices)))
     def get_roles(self, user):
