@@ -188,3 +188,29 @@ def test_the_work_queue_marks_late_cases_and_filters_by_officer(client, staff, f
 
     filtered = client.get("/desk/queue/", {"officer": "officer"}).content.decode()
     assert mine.code in filtered and late.code not in filtered
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "expected"),
+    [
+        ("get", "/desk/queue/", {"officer": "nobody", "due": "x", "status": "x", "page": "x"}, 200),
+        ("post", "/desk/cases/{code}/actions/assign/", {"assign-officer": "abc"}, 400),
+        (
+            "post",
+            "/desk/cases/{code}/actions/apologise/",
+            {"apologise-new_appointment_at": "soon", "apologise-reason": "x"},
+            400,
+        ),
+        ("post", "/desk/cases/{code}/actions/fly/", {}, 404),
+        ("get", "/desk/cases/NO-SUCH-CASE/", {}, 404),
+        ("get", "/desk/counter/", {"procedure": "9.999999"}, 404),
+        ("get", "/procedures/", {"agency": "x", "level": "x", "page": "999"}, 200),
+    ],
+)
+def test_bad_input_to_the_pages_never_crashes(
+    client, staff, file_case, method, path, data, expected
+):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    client.force_login(staff["counter"])
+    answer = getattr(client, method)(path.format(code=case.code), data)
+    assert answer.status_code == expected

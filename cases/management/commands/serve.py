@@ -112,6 +112,7 @@ class Command(BaseCommand):
         lines = [
             "",
             f"Onestop is running at {base}",
+            f"  Staff and citizen login: {base}login/",
             f"  API docs: {base}api/docs/",
             f"  Admin:    {base}admin/",
         ]
