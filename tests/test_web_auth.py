@@ -114,3 +114,10 @@ def test_the_nav_shows_desks_to_staff_and_the_portal_to_the_public(client, staff
     client.force_login(staff["counter"])
     desk = client.get("/desk/queue/").content.decode()
     assert 'href="/desk/counter/"' in desk and 'href="/desk/counter/submissions/"' in desk
+
+
+def test_the_desks_speak_vietnamese_first_and_english_on_request(client, staff):
+    client.force_login(staff["counter"])
+    assert "Danh sách hồ sơ" in client.get("/desk/queue/").content.decode()
+    english = client.get("/desk/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Work queue" in english and 'lang="en"' in english
