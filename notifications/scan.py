@@ -68,7 +68,7 @@ def sla_scan_batch(*, now: datetime, batch_size: int, directory=None) -> tuple[i
     return len(cases), len(claim_and_alert(cases, now=now, directory=directory))
 
 
-def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list[StaffAlert]:
+def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list[DeadlineCrossing]:
     """Claim each case read by `due_cases` and alert what it crossed.
 
     The claim is a compare-and-set on what was read: if a step changed the case meanwhile
@@ -95,10 +95,11 @@ def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list
                 )
             )
     DeadlineCrossing.objects.bulk_create(crossings)
-    return _alert_staff(crossings, now=now, directory=directory)
+    _alert_staff(crossings, now=now, directory=directory)
+    return crossings
 
 
-def _alert_staff(crossings, *, now, directory) -> list[StaffAlert]:
+def _alert_staff(crossings, *, now, directory) -> None:
     alerts, mails = [], []
     with translation.override(settings.NOTIFICATION_LANGUAGE):
         for crossing in crossings:
@@ -145,7 +146,6 @@ def _alert_staff(crossings, *, now, directory) -> list[StaffAlert]:
     StaffAlert.objects.bulk_create(alerts, batch_size=1000)
     mails = Notification.objects.bulk_create(mails, batch_size=1000)
     enqueue_after_commit([m.pk for m in mails])
-    return alerts
 
 
 @dataclass
