@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import services
 from .models import DeadlineCrossing, Notification, StaffAlert
@@ -56,8 +56,7 @@ class NotificationAdmin(admin.ModelAdmin):
         count = services.notifications_resend(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext("%d notification queued again.", "%d notifications queued again.", count)
-            % count,
+            gettext("Notifications queued again: %d.") % count,
             messages.SUCCESS,
         )
 
