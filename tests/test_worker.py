@@ -93,3 +93,36 @@ def test_a_sent_notification_is_not_sent_again(file_case, mailoutbox):
     assert outbox_dispatch(ids=[notification.pk]).sent == 1
     assert outbox_dispatch(ids=[notification.pk]).sent == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_beat_s_scan_on_the_worker_alerts_staff_and_emails_them(worker, file_case, staff):
+    """Beat sends the scan by name, as its schedule says; the worker runs it, and the alert
+    e-mails it queued after commit are sent by the same worker."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import StaffAlert
+
+    get_user_model().objects.filter(pk=staff["supervisor"].pk).update(email="sup@example.vn")
+    case = file_case(vn(2026, 1, 5, 9, 0))  # long overdue by the real clock
+    entry = settings.CELERY_BEAT_SCHEDULE["sla-scan"]
+    assert entry["schedule"] <= 60
+
+    celery_app.send_task(entry["task"])
+
+    assert wait_for(lambda: StaffAlert.objects.filter(case=case).exists())
+    assert wait_for(
+        lambda: Notification.objects.filter(
+            case=case, kind="sla.escalated", sent_at__isnull=False
+        ).exists()
+    ), (worker.parent / "worker.log").read_text()
+    connection.close()
+    assert any("sup@example.vn" in mail.read_text() for mail in worker.glob("*.log"))
+
+
+def test_beat_s_schedule_names_registered_tasks():
+    import notifications.tasks  # noqa: F401  (registers the tasks, as the worker does)
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks
