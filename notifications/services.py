@@ -158,12 +158,23 @@ def outbox_claim(*, now: datetime, limit: int, ids: list[int] | None = None) -> 
 def outbox_dispatch(
     *, ids: list[int] | None = None, limit: int = 100, now: datetime | None = None
 ) -> Dispatched:
-    """Send the due rows (these `ids`, or the oldest `limit`), each at least once."""
-    result = Dispatched()
+    """Send the due rows (these `ids`, or the oldest `limit`), each at least once.
+
+    The rows the backends accepted are marked sent together at the end of the batch (one
+    write instead of one commit a message): a worker killed mid-batch leaves them leased,
+    to be sent again when the lease runs out.
+    """
+    result, sent = Dispatched(), []
     for notification in outbox_claim(now=now or timezone.now(), limit=limit, ids=ids):
         result.claimed += 1
         outcome = _send(notification)
+        if outcome == "sent":
+            sent.append(notification.pk)
         setattr(result, outcome, getattr(result, outcome) + 1)
+    # Only now, after the backend accepted them. The PIN is not kept any longer.
+    Notification.objects.filter(pk__in=sent, sent_at=None).update(
+        sent_at=timezone.now(), claimed_until=None, secret="", last_error=""
+    )
     return result
 
 
@@ -186,10 +197,6 @@ def _send(notification: Notification) -> str:
         )
         logger.warning("Notification %s failed, retry in %ss: %s", notification.pk, delay, exc)
         return "retried"
-    # Accepted by the backend: only now is it sent. The PIN is not kept any longer.
-    Notification.objects.filter(pk=notification.pk, sent_at=None).update(
-        sent_at=timezone.now(), claimed_until=None, secret="", last_error=""
-    )
     return "sent"
 
 
