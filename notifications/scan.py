@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Agency, Case, Procedure, Role, User
+from cases.selectors import calendar_for
 
 from . import sla
 from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
@@ -36,7 +37,7 @@ SCAN_FIELDS = [
 SCAN_HEARTBEAT = "sla_scan"
 
 
-def sla_scan(*, now: datetime | None = None, batch_size: int = 500) -> int:
+def sla_scan(*, now: datetime | None = None, batch_size: int = 1000) -> int:
     """One pass over every case due now; the number of thresholds crossed."""
     now = now or timezone.now()
     directory = Directory()
@@ -81,7 +82,11 @@ def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list
     for case in cases:
         agency = directory.agency(case.receiving_agency_id)
         reached, next_at = sla.crossed(
-            agency, case.appointment_at, alerted=case.alert_level, now=now
+            agency,
+            case.appointment_at,
+            alerted=case.alert_level,
+            now=now,
+            calendar=directory.calendar(agency),
         )
         claims.append((case, reached, next_at))
     won = _compare_and_set(claims)
@@ -147,6 +152,7 @@ def _compare_and_set(claims) -> set[int]:
 def _alert_staff(crossings, *, now, directory) -> None:
     alerts, mails = [], []
     with translation.override(settings.NOTIFICATION_LANGUAGE):
+        messages = _staff_messages(f"{settings.SITE_URL.rstrip('/')}/alerts/")
         for crossing in crossings:
             case = crossing.case
             recipients = directory.recipients(case, crossing.threshold)
@@ -165,13 +171,12 @@ def _alert_staff(crossings, *, now, directory) -> None:
             addresses = directory.addresses(recipients)
             if not addresses:
                 continue
-            subject, body = _staff_message(
-                crossing.threshold,
-                code=case.code or case.reference,
-                procedure=directory.procedure_name(case.procedure_id),
-                when=timezone.localtime(case.appointment_at).strftime("%H:%M %d/%m/%Y"),
-                link=f"{settings.SITE_URL.rstrip('/')}/alerts/",
-            )
+            values = {
+                "code": case.code or case.reference,
+                "procedure": directory.procedure_name(case.procedure_id),
+                "when": timezone.localtime(case.appointment_at).strftime("%H:%M %d/%m/%Y"),
+            }
+            subject, body = (text % values for text in messages[crossing.threshold])
             mails += [
                 Notification(
                     case=case,
@@ -213,9 +218,10 @@ STAFF_MESSAGES = {
 }
 
 
-def _staff_message(threshold: int, *, link: str, **values) -> tuple[str, str]:
-    subject, body = STAFF_MESSAGES[threshold]
-    return str(subject) % values, f"{str(body) % values}\n{_('Your alerts:')} {link}"
+def _staff_messages(link: str) -> dict[int, tuple[str, str]]:
+    """The subject and body formats in the active language, looked up once per batch."""
+    footer = f"\n{_('Your alerts:')} {link}"
+    return {t: (str(subject), str(body) + footer) for t, (subject, body) in STAFF_MESSAGES.items()}
 
 
 @dataclass
@@ -227,6 +233,12 @@ class Directory:
     _officers: dict = field(default_factory=dict)
     _users: dict = field(default_factory=dict)
     _procedures: dict = field(default_factory=dict)
+    _calendars: dict = field(default_factory=dict)
+
+    def calendar(self, agency: Agency):
+        if agency.pk not in self._calendars:
+            self._calendars[agency.pk] = calendar_for(agency)
+        return self._calendars[agency.pk]
 
     def agency(self, agency_id: int) -> Agency:
         if not self._agencies:

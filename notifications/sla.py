@@ -12,9 +12,10 @@ from cases.selectors import calendar_for, due_soon_window
 from .models import Threshold
 
 
-def thresholds(agency, appointment_at: datetime) -> list[tuple[int, datetime]]:
-    """(threshold, moment) in order, for a case of this receiving agency."""
-    calendar = calendar_for(agency)
+def thresholds(agency, appointment_at: datetime, calendar=None) -> list[tuple[int, datetime]]:
+    """(threshold, moment) in order, for a case of this receiving agency (whose calendar a
+    caller going through many cases may pass in)."""
+    calendar = calendar or calendar_for(agency)
     escalation = working_time.working_days(agency.escalation_working_days, calendar)
     return [
         (
@@ -34,14 +35,14 @@ def next_threshold_at(agency, appointment_at: datetime, *, alerted: int) -> date
     return None
 
 
-def crossed(agency, appointment_at: datetime, *, alerted: int, now: datetime):
+def crossed(agency, appointment_at: datetime, *, alerted: int, now: datetime, calendar=None):
     """(threshold to alert now or None, the next moment to look or None).
 
     When the watcher fell behind and several thresholds passed, only the highest is alerted:
     staff need to hear that a case is overdue, not that it was due soon two days ago.
     """
     reached, next_at = None, None
-    for level, at in thresholds(agency, appointment_at):
+    for level, at in thresholds(agency, appointment_at, calendar):
         if level <= alerted:
             continue
         if at <= now:
