@@ -14,7 +14,10 @@ from .scan import SCAN_HEARTBEAT
 
 
 def alerts_for(user) -> QuerySet[StaffAlert]:
-    """Alerts addressed to the user, and those of the queues of their agencies (officers)."""
+    """Alerts addressed to the user, and those of the queues of their agencies (officers).
+
+    A queue alert is shared: once one officer has read it, it is read for the queue.
+    """
     mine = Q(recipient=user)
     if Role.OFFICER in user.roles:
         mine |= Q(recipient=None, agency_id__in=user_agency_ids(user))

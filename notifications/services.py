@@ -166,6 +166,8 @@ def outbox_dispatch(
     """
     result, sent = Dispatched(), []
     for notification in outbox_claim(now=now or timezone.now(), limit=limit, ids=ids):
+        if timezone.now() >= notification.claimed_until:
+            break  # slow sends ate the lease: the rest may be someone else's by now
         result.claimed += 1
         outcome = _send(notification)
         if outcome == "sent":

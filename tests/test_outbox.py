@@ -214,6 +214,17 @@ def test_a_worker_killed_mid_send_leaves_the_row_to_be_sent_after_its_lease(
     assert [m.subject for m in mailoutbox] == [email.subject]
 
 
+def test_a_batch_stops_when_slow_sends_have_used_up_its_lease(file_case, gateway, settings):
+    settings.OUTBOX_LEASE_SECONDS = 1
+    settings.SMS_GATEWAY_TIMEOUT = 5
+    gateway.delay = 1.2  # one send outlasts the lease
+    first, second = (row(file_case(FRIDAY_9AM), "sms") for _ in range(2))
+
+    assert outbox.outbox_dispatch(ids=[first.pk, second.pk]).sent == 1
+    assert Notification.objects.get(pk=second.pk).sent_at is None
+    assert outbox.outbox_dispatch(ids=[second.pk]).sent == 1
+
+
 def test_two_dispatchers_at_once_send_each_row_once(transactional_db, file_case, mailoutbox):
     for _ in range(20):
         file_case(FRIDAY_9AM)
