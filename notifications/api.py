@@ -42,7 +42,10 @@ class StaffAlertList(generics.ListAPIView):
     serializer_class = StaffAlertSerializer
     filter_backends = []
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool)],
+        responses={200: StaffAlertSerializer(many=True), 403: None},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -58,7 +61,7 @@ class StaffAlertRead(APIView):
 
     permission_classes = [IsStaffMember]
 
-    @extend_schema(request=None, responses={200: StaffAlertSerializer, 404: None})
+    @extend_schema(request=None, responses={200: StaffAlertSerializer, 403: None, 404: None})
     def post(self, request, pk):
         alerts = selectors.alerts_for(request.user).select_related("crossing")
         get_object_or_404(alerts, pk=pk)
@@ -86,7 +89,7 @@ class ApologyDraftView(APIView):
 
     permission_classes = [IsStaffMember]
 
-    @extend_schema(responses={200: ApologyDraftSerializer, 404: None})
+    @extend_schema(responses={200: ApologyDraftSerializer, 403: None, 404: None})
     def get(self, request, code):
         draft = selectors.apology_draft(visible_case_or_404(request.user, code))
         if draft is None:
