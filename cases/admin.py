@@ -29,7 +29,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "head"]
     list_select_related = ["parent"]
 
 

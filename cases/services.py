@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import sla
 from notifications.services import notify_applicant
 
 from . import working_time
@@ -31,6 +32,7 @@ from .models import (
     CaseDocument,
     CaseEvent,
     Channel,
+    NotifyBy,
     Procedure,
     ReturnChannel,
     Role,
@@ -151,6 +153,7 @@ def case_file(
         applicant_phone=applicant.get("phone", ""),
         applicant_email=applicant.get("email", ""),
         applicant_address=applicant.get("address", ""),
+        applicant_notify_by=applicant.get("notify_by") or NotifyBy.ALL,
         channel=channel,
         submitted_at=now,
     )
@@ -175,9 +178,9 @@ def case_file(
         to_status=Status.SUBMITTED,
         data={"channel": channel, "documents": len(documents)},
     )
+    case.pin = pin  # before accepting: the receipt message carries it (see notifications)
     if staff:
         case = _apply(case=case, action="accept", by=by, now=now)
-    case.pin = pin
     return case
 
 
@@ -293,13 +296,18 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
     step = STEPS[action](case=case, by=by, now=now, **params)
     target = move.target or case.status
     appointment = step.new_appointment or case.appointment_at
+    # A new appointment starts its thresholds afresh.
+    alerted = 0 if step.new_appointment else case.alert_level
     fields = {
         **step.fields,
         "status": target,
-        "next_alert_at": next_alert_at(case, status=target, appointment_at=appointment, now=now),
+        "next_alert_at": next_alert_at(
+            case, status=target, appointment_at=appointment, alerted=alerted
+        ),
     }
     if step.new_appointment:
         fields["appointment_at"] = step.new_appointment
+        fields["alert_level"] = 0
 
     # Compare-and-set: if anyone took a step on the case since we read it (a move to another
     # state, or a step within one such as a transfer), we change nothing.
@@ -334,17 +342,16 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
     return case
 
 
-def next_alert_at(case: Case, *, status: str, appointment_at, now: datetime):
-    """When the deadline watcher must look at the case next: due soon, then overdue.
+def next_alert_at(case: Case, *, status: str, appointment_at, alerted: int):
+    """When the deadline watcher must look at the case next: the first threshold (due soon,
+    overdue, escalation) above the one already alerted, even if already past.
 
-    None while the clock is stopped (paused for a supplement, finished, not yet received).
+    None while the clock is stopped: waiting for a supplement or a fee (the citizen's turn),
+    finished, or not yet received.
     """
     if status not in CLOCK_RUNNING or appointment_at is None:
         return None
-    calendar = calendar_for(case.receiving_agency)
-    window = due_soon_window(case.receiving_agency, calendar)
-    due_soon_at = working_time.subtract(appointment_at, window, calendar)
-    return due_soon_at if now < due_soon_at else appointment_at
+    return sla.next_threshold_at(case.receiving_agency, appointment_at, alerted=alerted)
 
 
 def _appointment_from(case: Case, start: datetime) -> datetime:

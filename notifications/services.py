@@ -1,84 +1,228 @@
-"""Messages to applicants, written to the outbox with their cause and sent after commit."""
+"""The outbox: messages written with their cause, then dispatched after commit.
 
-from datetime import timedelta
+Writing: `notify_applicant` renders the message about one case step for each channel the
+applicant chose, in the same transaction as the step. Dispatching: `outbox_dispatch` claims
+rows with a lease, sends them, and marks them sent only once the backend has accepted them.
+"""
 
-from django.core.mail import send_mail
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from .models import Notification
+from cases.models import Case, CaseEvent, NotifyBy
 
-# Steps the applicant hears about, with the subject line of the message.
-APPLICANT_MESSAGES = {
-    "accept": "Hồ sơ {code} đã được tiếp nhận",
-    "reject": "Hồ sơ {code} không được tiếp nhận",
-    "request-supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
-    "apologise": "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}",
-    "stop": "Hồ sơ {code} đã dừng xử lý",
-    "sign": "Hồ sơ {code} đã có kết quả",
-    "withdraw": "Hồ sơ {code} đã được rút",
-}
+from .backends import PermanentFailure, send_email, send_sms
+from .models import PIN_PLACEHOLDER, Notification
+
+logger = logging.getLogger(__name__)
 
 
-def notify_applicant(*, case, event) -> Notification | None:
-    """Queue an email to the applicant about this step, if they gave an address."""
-    template = APPLICANT_MESSAGES.get(event.action)
-    if template is None or not case.applicant_email:
-        return None
-    subject = template.format(code=case.code or case.reference)
-    lines = [subject + "."]
-    if case.appointment_at and event.action in {"accept", "apologise"}:
-        local = timezone.localtime(case.appointment_at)
-        lines.append(_("Appointment: %s") % local.strftime("%H:%M %d/%m/%Y"))
-    if event.reason:
-        lines.append(event.reason)
-    notification = Notification.objects.create(
-        case=case,
-        event=event,
-        channel=Notification.Channel.EMAIL,
-        recipient=case.applicant_email,
-        subject=subject,
-        body="\n".join(lines),
-    )
-    # robust: the case step has committed; a broker that is down must not turn it into an
-    # error. The beat sweep sends what was not queued.
-    transaction.on_commit(lambda: _enqueue(notification.pk), robust=True)
-    return notification
+# --- writing ---------------------------------------------------------------------------
 
 
-def _enqueue(notification_id: int) -> None:
-    from .tasks import send_notification
+def _render(template: str, context: dict) -> str:
+    with translation.override(settings.NOTIFICATION_LANGUAGE):
+        return render_to_string(template, context).strip()
 
-    send_notification.delay(notification_id)
 
+def render_message(name: str, context: dict, *, sms: bool = True) -> tuple[str, str, str]:
+    """(subject, e-mail body, SMS text) from `notifications/<name>.txt` (subject on the
+    first line, then the body) and, if `sms`, `notifications/<name>.sms.txt`.
 
-def notification_send(*, notification_id: int) -> bool:
-    """Send one notification at most once; True if this call sent it.
-
-    The row is claimed by setting `sent_at` only where it is still empty, so two workers
-    (or a retry and the sweep) never both send it. A failed send releases the claim.
+    Raises TemplateDoesNotExist when there is no message for `name`.
     """
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        sent_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.get(pk=notification_id)
+    subject, _, body = _render(f"notifications/{name}.txt", context).partition("\n")
+    text = _render(f"notifications/{name}.sms.txt", context) if sms else ""
+    return subject.strip(), body.strip(), text
+
+
+def _applicant_context(case: Case, event: CaseEvent) -> dict:
+    base = settings.SITE_URL.rstrip("/")
+    code = case.code or case.reference
+    return {
+        "case": case,
+        "event": event,
+        "code": code,
+        "procedure": case.procedure.name,
+        "appointment": timezone.localtime(case.appointment_at) if case.appointment_at else None,
+        "items": event.data.get("items", []),
+        "reason": event.reason,
+        # The plain PIN exists only while the case is being filed (see cases.services).
+        "pin": PIN_PLACEHOLDER if getattr(case, "pin", None) else "",
+        "lookup_url": f"{base}/?code={code}",
+    }
+
+
+def notify_applicant(*, case: Case, event: CaseEvent) -> list[Notification]:
+    """Queue the message about this step to the applicant, one row per channel they chose.
+
+    The message is a function of the step's action: a template per action
+    (`notifications/applicant/<action>.txt` and `.sms.txt`); a step without one is silent.
+    """
+    wants = case.applicant_notify_by
+    recipients = []
+    if case.applicant_email and wants in (NotifyBy.ALL, NotifyBy.EMAIL):
+        recipients.append((Notification.Channel.EMAIL, case.applicant_email))
+    if case.applicant_phone and wants in (NotifyBy.ALL, NotifyBy.SMS):
+        recipients.append((Notification.Channel.SMS, case.applicant_phone))
+    if not recipients:
+        return []
+    context = _applicant_context(case, event)
     try:
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
-    except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(sent_at=None, last_error=str(exc))
-        raise
-    return True
-
-
-def pending_notification_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=5)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        subject, body, sms = render_message(f"applicant/{event.action}", context)
+    except TemplateDoesNotExist:
+        return []
+    secret = getattr(case, "pin", "") or ""
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            case=case,
+            event=event,
+            kind=event.action,
+            channel=channel,
+            recipient=recipient,
+            subject=subject if channel == Notification.Channel.EMAIL else "",
+            body=body if channel == Notification.Channel.EMAIL else sms,
+            secret=secret if PIN_PLACEHOLDER in (body + sms) else "",
+            created_at=event.at,
+            next_attempt_at=event.at,
+        )
+        for channel, recipient in recipients
     )
+    enqueue_after_commit([n.pk for n in notifications])
+    return notifications
+
+
+def enqueue_after_commit(ids: list[int]) -> None:
+    """Ask a worker to send these rows once the transaction commits.
+
+    robust: the cause has committed; a broker that is down must not turn it into an error.
+    The beat sweep sends whatever was not queued.
+    """
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import dispatch_notifications
+
+    dispatch_notifications.delay(ids)
+
+
+# --- dispatching -----------------------------------------------------------------------
+
+SENDERS = {Notification.Channel.EMAIL: send_email, Notification.Channel.SMS: send_sms}
+
+
+@dataclass
+class Dispatched:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    parked: int = 0
+
+
+def _pending(now: datetime) -> Q:
+    return Q(sent_at=None, parked_at=None, next_attempt_at__lte=now) & (
+        Q(claimed_until=None) | Q(claimed_until__lt=now)
+    )
+
+
+@transaction.atomic
+def outbox_claim(*, now: datetime, limit: int, ids: list[int] | None = None) -> list[Notification]:
+    """Lease up to `limit` due rows to this caller.
+
+    The rows are locked while being leased, skipping those another dispatcher holds, so two
+    dispatchers never lease the same row; the lease (`claimed_until`) outlives the send, and
+    once it runs out an unsent row is due again.
+    """
+    rows = Notification.objects.select_for_update(skip_locked=True).filter(_pending(now))
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    rows = list(rows.order_by("next_attempt_at", "id")[:limit])
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+        claimed_until=lease, attempts=F("attempts") + 1
+    )
+    for n in rows:
+        n.claimed_until, n.attempts = lease, n.attempts + 1
+    return rows
+
+
+def outbox_dispatch(
+    *, ids: list[int] | None = None, limit: int = 100, now: datetime | None = None
+) -> Dispatched:
+    """Send the due rows (these `ids`, or the oldest `limit`), each at least once.
+
+    The rows the backends accepted are marked sent together at the end of the batch (one
+    write instead of one commit a message): a worker killed mid-batch leaves them leased,
+    to be sent again when the lease runs out.
+    """
+    result, sent = Dispatched(), []
+    for notification in outbox_claim(now=now or timezone.now(), limit=limit, ids=ids):
+        if timezone.now() >= notification.claimed_until:
+            break  # slow sends ate the lease: the rest may be someone else's by now
+        result.claimed += 1
+        outcome = _send(notification)
+        if outcome == "sent":
+            sent.append(notification.pk)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    # Only now, after the backend accepted them. The PIN is not kept any longer.
+    Notification.objects.filter(pk__in=sent, sent_at=None).update(
+        sent_at=timezone.now(), claimed_until=None, secret="", last_error=""
+    )
+    return result
+
+
+def _send(notification: Notification) -> str:
+    try:
+        SENDERS[notification.channel](notification)
+    except PermanentFailure as exc:
+        return _park(notification, str(exc))
+    except Exception as exc:  # the backend's own errors: network, timeouts, 5xx
+        if notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            return _park(notification, f"{type(exc).__name__}: {exc}")
+        delay = min(
+            settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1),
+            settings.OUTBOX_RETRY_MAX_SECONDS,
+        )
+        Notification.objects.filter(pk=notification.pk, sent_at=None).update(
+            claimed_until=None,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            last_error=f"{type(exc).__name__}: {exc}",
+        )
+        logger.warning("Notification %s failed, retry in %ss: %s", notification.pk, delay, exc)
+        return "retried"
+    return "sent"
+
+
+def _park(notification: Notification, error: str) -> str:
+    Notification.objects.filter(pk=notification.pk, sent_at=None).update(
+        parked_at=timezone.now(), claimed_until=None, secret="", last_error=error
+    )
+    logger.error("Notification %s parked: %s", notification.pk, error)
+    return "parked"
+
+
+@transaction.atomic
+def notifications_resend(*, ids: list[int]) -> int:
+    """Give parked (or failed) rows a fresh start; an administrator's decision."""
+    count = Notification.objects.filter(pk__in=ids, sent_at=None).update(
+        parked_at=None, claimed_until=None, attempts=0, next_attempt_at=timezone.now()
+    )
+    enqueue_after_commit(list(ids))
+    return count
+
+
+# --- staff alerts ----------------------------------------------------------------------
+
+
+def staff_alerts_mark_read(*, alerts, now: datetime | None = None) -> int:
+    """Mark these alerts read (the caller has chosen them among the user's own)."""
+    return alerts.filter(read_at=None).update(read_at=now or timezone.now())

@@ -149,11 +149,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
-    # Recovery sweep: sends whatever the on-commit enqueue missed (broker down, crash).
-    "send-pending-notifications": {
-        "task": "notifications.tasks.send_pending_notifications",
-        "schedule": 60.0,
-    },
+    # The deadline watcher: alerts the cases whose next threshold has come.
+    "sla-scan": {"task": "notifications.tasks.sla_scan", "schedule": 60.0},
+    # Recovery sweep: sends what the on-commit enqueue missed (broker down, crash) and retries.
+    "dispatch-outbox": {"task": "notifications.tasks.dispatch_outbox", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -164,6 +163,24 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="onestop@localhost")
+
+# Notifications. SMS: the log by default; notifications.backends.HttpSmsGateway posts to
+# SMS_GATEWAY_URL. Messages are written in NOTIFICATION_LANGUAGE (vi or en).
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.backends.ConsoleSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+NOTIFICATION_LANGUAGE = env.str("NOTIFICATION_LANGUAGE", default=LANGUAGE_CODE)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000/")
+# The outbox: a lease longer than any send; retries after 1, 2, 4... minutes (at most an
+# hour); parked after OUTBOX_MAX_ATTEMPTS failures.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# /health/ answers 503 past these ages.
+HEALTH_MAX_OUTBOX_AGE_SECONDS = env.int("HEALTH_MAX_OUTBOX_AGE_SECONDS", default=600)
+HEALTH_MAX_SCAN_AGE_SECONDS = env.int("HEALTH_MAX_SCAN_AGE_SECONDS", default=300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

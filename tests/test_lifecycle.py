@@ -273,19 +273,19 @@ def test_an_apology_sets_a_new_appointment_only_when_late(file_case, staff):
     assert case.appointment_changes.last().reason == AppointmentChange.Reason.APOLOGY
 
 
-def test_next_alert_is_due_soon_then_the_appointment(file_case, staff):
+def test_next_alert_is_the_first_threshold_not_yet_alerted(file_case, staff):
     case = file_case(FRIDAY_9AM)  # due Wed 2 Dec 09:00; due soon one working day before
     assert case.next_alert_at == vn(2026, 12, 1, 9, 0)
     case = act(case, "assign", staff["counter"], vn(2026, 12, 1, 10, 0), officer=staff["officer"])
-    assert case.next_alert_at == vn(2026, 12, 2, 9, 0)
+    assert case.next_alert_at == vn(2026, 12, 1, 9, 0)  # due soon not yet alerted: still due
 
 
 def test_the_applicant_is_notified_after_commit(file_case):
     case = file_case(FRIDAY_9AM)
-    notification = Notification.objects.get(case=case)
-    assert notification.recipient == APPLICANT["email"]
-    assert case.code in notification.subject
-    assert notification.sent_at is None
+    email, sms = Notification.objects.filter(case=case).order_by("channel")
+    assert (email.recipient, sms.recipient) == (APPLICANT["email"], APPLICANT["phone"])
+    assert case.code in email.subject and case.code in sms.body
+    assert email.sent_at is None and sms.sent_at is None
 
 
 def test_case_events_are_append_only(file_case):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import outbox_dispatch
 from onestop.celery import app as celery_app
 
 from .conftest import vn
@@ -76,7 +76,7 @@ def wait_for(condition, seconds=60):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_emails_the_applicant_after_the_case_is_received(worker, file_case):
     case = file_case(vn(2026, 11, 27, 9, 0))
-    notification = Notification.objects.get(case=case)
+    notification = Notification.objects.get(case=case, channel="email")
 
     sent = wait_for(lambda: Notification.objects.get(pk=notification.pk).sent_at is not None)
     assert sent, (worker.parent / "worker.log").read_text()
@@ -87,9 +87,42 @@ def test_the_worker_emails_the_applicant_after_the_case_is_received(worker, file
 
 
 @pytest.mark.django_db
-def test_a_notification_is_sent_at_most_once(file_case, mailoutbox):
-    notification = Notification.objects.get(case=file_case(vn(2026, 11, 27, 9, 0)))
+def test_a_sent_notification_is_not_sent_again(file_case, mailoutbox):
+    notification = Notification.objects.get(case=file_case(), channel="email")
 
-    assert notification_send(notification_id=notification.pk) is True
-    assert notification_send(notification_id=notification.pk) is False
+    assert outbox_dispatch(ids=[notification.pk]).sent == 1
+    assert outbox_dispatch(ids=[notification.pk]).sent == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_beat_s_scan_on_the_worker_alerts_staff_and_emails_them(worker, file_case, staff):
+    """Beat sends the scan by name, as its schedule says; the worker runs it, and the alert
+    e-mails it queued after commit are sent by the same worker."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import StaffAlert
+
+    get_user_model().objects.filter(pk=staff["supervisor"].pk).update(email="sup@example.vn")
+    case = file_case(vn(2026, 1, 5, 9, 0))  # long overdue by the real clock
+    entry = settings.CELERY_BEAT_SCHEDULE["sla-scan"]
+    assert entry["schedule"] <= 60
+
+    celery_app.send_task(entry["task"])
+
+    assert wait_for(lambda: StaffAlert.objects.filter(case=case).exists())
+    assert wait_for(
+        lambda: Notification.objects.filter(
+            case=case, kind="sla.escalated", sent_at__isnull=False
+        ).exists()
+    ), (worker.parent / "worker.log").read_text()
+    connection.close()
+    assert any("sup@example.vn" in mail.read_text() for mail in worker.glob("*.log"))
+
+
+def test_beat_s_schedule_names_registered_tasks():
+    import notifications.tasks  # noqa: F401  (registers the tasks, as the worker does)
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks

@@ -13,6 +13,7 @@ from cases.models import (
     CaseEvent,
     Channel,
     FeeItem,
+    NotifyBy,
     Procedure,
     ReturnChannel,
     Role,
@@ -113,6 +114,11 @@ class ApplicantSerializer(serializers.Serializer):
     )
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    notify_by = serializers.ChoiceField(
+        choices=NotifyBy.choices,
+        required=False,
+        help_text=_("How the applicant wants to hear about the case (default: every contact)."),
+    )
 
     def to_internal_value(self, data):
         if isinstance(data, dict) and isinstance(data.get("phone"), str):
@@ -185,6 +191,7 @@ class ApplicantOutSerializer(serializers.Serializer):
     phone = serializers.CharField(source="applicant_phone")
     email = serializers.CharField(source="applicant_email")
     address = serializers.CharField(source="applicant_address")
+    notify_by = serializers.CharField(source="applicant_notify_by")
 
 
 class CaseListSerializer(serializers.ModelSerializer):

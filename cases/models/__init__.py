@@ -5,6 +5,7 @@ from .case import (
     CaseDocument,
     CaseEvent,
     Channel,
+    NotifyBy,
     ReturnChannel,
     Status,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "CollectionMode",
     "FeeItem",
     "Level",
+    "NotifyBy",
     "OnlineLevel",
     "Procedure",
     "ReturnChannel",

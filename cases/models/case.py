@@ -69,6 +69,15 @@ class ReturnChannel(models.TextChoices):
     POST = "post", _("By post")
 
 
+class NotifyBy(models.TextChoices):
+    """How the applicant wants to hear about their case."""
+
+    ALL = "all", _("Every contact given")
+    EMAIL = "email", _("Email only")
+    SMS = "sms", _("SMS only")
+    NONE = "none", _("No messages")
+
+
 class Case(models.Model):
     """Case (hồ sơ): one application for one procedure by one applicant."""
 
@@ -124,6 +133,9 @@ class Case(models.Model):
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_notify_by = models.CharField(
+        _("notify by"), max_length=10, choices=NotifyBy.choices, default=NotifyBy.ALL
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     return_channel = models.CharField(
         _("return channel"),
@@ -167,8 +179,13 @@ class Case(models.Model):
         blank=True,
         editable=False,
         help_text=_(
-            "When the deadline watcher must next look at this case (due soon, then overdue)."
+            "When the deadline watcher must next look at this case: due soon, overdue, escalation."
         ),
+    )
+    alert_level = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("The last deadline threshold alerted for the appointment in force."),
     )
     lookup_failures = models.PositiveSmallIntegerField(default=0, editable=False)
     lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)

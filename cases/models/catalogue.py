@@ -52,6 +52,20 @@ class Agency(models.Model):
             "A case is due soon, and its staff are alerted, this close to its appointment."
         ),
     )
+    escalation_working_days = models.PositiveSmallIntegerField(
+        _("escalate after (working days overdue)"),
+        default=2,
+        help_text=_("A case this long past its appointment is escalated to the agency's head."),
+    )
+    head = models.ForeignKey(
+        "cases.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("head"),
+        help_text=_("Thủ trưởng: hears of escalated cases (else the supervisors do)."),
+    )
     office_hours = models.JSONField(
         _("office hours"),
         default=default_office_hours,

@@ -36,6 +36,7 @@ def nav_links(request) -> dict:
             links.insert(1, (reverse("counter-submissions"), _("Online submissions")))
         if not any(url == reverse("work-queue") for url, _label in links):
             links.append((reverse("work-queue"), _("Work queue")))
+        links.append((reverse("alerts"), _("Alerts")))
     else:
         links = [
             (reverse("portal-procedures"), _("Procedures")),

@@ -115,6 +115,7 @@ class Command(BaseCommand):
             f"  Staff and citizen login: {base}login/",
             f"  API docs: {base}api/docs/",
             f"  Admin:    {base}admin/",
+            f"  Alerts:   {base}alerts/ (staff), health at {base}health/",
         ]
         if demo:
             lines.append(f"  Demo logins (password 'demo'): {', '.join(DEMO_USERS)}")

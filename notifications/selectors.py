@@ -1,0 +1,64 @@
+"""Reads: a staff member's alerts, a case's apology draft, the health of the machinery."""
+
+from datetime import datetime
+
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, Role
+from cases.selectors import user_agency_ids
+
+from . import sla
+from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
+from .scan import SCAN_HEARTBEAT
+
+
+def alerts_for(user) -> QuerySet[StaffAlert]:
+    """Alerts addressed to the user, and those of the queues of their agencies (officers).
+
+    A queue alert is shared: once one officer has read it, it is read for the queue.
+    """
+    mine = Q(recipient=user)
+    if Role.OFFICER in user.roles:
+        mine |= Q(recipient=None, agency_id__in=user_agency_ids(user))
+    return StaffAlert.objects.filter(mine).select_related("case", "case__procedure")
+
+
+def apology_draft(case: Case, *, now: datetime | None = None) -> dict | None:
+    """Form 04 as drafted when the case turned overdue, for the appointment in force.
+
+    None if the case is not late or already has its letter for this appointment.
+    """
+    if not case.is_open or case.appointment_at is None:
+        return None
+    crossing = (
+        DeadlineCrossing.objects.filter(
+            case=case, threshold__gte=Threshold.OVERDUE, appointment_at=case.appointment_at
+        )
+        .order_by("at")
+        .first()
+    )
+    if crossing is None:
+        return None
+    now = now or timezone.now()
+    return {
+        "case": case,
+        "appointment_at": case.appointment_at,
+        "drafted_at": crossing.at,
+        "suggested_appointment_at": sla.apology_suggestion(case, now),
+    }
+
+
+def health(*, now: datetime | None = None) -> dict:
+    """The age of the oldest undispatched outbox row and of the last successful SLA scan."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(sent_at=None, parked_at=None)
+    oldest = pending.aggregate(oldest=Min("created_at"))["oldest"]
+    beat = Heartbeat.objects.filter(name=SCAN_HEARTBEAT).first()
+    return {
+        "outbox_pending": pending.count(),
+        "outbox_oldest_pending_seconds": (now - oldest).total_seconds() if oldest else 0,
+        "outbox_parked": Notification.objects.exclude(parked_at=None).count(),
+        "last_scan_at": beat.at if beat else None,
+        "last_scan_seconds": (now - beat.at).total_seconds() if beat else None,
+    }

@@ -1,0 +1,41 @@
+"""Staff pages for alerts, and the health endpoint for the operators."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+
+
+def _staff_alerts(request):
+    if not request.user.is_staff_member:
+        raise Http404
+    return selectors.alerts_for(request.user)
+
+
+@login_required
+def alerts_page(request):
+    """Cảnh báo: the staff member's unread deadline alerts, newest first."""
+    alerts = _staff_alerts(request).filter(read_at=None).select_related("crossing")[:200]
+    return render(request, "notifications/alerts.html", {"alerts": alerts})
+
+
+@login_required
+@require_POST
+def alerts_mark_read(request):
+    alerts = _staff_alerts(request)
+    ids = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    services.staff_alerts_mark_read(alerts=alerts.filter(pk__in=ids) if ids else alerts)
+    return redirect("alerts")
+
+
+def health(request):
+    """200 while the outbox drains and the SLA scan runs; 503 when either is stale."""
+    report = selectors.health()
+    stale = report["outbox_oldest_pending_seconds"] > settings.HEALTH_MAX_OUTBOX_AGE_SECONDS or (
+        report["last_scan_seconds"] is None
+        or report["last_scan_seconds"] > settings.HEALTH_MAX_SCAN_AGE_SECONDS
+    )
+    return JsonResponse({"ok": not stale, **report}, status=503 if stale else 200)

@@ -1,0 +1,248 @@
+"""The outbox: what the applicant hears, over which channel, and delivery at least once
+without sending twice, through failures of the systems outside."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.db import connection
+from django.utils import timezone
+
+from cases import services
+from cases.models import CaseEvent
+from notifications import services as outbox
+from notifications.admin import NotificationAdmin
+from notifications.models import PIN_PLACEHOLDER, Notification
+
+from .conftest import APPLICANT, vn
+from .fake_servers import BouncingSmtp, SmsGateway, serving
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
+
+
+def act(case, action, by, at, **params):
+    return services.case_act(case=case, action=action, by=by, now=at, **params)
+
+
+@pytest.fixture
+def gateway(settings):
+    gateway = SmsGateway()
+    settings.SMS_BACKEND = "notifications.backends.HttpSmsGateway"
+    settings.SMS_GATEWAY_URL = gateway.url
+    settings.SMS_GATEWAY_TIMEOUT = 0.5
+    with serving(gateway.server):
+        yield gateway
+
+
+def row(case, channel, kind="accept"):
+    return Notification.objects.get(case=case, channel=channel, kind=kind)
+
+
+# --- what is written -----------------------------------------------------------------
+
+
+def test_the_receipt_message_carries_the_pin_only_until_it_is_sent(file_case, mailoutbox):
+    case = file_case(FRIDAY_9AM)
+    email = row(case, "email")
+    assert case.pin not in email.body and PIN_PLACEHOLDER in email.body
+    assert email.secret == case.pin
+    assert "09:00 02/12/2026" in email.body and case.code in email.subject
+
+    outbox.outbox_dispatch(ids=[email.pk])
+    assert case.pin in mailoutbox[0].body
+    assert Notification.objects.get(pk=email.pk).secret == ""
+
+
+def test_the_supplement_message_lists_the_documents_to_bring(file_case, staff, mailoutbox):
+    """Regression: the e-mail left out the items the citizen must bring."""
+    case = file_case(FRIDAY_9AM)
+    act(
+        case, "request-supplement", staff["counter"], FRIDAY_9AM,
+        items=["Bản sao sổ hộ khẩu", "Ảnh 4x6"], reason="Hồ sơ thiếu giấy tờ",
+    )  # fmt: skip
+    email, sms = row(case, "email", "request-supplement"), row(case, "sms", "request-supplement")
+    assert "- Bản sao sổ hộ khẩu\n- Ảnh 4x6" in email.body
+    assert "Hồ sơ thiếu giấy tờ" in email.body
+    assert "Bản sao sổ hộ khẩu; Ảnh 4x6" in sms.body
+
+
+def test_messages_are_vietnamese_by_default_and_english_by_setting(file_case, settings):
+    assert "đã được tiếp nhận" in row(file_case(FRIDAY_9AM), "email").subject
+    settings.NOTIFICATION_LANGUAGE = "en"
+    assert "has been received" in row(file_case(FRIDAY_9AM), "email").subject
+
+
+@pytest.mark.parametrize(
+    "notify_by, channels", [("all", ["email", "sms"]), ("sms", ["sms"]), ("none", [])]
+)
+def test_the_applicant_chooses_the_channels(staff, procedure, notify_by, channels):
+    case = services.case_file(
+        procedure=procedure,
+        applicant={**APPLICANT, "notify_by": notify_by},
+        channel="counter",
+        by=staff["counter"],
+        now=FRIDAY_9AM,
+    )
+    assert sorted(Notification.objects.filter(case=case).values_list("channel", flat=True)) == (
+        channels
+    )
+
+
+def test_a_new_action_needs_only_its_template(file_case):
+    """`request-payment` (the payments step) has its message before it has its action."""
+    case = file_case(FRIDAY_9AM)
+    event = CaseEvent.objects.create(
+        case=case,
+        action="request-payment",
+        to_status="awaiting_payment",
+        data={"amount": 200000, "payment_url": "https://pay.example.vn/r/abc"},
+    )
+    email, sms = outbox.notify_applicant(case=case, event=event)
+    assert "https://pay.example.vn/r/abc" in email.body and "200000" in email.body
+    assert "https://pay.example.vn/r/abc" in sms.body
+    event = CaseEvent.objects.create(case=case, action="no-such-message", to_status="received")
+    assert outbox.notify_applicant(case=case, event=event) == []
+
+
+# --- delivery ------------------------------------------------------------------------
+
+
+def test_a_failed_send_is_not_marked_sent_and_is_retried_with_backoff(file_case, gateway, settings):
+    """Regression: the row was marked sent before sending, so a failure lost the message."""
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    gateway.status = 503
+    sms = row(file_case(FRIDAY_9AM), "sms")
+
+    with time_machine.travel(FRIDAY_9AM, tick=False):
+        assert outbox.outbox_dispatch(ids=[sms.pk]).retried == 1
+    sms.refresh_from_db()
+    assert (sms.sent_at, sms.attempts) == (None, 1)
+    assert sms.next_attempt_at == FRIDAY_9AM + timedelta(seconds=60)
+    assert "503" in sms.last_error
+
+    with time_machine.travel(FRIDAY_9AM + timedelta(seconds=61), tick=False):
+        assert outbox.outbox_dispatch(ids=[sms.pk]).retried == 1  # the second wait doubles
+    sms.refresh_from_db()
+    assert sms.next_attempt_at == FRIDAY_9AM + timedelta(seconds=61 + 120)
+
+    gateway.status = 200
+    with time_machine.travel(FRIDAY_9AM + timedelta(seconds=200), tick=False):
+        assert outbox.outbox_dispatch(ids=[sms.pk]).sent == 1
+    assert Notification.objects.get(pk=sms.pk).sent_at is not None
+
+
+def test_the_sms_gateway_timing_out_is_retried_with_the_same_idempotency_key(file_case, gateway):
+    sms = row(file_case(FRIDAY_9AM), "sms")
+    gateway.delay = 2  # longer than the 0.5 s timeout
+    with time_machine.travel(FRIDAY_9AM, tick=False):
+        assert outbox.outbox_dispatch(ids=[sms.pk]).retried == 1
+    sms.refresh_from_db()
+    assert sms.sent_at is None and "timed out" in sms.last_error
+
+    gateway.delay = 0
+    with time_machine.travel(FRIDAY_9AM + timedelta(minutes=2), tick=False):
+        assert outbox.outbox_dispatch(ids=[sms.pk]).sent == 1
+    keys = {headers["Idempotency-Key"] for headers, _ in gateway.requests}
+    assert keys == {f"onestop-notification-{sms.pk}"}
+    assert gateway.requests[-1][1]["to"] == APPLICANT["phone"]
+
+
+def test_a_number_the_gateway_refuses_is_parked_at_once(file_case, gateway):
+    gateway.status = 400
+    sms = row(file_case(FRIDAY_9AM), "sms")
+    assert outbox.outbox_dispatch(ids=[sms.pk]).parked == 1
+    assert Notification.objects.get(pk=sms.pk).parked_at is not None
+
+
+def test_a_bouncing_address_is_recorded_and_not_retried_forever(file_case, settings, rf):
+    smtp = BouncingSmtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    email = row(file_case(FRIDAY_9AM), "email")
+    with serving(smtp.server):
+        assert outbox.outbox_dispatch(ids=[email.pk]).parked == 1
+        email.refresh_from_db()
+        assert email.parked_at is not None and email.sent_at is None
+        assert email.last_error.startswith("Bounced") and APPLICANT["email"] in email.last_error
+        assert email.secret == ""  # given up: the PIN is not kept
+        with time_machine.travel(timezone.now() + timedelta(days=30)):
+            assert outbox.outbox_dispatch(ids=[email.pk]).claimed == 0
+        assert len(smtp.refused) == 1
+
+    # The administrator fixes the address and resends from the admin.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    request = rf.post("/")
+    request.user = type("Admin", (), {"is_authenticated": True})()
+    model_admin = NotificationAdmin(Notification, admin.site)
+    model_admin.message_user = lambda *args, **kwargs: None
+    model_admin.resend(request, Notification.objects.filter(pk=email.pk))
+    assert outbox.outbox_dispatch(ids=[email.pk]).sent == 1
+
+
+def test_a_row_failing_every_time_is_parked_after_the_last_attempt(file_case, gateway, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    gateway.status = 500
+    sms = row(file_case(FRIDAY_9AM), "sms")
+    moment = FRIDAY_9AM
+    outcomes = []
+    for _ in range(4):
+        moment += timedelta(hours=2)
+        with time_machine.travel(moment, tick=False):
+            result = outbox.outbox_dispatch(ids=[sms.pk])
+        outcomes.append((result.retried, result.parked))
+    assert outcomes == [(1, 0), (1, 0), (0, 1), (0, 0)]
+    assert len(gateway.requests) == 3
+
+
+def test_a_worker_killed_mid_send_leaves_the_row_to_be_sent_after_its_lease(
+    file_case, mailoutbox, settings
+):
+    settings.OUTBOX_LEASE_SECONDS = 120
+    email = row(file_case(FRIDAY_9AM), "email")
+    # A worker claims the row, then dies before sending: no sent_at, only a lease.
+    [claimed] = outbox.outbox_claim(now=FRIDAY_9AM, limit=10, ids=[email.pk])
+    assert claimed.claimed_until == FRIDAY_9AM + timedelta(seconds=120)
+
+    with time_machine.travel(FRIDAY_9AM + timedelta(seconds=60), tick=False):
+        assert outbox.outbox_dispatch(ids=[email.pk]).claimed == 0  # leased to the dead one
+    with time_machine.travel(FRIDAY_9AM + timedelta(seconds=121), tick=False):
+        assert outbox.outbox_dispatch(ids=[email.pk]).sent == 1
+    assert [m.subject for m in mailoutbox] == [email.subject]
+
+
+def test_a_batch_stops_when_slow_sends_have_used_up_its_lease(file_case, gateway, settings):
+    settings.OUTBOX_LEASE_SECONDS = 1
+    settings.SMS_GATEWAY_TIMEOUT = 5
+    gateway.delay = 1.2  # one send outlasts the lease
+    first, second = (row(file_case(FRIDAY_9AM), "sms") for _ in range(2))
+
+    assert outbox.outbox_dispatch(ids=[first.pk, second.pk]).sent == 1
+    assert Notification.objects.get(pk=second.pk).sent_at is None
+    assert outbox.outbox_dispatch(ids=[second.pk]).sent == 1
+
+
+def test_two_dispatchers_at_once_send_each_row_once(transactional_db, file_case, mailoutbox):
+    for _ in range(20):
+        file_case(FRIDAY_9AM)
+    results = []
+
+    def run():
+        try:
+            while (result := outbox.outbox_dispatch(limit=3)).claimed:
+                results.append(result.sent)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(results) == 40
+    assert len(mailoutbox) == 20
+    assert not Notification.objects.filter(sent_at=None).exists()
