@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "notifications",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,34 @@ LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR = env.int("LOOKUP_CLIENT_MAX_FAILURES_PER_HO
 LOOKUP_CASE_MAX_FAILURES = env.int("LOOKUP_CASE_MAX_FAILURES", default=5)
 LOOKUP_CASE_LOCK_MINUTES = env.int("LOOKUP_CASE_LOCK_MINUTES", default=15)
 PIN_HASH_KEY = env.str("PIN_HASH_KEY", default=SECRET_KEY)
+
+# Absolute links printed on paper and in QR codes (receipt lookup, result verification).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# PDFs: fonts with Vietnamese glyphs (DejaVu Serif), result uploads' size limit.
+DOCUMENTS_FONT_DIRS = env.list(
+    "ONESTOP_FONT_DIR",
+    default=[
+        "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core, -extra
+        "/usr/share/fonts/dejavu",
+        "/usr/local/share/fonts",
+    ],
+)
+RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Signing results (PAdES). The default backend reads one PKCS#12 file per agency, named
+# {agency code}.p12; `manage.py make_dev_pki` (run by `serve` in DEBUG) creates a dev PKI.
+# documents.signing.Pkcs11Backend signs on a token: SIGNING_PKCS11_MODULE/_TOKEN/_PIN.
+SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
+SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
+SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onestop-dev")
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+# What verification trusts: root certificates (PEM or DER files) and CRLs.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_PKI_DIR / "root.pem")])
+SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.crl")])
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,311 @@
+"""PAdES signing and verification with pyHanko, behind one backend interface.
+
+A backend answers one question: which pyHanko `Signer` signs for this agency. The PKCS#12
+backend (the default) reads `{SIGNING_PKCS12_DIR}/{agency code}.p12`; a PKCS#11 token
+(an HSM) is the other backend, chosen with SIGNING_KEY_BACKEND. Everything else (the stamp,
+the PAdES profile, the checks before signing) is the same whichever key signs.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import QRStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from cases.exceptions import InvalidTransition
+
+FIELD_PREFIX = "Onestop-"  # + the result document's id: how an uploaded copy is recognised
+STAMP_BOX = (36, 24, 306, 96)  # bottom left of the last page, in points
+SIGNATURE_BYTES = 8192
+STAMP_STYLE = QRStampStyle(
+    stamp_text="Signed digitally (PAdES)\n%(signer)s\n%(ts)s\nVerify: %(url)s",
+    border_width=1,
+)
+
+
+class SigningUnavailable(InvalidTransition):
+    """The agency cannot sign now: no certificate, or it is expired (HTTP 409)."""
+
+
+# --- backends ----------------------------------------------------------------------------
+
+
+class Pkcs12Backend:
+    """One PKCS#12 file per agency, named after its identifier code (the default)."""
+
+    def signer_for(self, agency) -> signers.Signer:
+        path = Path(settings.SIGNING_PKCS12_DIR) / f"{agency.code}.p12"
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise SigningUnavailable(
+                _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
+            ) from None
+        return _load_pkcs12(str(path), mtime, settings.SIGNING_PKCS12_PASSPHRASE.encode())
+
+
+@lru_cache(maxsize=256)
+def _load_pkcs12(path: str, mtime: int, passphrase: bytes) -> signers.SimpleSigner:
+    # Keyed by mtime too: a renewed certificate is picked up without a restart.
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase)
+    if signer is None:
+        raise SigningUnavailable(_("The signing certificate file cannot be opened."))
+    return signer
+
+
+class Pkcs11Backend:
+    """A key on a PKCS#11 token (an HSM, or SoftHSM in development).
+
+    The key and certificate of an agency carry its identifier code as their label.
+    Settings: SIGNING_PKCS11_MODULE, SIGNING_PKCS11_TOKEN, SIGNING_PKCS11_PIN.
+    """
+
+    def signer_for(self, agency) -> signers.Signer:
+        from pkcs11 import NoSuchKey  # optional dependency: pip install 'pyhanko[pkcs11]'
+        from pyhanko.sign import pkcs11
+
+        session = _pkcs11_session(
+            settings.SIGNING_PKCS11_MODULE,
+            settings.SIGNING_PKCS11_TOKEN,
+            settings.SIGNING_PKCS11_PIN,
+        )
+        signer = pkcs11.PKCS11Signer(session, key_label=agency.code, cert_label=agency.code)
+        try:
+            signer.signing_cert  # noqa: B018 - loads the certificate, or says it is missing
+        except (NoSuchKey, SigningError, pkcs11.PKCS11Error):
+            raise SigningUnavailable(
+                _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
+            ) from None
+        return signer
+
+
+@lru_cache(maxsize=4)
+def _pkcs11_session(module: str, token: str, pin: str):
+    from pyhanko.sign import pkcs11
+
+    return pkcs11.open_pkcs11_session(
+        module, token_criteria=pkcs11.TokenCriteria(label=token), user_pin=pin
+    )
+
+
+def backend():
+    return import_string(settings.SIGNING_KEY_BACKEND)()
+
+
+# --- signing -----------------------------------------------------------------------------
+
+
+def _cert_name(cert) -> str:
+    return cert.subject.native.get("common_name") or cert.subject.human_friendly
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    signer: signers.Signer,
+    field_suffix: str,
+    verify_url: str,
+    reason: str,
+    now: datetime | None = None,
+) -> bytes:
+    """Stamp a QR code to `verify_url` on the last page and sign with PAdES B-B, in one
+    incremental revision: nothing is written to the file after the signature."""
+    now = now or datetime.now(UTC)
+    cert = signer.signing_cert
+    if not cert.not_valid_before <= now <= cert.not_valid_after:
+        raise SigningUnavailable(
+            _("The signing certificate of %(name)s is not valid now (valid %(a)s to %(b)s).")
+            % {
+                "name": _cert_name(cert),
+                "a": f"{cert.not_valid_before:%Y-%m-%d}",
+                "b": f"{cert.not_valid_after:%Y-%m-%d}",
+            }
+        )
+    field_name = FIELD_PREFIX + field_suffix
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        name=_cert_name(cert),
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=signer,
+        stamp_style=STAMP_STYLE,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    out = pdf_signer.sign_pdf(
+        writer,
+        # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips the
+        # dry-run signature it would make to measure it (half the cost of a signature).
+        bytes_reserved=SIGNATURE_BYTES,
+        appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
+    )
+    return out.getvalue()
+
+
+def _ascii(text: str) -> str:
+    """The stamp's standard font has no Vietnamese glyphs: keep the letters, drop the marks."""
+    import unicodedata
+
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def readable_pdf(data: bytes) -> PdfFileReader:
+    """The parsed PDF, or ValueError if pyHanko cannot read it."""
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ValueError(_("The file is not a PDF."))
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        reader.root["/Pages"]  # noqa: B018 - a PDF without pages cannot be stamped or signed
+        signed = bool(reader.embedded_signatures)
+    except Exception as exc:  # whatever breaks the parser, the answer is a 400
+        raise ValueError(_("The PDF cannot be read: %s") % exc) from None
+    if signed:
+        raise ValueError(_("The PDF is already signed; upload the unsigned draft."))
+    return reader
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+class Verdict:
+    AUTHENTIC = "authentic"  # signed by a trusted certificate, not changed since
+    MODIFIED = "modified"  # changed after signing (or damaged)
+    UNTRUSTED = "untrusted"  # intact, but the certificate does not chain to our roots
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNSIGNED = "unsigned"  # a PDF with no signature
+    UNREADABLE = "unreadable"  # not a PDF pyHanko can read
+
+    ALL = [AUTHENTIC, MODIFIED, UNTRUSTED, EXPIRED, REVOKED, UNSIGNED, UNREADABLE]
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: str
+    signer: str = ""
+    signed_at: datetime | None = None
+    field_suffix: str = ""  # the Onestop document id, when the signature is one of ours
+
+    @property
+    def authentic(self) -> bool:
+        return self.verdict == Verdict.AUTHENTIC
+
+
+_EXPIRED = {
+    AdESIndeterminate.EXPIRED,
+    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+    AdESIndeterminate.NOT_YET_VALID,
+    AdESFailure.NOT_YET_VALID,
+}
+_REVOKED = {AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE}
+
+
+def _read_all(paths, loader) -> tuple:
+    items = []
+    for path in paths:
+        data = Path(path).read_bytes()
+        if pem.detect(data):
+            blocks = [der for _, _, der in pem.unarmor(data, multiple=True)]
+        else:
+            blocks = [data]
+        items += [loader(der) for der in blocks]
+    return tuple(items)
+
+
+@lru_cache(maxsize=8)
+def _trust(roots: tuple, crls: tuple, stamp: tuple) -> tuple:
+    return (
+        _read_all([r for r in roots if os.path.exists(r)], asn1_x509.Certificate.load),
+        _read_all([c for c in crls if os.path.exists(c)], asn1_crl.CertificateList.load),
+    )
+
+
+def trust_material() -> tuple:
+    """The configured trust roots and CRLs, re-read when a file changes."""
+    roots = tuple(str(p) for p in settings.SIGNING_TRUST_ROOTS)
+    crls = tuple(str(p) for p in settings.SIGNING_CRLS)
+    stamp = tuple(os.stat(p).st_mtime_ns if os.path.exists(p) else 0 for p in roots + crls)
+    return _trust(roots, crls, stamp)
+
+
+_OUR_FIELD = re.compile(rb"\(" + FIELD_PREFIX.encode() + rb"([0-9a-f-]{36})\)")
+
+
+def _suffix_in(data: bytes) -> str:
+    """Our document id from the raw bytes of a file too damaged to parse."""
+    found = _OUR_FIELD.search(data)
+    return found.group(1).decode() if found else ""
+
+
+def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
+    """Judge a signed PDF against the configured trust roots (and CRLs), at `now`."""
+    if not data.lstrip()[:5] == b"%PDF-":
+        return Verification(Verdict.UNREADABLE)
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # any failure to parse an untrusted file is a verdict
+        # A file that was signed (it has a byte range) but no longer parses was changed.
+        signed = b"/ByteRange" in data
+        return Verification(
+            Verdict.MODIFIED if signed else Verdict.UNREADABLE, field_suffix=_suffix_in(data)
+        )
+    if not signatures:
+        return Verification(Verdict.UNSIGNED)
+    signature = signatures[-1]
+    suffix = (signature.field_name or "").removeprefix(FIELD_PREFIX)
+    roots, crls = trust_material()
+    context = ValidationContext(
+        trust_roots=list(roots), crls=list(crls), moment=now, allow_fetching=False
+    )
+    try:
+        status = validate_pdf_signature(signature, context, skip_diff=True)
+    except Exception:  # a signature too damaged to check was changed
+        return Verification(Verdict.MODIFIED, field_suffix=suffix)
+    found = Verification(
+        verdict=Verdict.AUTHENTIC,
+        signer=_cert_name(status.signing_cert),
+        signed_at=status.signer_reported_dt,
+        field_suffix=suffix,
+    )
+    # Anything after the signature, or more than one signature, counts as a change: our
+    # results carry exactly one signature over the whole file.
+    if (
+        not (status.intact and status.valid)
+        or status.coverage != SignatureCoverageLevel.ENTIRE_FILE
+        or len(signatures) != 1
+    ):
+        verdict = Verdict.MODIFIED
+    elif status.revoked or status.trust_problem_indic in _REVOKED:
+        verdict = Verdict.REVOKED
+    elif status.trust_problem_indic in _EXPIRED:
+        verdict = Verdict.EXPIRED
+    elif not status.trusted:
+        verdict = Verdict.UNTRUSTED
+    else:
+        return found
+    return Verification(verdict, found.signer, found.signed_at, suffix)
