@@ -101,7 +101,8 @@ def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
     with a QR code to its verification page; a paper result is approved as before."""
     now = now or timezone.now()
     draft = latest_draft(case)
-    if draft is None:  # a paper result, or the step is not allowed: case_act says which
+    if draft is None or "sign" not in case_services.allowed_actions(case, by, now):
+        # A paper result; or the step is not allowed, and case_act says why (403 or 409).
         return case_services.case_act(case=case, action="sign", by=by, now=now)
     signer = signing.backend().signer_for(case.deciding_agency)
     subject = signer.signing_cert.subject.human_friendly

@@ -160,9 +160,9 @@ def dev_pkis(tmp_path_factory):
     return folder
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def use_pki(settings, dev_pkis):
-    """Sign with the named PKI's agency certificates and trust the named PKI's root."""
+    """Every test signs with the good test PKI; `use_pki(signing, trusting)` switches."""
 
     def use(signing="good", trusting=None):
         trusting = trusting or signing
@@ -176,7 +176,8 @@ def use_pki(settings, dev_pkis):
     return use
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """Stored files (drafts, signed results, scans) go to the test's own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

@@ -44,7 +44,7 @@ def test_reprinting_issues_a_new_pin_and_the_old_one_stops_working(
     case = file_case(MONDAY_9AM)
     old_pin = case.pin
 
-    answer = print_receipt(client_for(staff["counter"]), case.code)
+    answer = print_receipt(client_for(staff["counter"]), case.code, reprint=True)
 
     assert answer.status_code == 200
     new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)["pin"][0]
@@ -62,6 +62,11 @@ def test_a_receipt_needs_the_current_pin_and_the_receiving_counter(file_case, st
     case = file_case(MONDAY_9AM)
     assert print_receipt(client_for(staff["counter"]), case.code, pin="AAAAAAAA").status_code == 400
     assert print_receipt(client_for(staff["signer"]), case.code, pin=case.pin).status_code == 403
+    # A reprint invalidates the applicant's PIN: never by accident.
+    assert print_receipt(client_for(staff["counter"]), case.code).status_code == 400
+    assert print_receipt(
+        client_for(staff["counter"]), case.code, pin=case.pin, reprint=True
+    ).status_code == 400
     assert not case.events.filter(action="reprint-receipt").exists()
 
 

@@ -8,15 +8,24 @@ from documents.signing import Verdict
 
 
 class ReceiptPrintSerializer(serializers.Serializer):
+    """Exactly one of: the PIN issued at filing, or `reprint: true`."""
+
     pin = serializers.CharField(
         max_length=20,
         required=False,
-        allow_blank=True,
-        help_text=_(
-            "The PIN issued at filing, to print the receipt as issued. Leave it out to reprint "
-            "with a new PIN: the old one stops working."
-        ),
+        help_text=_("The PIN issued at filing: prints the receipt as issued."),
     )
+    reprint = serializers.BooleanField(
+        default=False,
+        help_text=_("Reprint with a new PIN; the old PIN stops working. Recorded as an event."),
+    )
+
+    def validate(self, data):
+        if bool(data.get("pin")) == data["reprint"]:
+            raise serializers.ValidationError(
+                _("Give the PIN issued at filing, or reprint: true to issue a new PIN.")
+            )
+        return data
 
 
 class VerifyUploadSerializer(serializers.Serializer):
