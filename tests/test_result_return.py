@@ -102,3 +102,10 @@ def test_the_system_may_only_return_online(resolved):
         )
     with pytest.raises(ActionForbidden):
         services.case_act(case=resolved, action="assign", by=services.SYSTEM, officer=None)
+
+
+def test_the_lookup_page_links_the_download_and_the_check(resolved, client):
+    page = client.get("/", {"code": resolved.code, "pin": resolved.pin}).content.decode()
+    document = ResultDocument.objects.get(case=resolved)
+    assert f"/api/v1/public/cases/{resolved.code}/result/?pin={resolved.pin}" in page
+    assert f"/verify/{document.pk}/" in page
