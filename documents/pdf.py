@@ -62,6 +62,9 @@ def styles(size: float = 11) -> dict[str, ParagraphStyle]:
     )
     return {
         "body": base,
+        "paragraph": ParagraphStyle(
+            f"paragraph{size}", parent=base, firstLineIndent=size * 2, spaceAfter=size * 0.5
+        ),
         "small": ParagraphStyle("small", parent=base, fontSize=size - 2, leading=size * 1.1),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
         "centre_bold": ParagraphStyle(

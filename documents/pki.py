@@ -139,12 +139,14 @@ def agency_certificate(
 ) -> Authority:
     """The organisation certificate an agency signs its results with."""
     key = ec.generate_private_key(ec.SECP256R1())
+    # X.520's bound (cryptography counts UTF-8 bytes): cut there without splitting a letter.
+    name = agency_name.encode()[:64].decode("utf-8", "ignore").strip()
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency_code),
-            x509.NameAttribute(NameOID.COMMON_NAME, agency_name),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
         ]
     )
     cert = _certificate(

@@ -34,7 +34,7 @@ def generated_result(case, template=None) -> bytes:
         head=_letterhead(agency, f"Số: {esc(case.code)}"),
         title=esc(title),
         place_date=vn_date(timezone.now()).capitalize(),
-        body=[_p(esc(p).replace("\n", "<br/>")) for p in paragraphs],
+        body=[_p(esc(p).replace("\n", "<br/>"), "paragraph") for p in paragraphs],
         signature_title=esc(agency.name.upper()),
         bottom_margin=40 * mm,
     ).render()

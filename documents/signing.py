@@ -33,7 +33,7 @@ from pyhanko_certvalidator import ValidationContext
 from cases.exceptions import InvalidTransition
 
 FIELD_PREFIX = "Onestop-"  # + the result document's id: how an uploaded copy is recognised
-STAMP_BOX = (36, 24, 306, 96)  # bottom left of the last page, in points
+STAMP_BOX = (36, 24, 559, 108)  # across the foot of the last page (A4 is 595 pt wide)
 SIGNATURE_BYTES = 8192
 STAMP_STYLE = QRStampStyle(
     stamp_text="Signed digitally (PAdES)\n%(signer)s\n%(ts)s\nVerify: %(url)s",

@@ -127,3 +127,13 @@ def test_make_dev_pki_gives_every_agency_a_certificate_once(province, settings, 
     root = (tmp_path / "root.pem").read_bytes()
     call_command("make_dev_pki")
     assert (tmp_path / "root.pem").read_bytes() == root
+
+
+def test_make_dev_pki_copes_with_long_agency_names(settings, tmp_path):
+    """Regression: X.520 caps a name at 64 characters; the demo has longer agency names."""
+    from cases.models import Agency, Level
+
+    Agency.objects.create(code="000.00.99.H38", name="Ủy ban nhân dân " * 6, level=Level.COMMUNE)
+    settings.SIGNING_PKI_DIR = tmp_path
+    call_command("make_dev_pki")
+    assert (tmp_path / "agencies" / "000.00.99.H38.p12").exists()
