@@ -447,9 +447,7 @@ def _nothing(*, case, by, now):
 def _sign(*, case, by, now, signature: dict | None = None):
     """A paper result is approved; an electronic one is signed by `documents.services`,
     which passes what it signed as `signature`."""
-    draft = (
-        case.events.filter(action="submit-result").order_by("-at", "-id").values("data").first()
-    )
+    draft = case.events.filter(action="submit-result").order_by("-at", "-id").values("data").first()
     if signature is None and draft and draft["data"].get("document"):
         raise InvalidTransition(_("An electronic result must be signed with a certificate."))
     return Step(fields={"resolved_at": now}, data=signature or {"signature": "approval"})

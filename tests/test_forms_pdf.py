@@ -64,9 +64,12 @@ def test_a_receipt_needs_the_current_pin_and_the_receiving_counter(file_case, st
     assert print_receipt(client_for(staff["signer"]), case.code, pin=case.pin).status_code == 403
     # A reprint invalidates the applicant's PIN: never by accident.
     assert print_receipt(client_for(staff["counter"]), case.code).status_code == 400
-    assert print_receipt(
-        client_for(staff["counter"]), case.code, pin=case.pin, reprint=True
-    ).status_code == 400
+    assert (
+        print_receipt(
+            client_for(staff["counter"]), case.code, pin=case.pin, reprint=True
+        ).status_code
+        == 400
+    )
     assert not case.events.filter(action="reprint-receipt").exists()
 
 
