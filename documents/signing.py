@@ -72,29 +72,45 @@ def _load_pkcs12(path: str, mtime: int, passphrase: bytes) -> signers.SimpleSign
 
 
 class Pkcs11Backend:
-    """A key on a PKCS#11 token (an HSM, or SoftHSM in development).
+    """A key on a PKCS#11 token (an HSM; SoftHSM in development and tests).
 
-    The key and certificate of an agency carry its identifier code as their label.
+    An agency's private key and certificate carry its identifier code as their label; the
+    token also holds the issuing CA's certificate, which goes into every signature.
     Settings: SIGNING_PKCS11_MODULE, SIGNING_PKCS11_TOKEN, SIGNING_PKCS11_PIN.
     """
 
     def signer_for(self, agency) -> signers.Signer:
-        from pkcs11 import NoSuchKey  # optional dependency: pip install 'pyhanko[pkcs11]'
-        from pyhanko.sign import pkcs11
+        from pkcs11 import PKCS11Error  # optional: pip install 'pyHanko[pkcs11]'
 
-        session = _pkcs11_session(
-            settings.SIGNING_PKCS11_MODULE,
-            settings.SIGNING_PKCS11_TOKEN,
-            settings.SIGNING_PKCS11_PIN,
-        )
-        signer = pkcs11.PKCS11Signer(session, key_label=agency.code, cert_label=agency.code)
         try:
-            signer.signing_cert  # noqa: B018 - loads the certificate, or says it is missing
-        except (NoSuchKey, SigningError, pkcs11.PKCS11Error):
+            return _pkcs11_signer(
+                settings.SIGNING_PKCS11_MODULE,
+                settings.SIGNING_PKCS11_TOKEN,
+                settings.SIGNING_PKCS11_PIN,
+                agency.code,
+            )
+        except (PKCS11Error, SigningError):
             raise SigningUnavailable(
                 _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
             ) from None
-        return signer
+
+
+@lru_cache(maxsize=256)
+def _pkcs11_signer(module: str, token: str, pin: str, label: str):
+    from pyhanko.sign import pkcs11
+
+    session = _pkcs11_session(module, token, pin)
+    signer = pkcs11.PKCS11Signer(
+        session,
+        cert_label=label,
+        key_label=label,
+        other_certs_to_pull=None,
+        # Hash here, sign the digest on the token: every token has the raw mechanisms
+        # (SoftHSM 2.6 has CKM_ECDSA but not CKM_ECDSA_SHA256).
+        use_raw_mechanism=True,
+    )
+    signer.signing_cert  # noqa: B018 - load the key and certificates now, or fail here
+    return signer
 
 
 @lru_cache(maxsize=4)

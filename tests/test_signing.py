@@ -51,7 +51,9 @@ def submit(client, code, **data):
 
 
 def sign(client, code):
-    return client.post(f"/api/v1/cases/{code}/actions/sign/", {}, format="json")
+    return client.post(
+        f"/api/v1/cases/{code}/actions/sign/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def upload(pdf: bytes, name="ket-qua.pdf", content_type="application/pdf"):
