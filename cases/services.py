@@ -467,7 +467,16 @@ def _apologise(*, case, by, now, new_appointment_at):
     )
 
 
-def _return(*, case, by, now, channel, recipient: str = "", tracking_number: str = ""):
+def _return(
+    *,
+    case,
+    by,
+    now,
+    channel,
+    recipient: str = "",
+    recipient_id_number: str = "",
+    tracking_number: str = "",
+):
     if channel not in ReturnChannel.values:
         raise ValidationError({"channel": _("Use online, counter or post.")})
     if by is SYSTEM and channel != ReturnChannel.ONLINE:
@@ -479,6 +488,8 @@ def _return(*, case, by, now, channel, recipient: str = "", tracking_number: str
     data = {"channel": channel}
     if recipient:
         data["recipient"] = recipient.strip()
+    if recipient_id_number:
+        data["recipient_id_number"] = recipient_id_number.strip()
     if tracking_number:
         data["tracking_number"] = tracking_number.strip()
     return Step(fields={"returned_at": now, "return_channel": channel}, data=data)

@@ -40,18 +40,21 @@ def verify_url(document_id) -> str:
 # --- results -------------------------------------------------------------------------------
 
 
-def check_result_pdf(data: bytes) -> None:
-    """A result upload must be a PDF that pyHanko can read: ValidationError otherwise."""
-    if len(data) > settings.RESULT_MAX_BYTES:
+def read_result_pdf(file) -> bytes:
+    """The bytes of an uploaded result, which must be a PDF that pyHanko can read and no
+    larger than RESULT_MAX_BYTES: ValidationError otherwise."""
+    if file.size > settings.RESULT_MAX_BYTES:
         raise ValidationError(
             {"file": _("The file is larger than %d MB.") % (settings.RESULT_MAX_BYTES >> 20)}
         )
+    data = file.read()
     if not data.startswith(PDF_MAGIC):
         raise ValidationError({"file": _("The result must be a PDF file.")})
     try:
         signing.readable_pdf(data)
     except ValueError as exc:
         raise ValidationError({"file": str(exc)}) from None
+    return data
 
 
 @transaction.atomic
@@ -68,8 +71,7 @@ def case_submit_result(
     document_id = uuid.uuid4()
     origin = ResultDocument.Origin.UPLOADED if file is not None else ResultDocument.Origin.GENERATED
     if file is not None:
-        data = file.read()
-        check_result_pdf(data)
+        data = read_result_pdf(file)
     # The step first: it checks who may do it and when, before any PDF is drawn or stored.
     case = case_services.case_act(
         case=case,

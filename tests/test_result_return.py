@@ -109,3 +109,17 @@ def test_the_lookup_page_links_the_download_and_the_check(resolved, client):
     document = ResultDocument.objects.get(case=resolved)
     assert f"/api/v1/public/cases/{resolved.code}/result/?pin={resolved.pin}" in page
     assert f"/verify/{document.pk}/" in page
+
+
+def test_a_counter_return_records_who_collected_it(resolved, staff, client_for):
+    answer = client_for(staff["counter"]).post(
+        f"/api/v1/cases/{resolved.code}/actions/return/",
+        {"channel": "counter", "recipient": "Lò Thị Mai", "recipient_id_number": "010190001234"},
+        format="json",
+    )
+    assert answer.status_code == 200
+    assert resolved.events.get(action="return").data == {
+        "channel": "counter",
+        "recipient": "Lò Thị Mai",
+        "recipient_id_number": "010190001234",
+    }

@@ -268,6 +268,13 @@ class ApologiseSerializer(ReasonSerializer):
 class ReturnSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=ReturnChannel.choices)
     recipient = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    recipient_id_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        validators=[ID_NUMBER],
+        help_text=_("ID number (CCCD) of who collected the result at the counter."),
+    )
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
