@@ -59,7 +59,7 @@ class ResultDocument(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"))
     signed = models.FileField(_("signed PDF"), upload_to="results/signed/%Y/%m/", blank=True)
-    signed_sha256 = models.CharField(_("signed SHA-256"), max_length=64, blank=True)
+    signed_sha256 = models.CharField(_("signed SHA-256"), max_length=64, blank=True, db_index=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -231,19 +231,12 @@ def form_pdf(*, case: Case, form: forms_pdf.Form) -> bytes:
 
 
 def verify_upload(*, data: bytes, now: datetime | None = None):
-    """Judge an uploaded PDF; say which of our results it is when it is one."""
+    """Judge an uploaded PDF; it belongs to a case only if it is, byte for byte, a signed
+    result we issued (a valid signature alone could be over another document)."""
     verification = signing.verify_pdf(data, now=now)
-    document = None
-    if verification.field_suffix:
-        try:
-            document = (
-                ResultDocument.objects.select_related("case")
-                .filter(pk=uuid.UUID(verification.field_suffix))
-                .exclude(signed_sha256="")
-                .first()
-            )
-        except ValueError:
-            document = None
+    document = (
+        ResultDocument.objects.select_related("case").filter(signed_sha256=sha256(data)).first()
+    )
     return verification, document
 
 

@@ -7,7 +7,6 @@ the PAdES profile, the checks before signing) is the same whichever key signs.
 """
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -32,7 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from cases.exceptions import InvalidTransition
 
-FIELD_PREFIX = "Onestop-"  # + the result document's id: how an uploaded copy is recognised
+FIELD_PREFIX = "Onestop-"  # + the result document's id
 STAMP_BOX = (36, 24, 559, 108)  # across the foot of the last page (A4 is 595 pt wide)
 SIGNATURE_BYTES = 8192
 STAMP_STYLE = QRStampStyle(
@@ -223,7 +222,6 @@ class Verification:
     verdict: str
     signer: str = ""
     signed_at: datetime | None = None
-    field_suffix: str = ""  # the Onestop document id, when the signature is one of ours
 
     @property
     def authentic(self) -> bool:
@@ -268,15 +266,6 @@ def trust_material() -> tuple:
     return _trust(roots, crls, stamp)
 
 
-_OUR_FIELD = re.compile(rb"\(" + FIELD_PREFIX.encode() + rb"([0-9a-f-]{36})\)")
-
-
-def _suffix_in(data: bytes) -> str:
-    """Our document id from the raw bytes of a file too damaged to parse."""
-    found = _OUR_FIELD.search(data)
-    return found.group(1).decode() if found else ""
-
-
 def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
     """Judge a signed PDF against the configured trust roots (and CRLs), at `now`."""
     if not data.lstrip()[:5] == b"%PDF-":
@@ -286,14 +275,10 @@ def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
         signatures = reader.embedded_signatures
     except Exception:  # any failure to parse an untrusted file is a verdict
         # A file that was signed (it has a byte range) but no longer parses was changed.
-        signed = b"/ByteRange" in data
-        return Verification(
-            Verdict.MODIFIED if signed else Verdict.UNREADABLE, field_suffix=_suffix_in(data)
-        )
+        return Verification(Verdict.MODIFIED if b"/ByteRange" in data else Verdict.UNREADABLE)
     if not signatures:
         return Verification(Verdict.UNSIGNED)
     signature = signatures[-1]
-    suffix = (signature.field_name or "").removeprefix(FIELD_PREFIX)
     roots, crls = trust_material()
     context = ValidationContext(
         trust_roots=list(roots), crls=list(crls), moment=now, allow_fetching=False
@@ -301,12 +286,11 @@ def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
     try:
         status = validate_pdf_signature(signature, context, skip_diff=True)
     except Exception:  # a signature too damaged to check was changed
-        return Verification(Verdict.MODIFIED, field_suffix=suffix)
+        return Verification(Verdict.MODIFIED)
     found = Verification(
         verdict=Verdict.AUTHENTIC,
         signer=_cert_name(status.signing_cert),
         signed_at=status.signer_reported_dt,
-        field_suffix=suffix,
     )
     # Anything after the signature, or more than one signature, counts as a change: our
     # results carry exactly one signature over the whole file.
@@ -324,4 +308,4 @@ def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
         verdict = Verdict.UNTRUSTED
     else:
         return found
-    return Verification(verdict, found.signer, found.signed_at, suffix)
+    return Verification(verdict, found.signer, found.signed_at)

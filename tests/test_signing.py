@@ -151,6 +151,7 @@ def test_one_byte_changed_after_signing_is_detected(signed_case, client_for, whe
     body = verify_upload(client_for(), bytes(data)).json()
 
     assert body["verdict"] == "modified" and body["authentic"] is False
+    assert body["case_code"] is None  # not a document we issued, so no case is claimed
 
 
 def test_bytes_appended_after_the_signature_count_as_modified(signed_case):
