@@ -48,7 +48,7 @@ def read_result_pdf(file) -> bytes:
             {"file": _("The file is larger than %d MB.") % (settings.RESULT_MAX_BYTES >> 20)}
         )
     data = file.read()
-    if not data.startswith(PDF_MAGIC):
+    if PDF_MAGIC not in data[:1024]:  # the header may follow a little junk (PDF 32000, 7.5.2)
         raise ValidationError({"file": _("The result must be a PDF file.")})
     try:
         signing.readable_pdf(data)

@@ -188,9 +188,7 @@ def _ascii(text: str) -> str:
 
 
 def readable_pdf(data: bytes) -> PdfFileReader:
-    """The parsed PDF, or ValueError if pyHanko cannot read it."""
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise ValueError(_("The file is not a PDF."))
+    """The parsed PDF, or ValueError if pyHanko cannot read it (or it is signed already)."""
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         reader.root["/Pages"]  # noqa: B018 - a PDF without pages cannot be stamped or signed
