@@ -43,6 +43,9 @@ class Command(BaseCommand):
         if settings.DEBUG:
             # Signing certificates for every agency (only the missing ones after the first run).
             call_command("make_dev_pki")
+        if "PUBLIC_BASE_URL" not in os.environ:
+            # QR codes on receipts and results point at this server, whatever its port.
+            settings.PUBLIC_BASE_URL = f"http://127.0.0.1:{port}"
 
         worker = self._start_worker()
         # SIGTERM (e.g. from a process manager) unwinds like Ctrl-C, so the worker stops too.
