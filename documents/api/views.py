@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -95,10 +95,16 @@ class CaseResultView(APIView):
         return _result_file(case, document)
 
 
-def _result_file(case, document) -> HttpResponse:
-    with document.signed.open("rb") as stored:
-        data = stored.read()
-    return pdf_response(data, _filename(case, "ket-qua"), attachment=True)
+def _result_file(case, document) -> FileResponse:
+    """The stored signed file, streamed as it is: the bytes the signature covers."""
+    response = FileResponse(
+        document.signed.open("rb"),
+        as_attachment=True,
+        filename=_filename(case, "ket-qua"),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class PublicResultView(APIView):
