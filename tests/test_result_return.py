@@ -1,11 +1,16 @@
 """Online result return: the applicant downloads the signed result; the first download
 returns the case online, once."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from cases import services
-from cases.models import ReturnChannel, Status
+from cases.exceptions import ActionForbidden
+from cases.models import Case, ReturnChannel, Status
 from documents.models import ResultDocument
+from documents.services import result_download
 
 from .conftest import APPLICANT
 from .test_signing import MONDAY_9AM, sign, submit, two_page_pdf, upload
@@ -98,8 +103,6 @@ def test_no_download_before_the_result_is_signed(file_case, client):
 
 def test_the_system_may_only_return_online(resolved):
     """The applicant's stand-in cannot record a counter or postal hand-over."""
-    from cases.exceptions import ActionForbidden
-
     with pytest.raises(ActionForbidden):
         services.case_act(
             case=resolved, action="return", by=services.SYSTEM, channel="counter", recipient="X"
@@ -127,3 +130,22 @@ def test_a_counter_return_records_who_collected_it(resolved, staff, client_for):
         "recipient": "Lò Thị Mai",
         "recipient_id_number": "010190001234",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_downloads_record_one_return(resolved):
+    """Eight downloads at once, each in its own transaction: one `return` event."""
+
+    def download_once(_):
+        try:
+            return result_download(case=Case.objects.get(pk=resolved.pk), applicant=True).pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        documents = set(pool.map(download_once, range(8)))
+
+    assert len(documents) == 1
+    resolved.refresh_from_db()
+    assert resolved.status == Status.RETURNED
+    assert resolved.events.filter(action="return").count() == 1
