@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case
+from cases.models import Agency, Case, Level
 from documents.forms_pdf import lookup_url
 
 from .conftest import vn
@@ -134,8 +134,6 @@ def test_make_dev_pki_gives_every_agency_a_certificate_once(province, settings, 
 
 def test_make_dev_pki_copes_with_long_agency_names(settings, tmp_path):
     """Regression: X.520 caps a name at 64 characters; the demo has longer agency names."""
-    from cases.models import Agency, Level
-
     Agency.objects.create(code="000.00.99.H38", name="Ủy ban nhân dân " * 6, level=Level.COMMUNE)
     settings.SIGNING_PKI_DIR = tmp_path
     call_command("make_dev_pki")
