@@ -6,7 +6,9 @@ backend (the default) reads `{SIGNING_PKCS12_DIR}/{agency code}.p12`; a PKCS#11 
 the PAdES profile, the checks before signing) is the same whichever key signs.
 """
 
+import logging
 import os
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -40,8 +42,12 @@ STAMP_STYLE = QRStampStyle(
 )
 
 
+logger = logging.getLogger(__name__)
+
+
 class SigningUnavailable(InvalidTransition):
-    """The agency cannot sign now: no certificate, or it is expired (HTTP 409)."""
+    """The result cannot be signed now: no certificate, an expired one, or a draft that
+    cannot be signed (HTTP 409)."""
 
 
 # --- backends ----------------------------------------------------------------------------
@@ -168,21 +174,25 @@ def sign_pdf(
         stamp_style=STAMP_STYLE,
         new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
     )
-    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = pdf_signer.sign_pdf(
-        writer,
-        # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips the
-        # dry-run signature it would make to measure it (half the cost of a signature).
-        bytes_reserved=SIGNATURE_BYTES,
-        appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
-    )
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        out = pdf_signer.sign_pdf(
+            writer,
+            # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips the
+            # dry-run signature it would make to measure it (half the cost of a signature).
+            bytes_reserved=SIGNATURE_BYTES,
+            appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
+        )
+    except Exception as exc:  # a draft pyHanko read but cannot sign (odd structure)
+        logger.exception("Signing failed")
+        raise SigningUnavailable(
+            _("The draft could not be signed (%s); send it back for a new PDF.") % exc
+        ) from exc
     return out.getvalue()
 
 
 def _ascii(text: str) -> str:
     """The stamp's standard font has no Vietnamese glyphs: keep the letters, drop the marks."""
-    import unicodedata
-
     text = text.replace("Đ", "D").replace("đ", "d")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
@@ -192,9 +202,12 @@ def readable_pdf(data: bytes) -> PdfFileReader:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         reader.root["/Pages"]  # noqa: B018 - a PDF without pages cannot be stamped or signed
-        signed = bool(reader.embedded_signatures)
+        encrypted = reader.encrypted
+        signed = not encrypted and bool(reader.embedded_signatures)
     except Exception as exc:  # whatever breaks the parser, the answer is a 400
         raise ValueError(_("The PDF cannot be read: %s") % exc) from None
+    if encrypted:
+        raise ValueError(_("The PDF is encrypted; upload it without a password."))
     if signed:
         raise ValueError(_("The PDF is already signed; upload the unsigned draft."))
     return reader

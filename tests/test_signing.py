@@ -27,9 +27,9 @@ pytestmark = pytest.mark.django_db
 MONDAY_9AM = vn(2026, 11, 30, 9, 0)
 
 
-def two_page_pdf(text="Giấy phép xây dựng") -> bytes:
+def two_page_pdf(text="Giấy phép xây dựng", encrypt=None) -> bytes:
     buffer = BytesIO()
-    page = canvas.Canvas(buffer)
+    page = canvas.Canvas(buffer, encrypt=encrypt)
     for n in (1, 2):
         page.drawString(72, 720, f"{text} - trang {n}")
         page.showPage()
@@ -196,6 +196,7 @@ def test_the_upload_page_says_modified_after_one_byte_changed(signed_case, clien
     [
         pytest.param(upload(b"MZ\x90\x00 not a pdf", "x.pdf"), id="not-a-pdf"),
         pytest.param(upload(b"%PDF-1.7\n garbage without objects", "x.pdf"), id="unparsable"),
+        pytest.param(upload(two_page_pdf(encrypt="secret")), id="encrypted"),
     ],
 )
 def test_a_result_that_is_not_a_readable_pdf_is_refused(
