@@ -106,14 +106,14 @@ def main() -> None:
     settings.SIGNING_CRLS = [str(folder / "issuing.crl")]
 
     case = fake_case()
-    signer = signing.Pkcs12Backend().signer_for(case.deciding_agency)
+    settings.SIGNING_KEY_BACKEND = "documents.signing.Pkcs12Backend"
     draft = two_page_result(case)
 
     def sign():
         return signing.sign_pdf(
-            draft, signer=signer, field_suffix="0" * 36,
+            draft, agency=case.deciding_agency, field_suffix="0" * 36,
             verify_url="http://127.0.0.1:8000/verify/" + "0" * 36 + "/", reason="Kết quả",
-        )  # fmt: skip
+        ).data  # fmt: skip
 
     signed = sign()
     assert signing.verify_pdf(signed).authentic

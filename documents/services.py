@@ -103,21 +103,15 @@ def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
     with a QR code to its verification page; a paper result is approved as before."""
     now = now or timezone.now()
     draft = latest_draft(case)
-    if draft is None or "sign" not in case_services.allowed_actions(case, by, now):
-        # A paper result; or the step is not allowed, and case_act says why (403 or 409).
+    if draft is None:  # a paper result (or the step is not allowed: case_act says why)
         return case_services.case_act(case=case, action="sign", by=by, now=now)
-    signer = signing.backend().signer_for(case.deciding_agency)
-    subject = signer.signing_cert.subject.human_friendly
+    # The step first (who may, when); if the signature then fails, it all rolls back.
     case = case_services.case_act(
         case=case,
         action="sign",
         by=by,
         now=now,
-        signature={
-            "signature": "pades",
-            "document": str(draft.pk),
-            "certificate": subject,
-        },
+        signature={"signature": "pades", "document": str(draft.pk)},
     )
     with draft.draft.open("rb") as stored:
         unsigned = stored.read()
@@ -125,22 +119,23 @@ def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
         raise InvalidTransition(_("The stored draft does not match its checksum; submit it again."))
     signed = signing.sign_pdf(
         unsigned,
-        signer=signer,
+        agency=case.deciding_agency,
         field_suffix=str(draft.pk),
         verify_url=verify_url(draft.pk),
         reason=f"Kết quả giải quyết hồ sơ {case.code}",
         now=now,
     )
     name = draft.signed.storage.save(
-        draft.signed.field.generate_filename(draft, f"{draft.pk}-signed.pdf"), ContentFile(signed)
+        draft.signed.field.generate_filename(draft, f"{draft.pk}-signed.pdf"),
+        ContentFile(signed.data),
     )
     # Written once: only a row without a signature takes one.
     written = ResultDocument.objects.filter(pk=draft.pk, signed_sha256="").update(
         signed=name,
-        signed_sha256=sha256(signed),
+        signed_sha256=sha256(signed.data),
         signed_by=by,
         signed_at=now,
-        certificate_subject=subject,
+        certificate_subject=signed.certificate,
     )
     if written != 1:
         raise InvalidTransition(_("This result is already signed."))

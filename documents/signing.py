@@ -1,20 +1,24 @@
 """PAdES signing and verification with pyHanko, behind one backend interface.
 
-A backend answers one question: which pyHanko `Signer` signs for this agency. The PKCS#12
-backend (the default) reads `{SIGNING_PKCS12_DIR}/{agency code}.p12`; a PKCS#11 token
-(an HSM) is the other backend, chosen with SIGNING_KEY_BACKEND. Everything else (the stamp,
-the PAdES profile, the checks before signing) is the same whichever key signs.
+A backend answers one question: which pyHanko `Signer` signs for this agency, within
+`async with backend.signer(agency)`. The PKCS#12 backend (the default) reads
+`{SIGNING_PKCS12_DIR}/{agency code}.p12`; the others are a PKCS#11 token (an HSM) and a
+remote signing service speaking the CSC API, chosen with SIGNING_KEY_BACKEND. Everything
+else (the stamp, the PAdES profile, the checks before signing) is the same whichever key signs.
 """
 
+import asyncio
 import logging
 import os
 import unicodedata
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+import aiohttp
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
@@ -26,6 +30,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers import csc_signer as csc
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import QRStampStyle
@@ -53,7 +58,25 @@ class SigningUnavailable(InvalidTransition):
 # --- backends ----------------------------------------------------------------------------
 
 
-class Pkcs12Backend:
+def _no_certificate(agency) -> SigningUnavailable:
+    return SigningUnavailable(
+        _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
+    )
+
+
+class Backend:
+    """Where an agency's signing key lives. Local backends implement `signer_for`; one that
+    needs a connection for the signature's lifetime overrides `signer`."""
+
+    def signer_for(self, agency) -> signers.Signer:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def signer(self, agency):
+        yield self.signer_for(agency)
+
+
+class Pkcs12Backend(Backend):
     """One PKCS#12 file per agency, named after its identifier code (the default)."""
 
     def signer_for(self, agency) -> signers.Signer:
@@ -61,9 +84,7 @@ class Pkcs12Backend:
         try:
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
-            raise SigningUnavailable(
-                _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
-            ) from None
+            raise _no_certificate(agency) from None
         return _load_pkcs12(str(path), mtime, settings.SIGNING_PKCS12_PASSPHRASE.encode())
 
 
@@ -76,7 +97,7 @@ def _load_pkcs12(path: str, mtime: int, passphrase: bytes) -> signers.SimpleSign
     return signer
 
 
-class Pkcs11Backend:
+class Pkcs11Backend(Backend):
     """A key on a PKCS#11 token (an HSM; SoftHSM in development and tests).
 
     An agency's private key and certificate carry its identifier code as their label; the
@@ -95,9 +116,7 @@ class Pkcs11Backend:
                 agency.code,
             )
         except (PKCS11Error, SigningError):
-            raise SigningUnavailable(
-                _("Agency %(code)s has no signing certificate.") % {"code": agency.code}
-            ) from None
+            raise _no_certificate(agency) from None
 
 
 @lru_cache(maxsize=256)
@@ -127,7 +146,57 @@ def _pkcs11_session(module: str, token: str, pin: str):
     )
 
 
-def backend():
+class CscBackend(Backend):
+    """A remote signing service (Cloud Signature Consortium API v1), e.g. a provider's HSM.
+
+    The agency's identifier code is its credential id. Settings: SIGNING_CSC_URL (the part
+    before /csc/v1/), SIGNING_CSC_TOKEN (OAuth bearer token), SIGNING_CSC_PIN.
+    """
+
+    @asynccontextmanager
+    async def signer(self, agency):
+        service = csc.CSCServiceSessionInfo(
+            settings.SIGNING_CSC_URL, agency.code, oauth_token=settings.SIGNING_CSC_TOKEN or None
+        )
+        async with aiohttp.ClientSession() as session:
+            try:
+                credential = await csc.fetch_certs_in_csc_credential(session, service)
+            except SigningError:
+                raise _no_certificate(agency) from None
+            authorization = _CscAuthorization(
+                service, credential, session=session, pin=settings.SIGNING_CSC_PIN or None
+            )
+            yield csc.CSCSigner(session, auth_manager=authorization)
+
+
+class _CscAuthorization(csc.CSCAuthorizationManager):
+    """Asks the service for signature activation data (SAD) for each signature."""
+
+    def __init__(self, service, credential, *, session: aiohttp.ClientSession, pin):
+        super().__init__(service, credential)
+        self.session, self.pin = session, pin
+
+    async def authorize_signature(self, hash_b64s: list[str]) -> csc.CSCAuthorizationInfo:
+        body = self.format_csc_auth_request(
+            pin=self.pin,
+            num_signatures=len(hash_b64s),
+            hash_b64s=hash_b64s if self.credential_info.hash_pinning_required else None,
+        )
+        url = self.csc_session_info.endpoint_url("credentials/authorize")
+        try:
+            async with self.session.post(
+                url,
+                json=body,
+                headers=self.auth_headers,
+                raise_for_status=True,
+                timeout=aiohttp.ClientTimeout(total=30),
+            ) as response:
+                return self.parse_csc_auth_response(await response.json())
+        except aiohttp.ClientError as exc:
+            raise SigningError(f"The signing service refused the authorisation: {exc}") from exc
+
+
+def backend() -> Backend:
     return import_string(settings.SIGNING_KEY_BACKEND)()
 
 
@@ -138,57 +207,76 @@ def _cert_name(cert) -> str:
     return cert.subject.native.get("common_name") or cert.subject.human_friendly
 
 
+@dataclass(frozen=True)
+class Signed:
+    data: bytes
+    certificate: str  # the signing certificate's subject
+
+
 def sign_pdf(
     pdf: bytes,
     *,
-    signer: signers.Signer,
+    agency,
     field_suffix: str,
     verify_url: str,
     reason: str,
     now: datetime | None = None,
-) -> bytes:
-    """Stamp a QR code to `verify_url` on the last page and sign with PAdES B-B, in one
-    incremental revision: nothing is written to the file after the signature."""
-    now = now or datetime.now(UTC)
-    cert = signer.signing_cert
-    if not cert.not_valid_before <= now <= cert.not_valid_after:
-        raise SigningUnavailable(
-            _("The signing certificate of %(name)s is not valid now (valid %(a)s to %(b)s).")
-            % {
-                "name": _cert_name(cert),
-                "a": f"{cert.not_valid_before:%Y-%m-%d}",
-                "b": f"{cert.not_valid_after:%Y-%m-%d}",
-            }
+) -> Signed:
+    """Stamp a QR code to `verify_url` on the last page and sign with PAdES B-B with the
+    agency's key, in one incremental revision: nothing is written after the signature."""
+    return asyncio.run(
+        _sign_pdf(
+            pdf,
+            agency=agency,
+            field_suffix=field_suffix,
+            verify_url=verify_url,
+            reason=reason,
+            now=now or datetime.now(UTC),
         )
-    field_name = FIELD_PREFIX + field_suffix
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        reason=reason,
-        name=_cert_name(cert),
     )
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer=signer,
-        stamp_style=STAMP_STYLE,
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
-    )
-    try:
-        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        out = pdf_signer.sign_pdf(
-            writer,
-            # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips the
-            # dry-run signature it would make to measure it (half the cost of a signature).
-            bytes_reserved=SIGNATURE_BYTES,
-            appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
+
+
+async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Signed:
+    async with backend().signer(agency) as signer:
+        cert = signer.signing_cert
+        if not cert.not_valid_before <= now <= cert.not_valid_after:
+            raise SigningUnavailable(
+                _("The signing certificate of %(name)s is not valid now (valid %(a)s to %(b)s).")
+                % {
+                    "name": _cert_name(cert),
+                    "a": f"{cert.not_valid_before:%Y-%m-%d}",
+                    "b": f"{cert.not_valid_after:%Y-%m-%d}",
+                }
+            )
+        field_name = FIELD_PREFIX + field_suffix
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            reason=reason,
+            name=_cert_name(cert),
         )
-    except Exception as exc:  # a draft pyHanko read but cannot sign (odd structure)
-        logger.exception("Signing failed")
-        raise SigningUnavailable(
-            _("The draft could not be signed (%s); send it back for a new PDF.") % exc
-        ) from exc
-    return out.getvalue()
+        pdf_signer = signers.PdfSigner(
+            meta,
+            signer=signer,
+            stamp_style=STAMP_STYLE,
+            new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
+        )
+        try:
+            writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+            out = await pdf_signer.async_sign_pdf(
+                writer,
+                # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips
+                # the dry-run signature it would make to measure it (half a signature's cost).
+                bytes_reserved=SIGNATURE_BYTES,
+                appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
+            )
+        except Exception as exc:  # a draft that cannot be signed, or a service that refused
+            logger.exception("Signing failed")
+            raise SigningUnavailable(
+                _("The draft could not be signed (%s); send it back for a new PDF.") % exc
+            ) from exc
+        return Signed(out.getvalue(), cert.subject.human_friendly)
 
 
 def _ascii(text: str) -> str:

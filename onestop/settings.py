@@ -223,7 +223,8 @@ RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Signing results (PAdES). The default backend reads one PKCS#12 file per agency, named
 # {agency code}.p12; `manage.py make_dev_pki` (run by `serve` in DEBUG) creates a dev PKI.
-# documents.signing.Pkcs11Backend signs on a token: SIGNING_PKCS11_MODULE/_TOKEN/_PIN.
+# documents.signing.Pkcs11Backend signs on a token: SIGNING_PKCS11_MODULE/_TOKEN/_PIN;
+# documents.signing.CscBackend with a remote signing service: SIGNING_CSC_URL/_TOKEN/_PIN.
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
 SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
@@ -231,6 +232,9 @@ SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onesto
 SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
 SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
 SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+SIGNING_CSC_URL = env.str("SIGNING_CSC_URL", default="")
+SIGNING_CSC_TOKEN = env.str("SIGNING_CSC_TOKEN", default="")
+SIGNING_CSC_PIN = env.str("SIGNING_CSC_PIN", default="")
 # What verification trusts: root certificates (PEM or DER files) and CRLs.
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_PKI_DIR / "root.pem")])
 SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.crl")])
