@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
 from documents import forms_pdf, pki, results_pdf, signing  # noqa: E402
-from documents.pdf import Document, Letterhead  # noqa: E402
+from documents.pdf import Document, Letterhead, paragraph  # noqa: E402
 
 AGENCY = ("000.00.20.H38", "Sở Tư pháp tỉnh Lào Cai")
 
@@ -69,7 +69,7 @@ def two_page_result(case) -> bytes:
     pdf = Document(
         head=Letterhead(agency=AGENCY[1], parent="UBND tỉnh Lào Cai"),
         title=results_pdf.DEFAULT_TITLE,
-        body=[forms_pdf._p(p) for p in paragraphs],
+        body=[paragraph(p) for p in paragraphs],
         signature_title=AGENCY[1].upper(),
     ).render()
     pages = PdfFileReader(BytesIO(pdf)).root["/Pages"]["/Count"]

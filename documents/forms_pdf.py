@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cases.working_time import VN_TZ
 
-from .pdf import Document, Letterhead, QRCode, esc, styles
+from .pdf import Document, QRCode, esc, letterhead_for, paragraph, styles
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,6 @@ def lookup_url(code: str, pin: str) -> str:
     return public_url(reverse("home")) + f"?code={code}&pin={pin}"
 
 
-def _letterhead(agency, number: str = "") -> Letterhead:
-    return Letterhead(agency=agency.name, parent=agency.parent.name if agency.parent else "",
-                      number=number)  # fmt: skip
-
-
 def _rows(rows: list[tuple[str, str]], width: float, size: float = 11) -> Table:
     s = styles(size)
     table = Table(
@@ -119,12 +114,8 @@ def _rows(rows: list[tuple[str, str]], width: float, size: float = 11) -> Table:
     return table
 
 
-def _p(text: str, style: str = "body", size: float = 11) -> Paragraph:
-    return Paragraph(text, styles(size)[style])
-
-
 def _numbered(items, size: float = 11) -> list[Paragraph]:
-    return [_p(f"{n}. {esc(item)}", size=size) for n, item in enumerate(items, 1)]
+    return [paragraph(f"{n}. {esc(item)}", size=size) for n, item in enumerate(items, 1)]
 
 
 RECEIPT_SIZE = 9  # pt: the A5 slip
@@ -161,10 +152,12 @@ def receipt(case, *, pin: str, received_by: str = "") -> bytes:
             [
                 QRCode(lookup_url(case.code, pin), qr_size),
                 [
-                    _p("<b>Tra cứu hồ sơ</b>", size=RECEIPT_SIZE),
-                    _p(esc(public_url(reverse("home"))), "small", RECEIPT_SIZE),
-                    _p(f"Mã tra cứu (PIN): <b>{esc(pin)}</b>", size=RECEIPT_SIZE),
-                    _p("Quét mã QR hoặc nhập mã hồ sơ và mã tra cứu.", "small", RECEIPT_SIZE),
+                    paragraph("<b>Tra cứu hồ sơ</b>", size=RECEIPT_SIZE),
+                    paragraph(esc(public_url(reverse("home"))), "small", RECEIPT_SIZE),
+                    paragraph(f"Mã tra cứu (PIN): <b>{esc(pin)}</b>", size=RECEIPT_SIZE),
+                    paragraph(
+                        "Quét mã QR hoặc nhập mã hồ sơ và mã tra cứu.", "small", RECEIPT_SIZE
+                    ),
                 ],
             ]
         ],
@@ -174,13 +167,13 @@ def receipt(case, *, pin: str, received_by: str = "") -> bytes:
     body = [
         _rows(rows, width, RECEIPT_SIZE),
         Spacer(1, 2 * mm),
-        _p(f"<b>Hồ sơ gồm ({len(documents)}):</b>", size=RECEIPT_SIZE),
+        paragraph(f"<b>Hồ sơ gồm ({len(documents)}):</b>", size=RECEIPT_SIZE),
         *_numbered(documents or ["—"], RECEIPT_SIZE),
         Spacer(1, 3 * mm),
         lookup,
     ]
     return Document(
-        head=_letterhead(agency),
+        head=letterhead_for(agency),
         title=FORMS["01"].title,
         place_date=vn_date(case.received_at or timezone.now()).capitalize(),
         body=body,
@@ -196,8 +189,10 @@ def receipt(case, *, pin: str, received_by: str = "") -> bytes:
 
 def _recipient(case) -> list:
     return [
-        _p(f"Kính gửi: <b>{esc(case.applicant_full_name)}</b>"),
-        _p(f"Mã hồ sơ: <b>{esc(case.code or case.reference)}</b> — {esc(case.procedure.name)}"),
+        paragraph(f"Kính gửi: <b>{esc(case.applicant_full_name)}</b>"),
+        paragraph(
+            f"Mã hồ sơ: <b>{esc(case.code or case.reference)}</b> — {esc(case.procedure.name)}"
+        ),
         Spacer(1, 2 * mm),
     ]
 
@@ -209,38 +204,40 @@ def notice(case, event, *, form: Form, officer: str = "") -> bytes:
     reason = esc(event.reason) if event.reason else "—"
     if form.code == "02":
         body += [
-            _p(
+            paragraph(
                 f"Hồ sơ tiếp nhận lúc {vn_time(case.received_at)} cần bổ sung, hoàn thiện "
                 "các giấy tờ sau (yêu cầu một lần):"
             ),  # fmt: skip
             *_numbered(event.data.get("items", [])),
-            _p(f"Lý do: {reason}"),
-            _p(f"Mọi thắc mắc xin liên hệ: {esc(case.receiving_agency.name)}."),
+            paragraph(f"Lý do: {reason}"),
+            paragraph(f"Mọi thắc mắc xin liên hệ: {esc(case.receiving_agency.name)}."),
         ]
     elif form.code == "03":
         body += [
-            _p(f"Hồ sơ nộp lúc {vn_time(case.submitted_at)} không được tiếp nhận, giải quyết."),
-            _p(f"Lý do: {reason}"),
+            paragraph(
+                f"Hồ sơ nộp lúc {vn_time(case.submitted_at)} không được tiếp nhận, giải quyết."
+            ),
+            paragraph(f"Lý do: {reason}"),
         ]
     elif form.code == "04":
         old = event.data.get("old_appointment_at")
         old_at = datetime.fromisoformat(old) if old else None
         new_at = case.appointment_changes.filter(event=event).values_list("new_at", flat=True)
         body += [
-            _p(
+            paragraph(
                 f"Hồ sơ hẹn trả kết quả lúc {vn_time(old_at)} chưa được giải quyết đúng hạn. "
                 f"{esc(agency.name)} xin lỗi ông/bà vì sự chậm trễ này."
             ),  # fmt: skip
-            _p(f"Lý do: {reason}"),
-            _p(f"Thời hạn trả kết quả mới: <b>{vn_time(new_at.first())}</b>."),
+            paragraph(f"Lý do: {reason}"),
+            paragraph(f"Thời hạn trả kết quả mới: <b>{vn_time(new_at.first())}</b>."),
         ]
     elif form.code == "05":
         body += [
-            _p(f"{esc(agency.name)} thông báo dừng xử lý hồ sơ nêu trên."),
-            _p(f"Lý do: {reason}"),
+            paragraph(f"{esc(agency.name)} thông báo dừng xử lý hồ sơ nêu trên."),
+            paragraph(f"Lý do: {reason}"),
         ]
     return Document(
-        head=_letterhead(agency),
+        head=letterhead_for(agency),
         title=form.title,
         place_date=vn_date(event.at).capitalize(),
         body=body,

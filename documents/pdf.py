@@ -129,6 +129,17 @@ class Letterhead:
     number: str = ""  # the document's number line, e.g. "Số: .../PTN"
 
 
+def letterhead_for(agency, number: str = "") -> Letterhead:
+    """The agency under its superior body, as official documents head them."""
+    parent = agency.parent.name if agency.parent else ""
+    return Letterhead(agency=agency.name, parent=parent, number=number)
+
+
+def paragraph(text: str, style: str = "body", size: float = 11) -> Paragraph:
+    """A paragraph of ReportLab markup (escape plain text with `esc`)."""
+    return Paragraph(text, styles(size)[style])
+
+
 def _header(head: Letterhead, width: float, size: float) -> Table:
     s = styles(size)
     left = [Paragraph(head.parent.upper(), s["centre"])] if head.parent else []

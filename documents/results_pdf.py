@@ -4,8 +4,8 @@ from django.template import Context, Engine
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from .forms_pdf import _letterhead, _p, vn_date
-from .pdf import Document, esc
+from .forms_pdf import vn_date
+from .pdf import Document, esc, letterhead_for, paragraph
 
 DEFAULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 DEFAULT_BODY = """Căn cứ hồ sơ số {{ case.code }} của ông/bà {{ case.applicant_full_name }} \
@@ -31,10 +31,10 @@ def generated_result(case, template=None) -> bytes:
     paragraphs = render_text(template.body if template else DEFAULT_BODY, case)
     agency = case.deciding_agency
     return Document(
-        head=_letterhead(agency, f"Số: {esc(case.code)}"),
+        head=letterhead_for(agency, f"Số: {esc(case.code)}"),
         title=esc(title),
         place_date=vn_date(timezone.now()).capitalize(),
-        body=[_p(esc(p).replace("\n", "<br/>"), "paragraph") for p in paragraphs],
+        body=[paragraph(esc(p).replace("\n", "<br/>"), "paragraph") for p in paragraphs],
         signature_title=esc(agency.name.upper()),
         bottom_margin=40 * mm,
     ).render()
