@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.rw_common import find_inherited_value_in_tree
 from pyhanko.sign import fields, signers
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.general import SigningError
@@ -39,7 +40,7 @@ from pyhanko_certvalidator import ValidationContext
 from cases.exceptions import InvalidTransition
 
 FIELD_PREFIX = "Onestop-"  # + the result document's id
-STAMP_BOX = (36, 24, 559, 108)  # across the foot of the last page (A4 is 595 pt wide)
+STAMP_MARGIN, STAMP_HEIGHT = 36, 84  # points: the stamp spans the foot of the last page
 SIGNATURE_BYTES = 8192
 STAMP_STYLE = QRStampStyle(
     stamp_text="Signed digitally (PAdES)\n%(signer)s\n%(ts)s\nVerify: %(url)s",
@@ -256,14 +257,14 @@ async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Si
             reason=reason,
             name=_cert_name(cert),
         )
-        pdf_signer = signers.PdfSigner(
-            meta,
-            signer=signer,
-            stamp_style=STAMP_STYLE,
-            new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
-        )
         try:
             writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+            pdf_signer = signers.PdfSigner(
+                meta,
+                signer=signer,
+                stamp_style=STAMP_STYLE,
+                new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=_stamp_box(writer)),
+            )
             out = await pdf_signer.async_sign_pdf(
                 writer,
                 # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips
@@ -277,6 +278,20 @@ async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Si
                 _("The draft could not be signed (%s); send it back for a new PDF.") % exc
             ) from exc
         return Signed(out.getvalue(), cert.subject.human_friendly)
+
+
+def _stamp_box(writer) -> tuple[int, int, int, int]:
+    """Across the foot of the last page, whatever its size (A4 results, A5 slips...)."""
+    page, _ = writer.find_page_for_modification(-1)
+    x0, y0, x1, _ = (float(v) for v in find_inherited_value_in_tree(
+        page.get_object(), "/MediaBox", "/Parent"
+    ))  # fmt: skip
+    return (
+        int(x0 + STAMP_MARGIN),
+        int(y0 + STAMP_MARGIN * 2 / 3),
+        int(x1 - STAMP_MARGIN),
+        int(y0 + STAMP_MARGIN * 2 / 3 + STAMP_HEIGHT),
+    )
 
 
 def _ascii(text: str) -> str:
