@@ -10,6 +10,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen import canvas
 
 from cases import services
@@ -27,9 +28,9 @@ pytestmark = pytest.mark.django_db
 MONDAY_9AM = vn(2026, 11, 30, 9, 0)
 
 
-def two_page_pdf(text="Giấy phép xây dựng", encrypt=None) -> bytes:
+def two_page_pdf(text="Giấy phép xây dựng", encrypt=None, pagesize=A4) -> bytes:
     buffer = BytesIO()
-    page = canvas.Canvas(buffer, encrypt=encrypt)
+    page = canvas.Canvas(buffer, encrypt=encrypt, pagesize=pagesize)
     for n in (1, 2):
         page.drawString(72, 720, f"{text} - trang {n}")
         page.showPage()
@@ -104,6 +105,19 @@ def test_signing_produces_a_pades_signature_that_validates_against_the_configure
 def test_the_signed_result_carries_a_qr_code_to_its_verification_page(signed_case):
     document = ResultDocument.objects.get(case=signed_case)
     assert qr_codes(signed_bytes(signed_case)) == [verify_url(document.pk)]
+
+
+def test_the_stamp_fits_a_smaller_page(processing_case, staff, client_for):
+    """Regression: the stamp was laid out for A4 and fell off an uploaded A5 page."""
+    code = processing_case.code
+    submit(client_for(staff["officer"]), code, file=upload(two_page_pdf(pagesize=A5)))
+    assert sign(client_for(staff["signer"]), code).status_code == 200
+    data = signed_bytes(processing_case)
+    [signature] = PdfFileReader(BytesIO(data)).embedded_signatures
+    x0, y0, x1, y1 = (float(v) for v in signature.sig_field["/Rect"])
+    assert 0 <= x0 < x1 <= A5[0] and 0 <= y0 < y1 <= A5[1]
+    document = ResultDocument.objects.get(case=processing_case)
+    assert qr_codes(data) == [verify_url(document.pk)]
 
 
 def test_a_result_generated_from_the_procedure_template_is_signed_too(
