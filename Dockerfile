@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# DejaVu Serif: the PDF forms and results need a font with Vietnamese glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-dejavu-extra \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (cached until pyproject.toml or the lock changes): the runtime
 # dependencies of pyproject.toml, at the exact versions of requirements.lock.
 COPY pyproject.toml requirements.lock ./

@@ -230,7 +230,24 @@ def _acts_on_side(user: User, case: Case, side: str) -> bool:
     return {RECEIVING: receiving, DECIDING: deciding}.get(side, receiving or deciding)
 
 
+class _System:
+    """The system acting for the applicant (e.g. the online return on the first download).
+
+    Not a user: no roles, no agency; it may take only the moves marked `system_may`.
+    """
+
+    is_authenticated = False
+    is_staff_member = False
+    roles = frozenset()
+    pk = agency_id = None
+
+
+SYSTEM = _System()
+
+
 def _permitted(move: Move, case: Case, user: User) -> bool:
+    if user is SYSTEM:
+        return move.system_may
     if move.applicant_may and case.applicant_user_id and case.applicant_user_id == user.pk:
         return True
     if not (user.is_authenticated and user.is_staff_member):
@@ -432,18 +449,22 @@ def _transfer(*, case, by, now, agency):
     )
 
 
-def _submit_result(*, case, by, now, result: str = "generated"):
-    return Step(data={"result": result})
+def _submit_result(*, case, by, now, result: str = "generated", document: str = ""):
+    # `document`: the electronic draft (documents.ResultDocument) that `sign` must sign.
+    return Step(data={"result": result, "document": document} if document else {"result": result})
 
 
 def _nothing(*, case, by, now):
     return Step()
 
 
-def _sign(*, case, by, now):
-    # The signature of an electronic result (PAdES) comes with the signing service;
-    # here the signer approves the (paper) result.
-    return Step(fields={"resolved_at": now}, data={"signature": "approval"})
+def _sign(*, case, by, now, signature: dict | None = None):
+    """A paper result is approved; an electronic one is signed by `documents.services`,
+    which passes what it signed as `signature`."""
+    draft = case.events.filter(action="submit-result").order_by("-at", "-id").values("data").first()
+    if signature is None and draft and draft["data"].get("document"):
+        raise InvalidTransition(_("An electronic result must be signed with a certificate."))
+    return Step(fields={"resolved_at": now}, data=signature or {"signature": "approval"})
 
 
 def _apologise(*, case, by, now, new_appointment_at):
@@ -460,9 +481,20 @@ def _apologise(*, case, by, now, new_appointment_at):
     )
 
 
-def _return(*, case, by, now, channel, recipient: str = "", tracking_number: str = ""):
+def _return(
+    *,
+    case,
+    by,
+    now,
+    channel,
+    recipient: str = "",
+    recipient_id_number: str = "",
+    tracking_number: str = "",
+):
     if channel not in ReturnChannel.values:
         raise ValidationError({"channel": _("Use online, counter or post.")})
+    if by is SYSTEM and channel != ReturnChannel.ONLINE:
+        raise ActionForbidden(_("Only an online return is recorded automatically."))
     if channel == ReturnChannel.COUNTER and not recipient.strip():
         raise ValidationError({"recipient": _("Who collected the result?")})
     if channel == ReturnChannel.POST and not tracking_number.strip():
@@ -470,6 +502,8 @@ def _return(*, case, by, now, channel, recipient: str = "", tracking_number: str
     data = {"channel": channel}
     if recipient:
         data["recipient"] = recipient.strip()
+    if recipient_id_number:
+        data["recipient_id_number"] = recipient_id_number.strip()
     if tracking_number:
         data["tracking_number"] = tracking_number.strip()
     return Step(fields={"returned_at": now, "return_channel": channel}, data=data)

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import BaseThrottle
 
+from documents.selectors import signed_result
+
 from . import services
 
 
@@ -34,5 +36,10 @@ def home(request):
             if case is None:
                 form.add_error(None, _("No case with this code and PIN."))
                 status = 404
-    context = {"form": form, "case": case, "timeline": case.events.all() if case else []}
+    context = {
+        "form": form,
+        "case": case,
+        "timeline": case.events.all() if case else [],
+        "result": signed_result(case) if case else None,
+    }
     return render(request, "cases/home.html", context, status=status)

@@ -25,6 +25,7 @@ class Move:
     reason_required: bool = False
     form: str = ""  # the form issued with the step (Circular 03/2025): 01 receipt ... 05 stop
     applicant_may: bool = False  # the citizen who filed it may take this action too
+    system_may: bool = False  # the system may take it on the applicant's behalf (`SYSTEM`)
 
 
 def _move(action, sources, target, roles, side, **kw) -> Move:
@@ -94,7 +95,8 @@ MOVES: dict[str, Move] = {
             reason_required=True,
             form="04",
         ),
-        _move("return", {S.RESOLVED}, S.RETURNED, {COUNTER}, RECEIVING),
+        # The system returns online on the applicant's first download of the signed result.
+        _move("return", {S.RESOLVED}, S.RETURNED, {COUNTER}, RECEIVING, system_may=True),
     ]
 }
 

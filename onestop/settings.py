@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "notifications",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -108,9 +109,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # S3-compatible object storage: pip install 'django-storages[s3]', then
+    # STORAGE_BACKEND=storages.backends.s3.S3Storage and S3_BUCKET (+ S3_ENDPOINT_URL);
+    # boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment.
+    "default": {
+        "BACKEND": env.str("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if env.str("S3_BUCKET", default=""):
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+    }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
@@ -218,6 +231,38 @@ LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR = env.int("LOOKUP_CLIENT_MAX_FAILURES_PER_HO
 LOOKUP_CASE_MAX_FAILURES = env.int("LOOKUP_CASE_MAX_FAILURES", default=5)
 LOOKUP_CASE_LOCK_MINUTES = env.int("LOOKUP_CASE_LOCK_MINUTES", default=15)
 PIN_HASH_KEY = env.str("PIN_HASH_KEY", default=SECRET_KEY)
+
+# Absolute links printed on paper and in QR codes (receipt lookup, result verification).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# PDFs: fonts with Vietnamese glyphs (DejaVu Serif), result uploads' size limit.
+DOCUMENTS_FONT_DIRS = env.list(
+    "ONESTOP_FONT_DIR",
+    default=[
+        "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core, -extra
+        "/usr/share/fonts/dejavu",
+        "/usr/local/share/fonts",
+    ],
+)
+RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Signing results (PAdES). The default backend reads one PKCS#12 file per agency, named
+# {agency code}.p12; `manage.py make_dev_pki` (run by `serve` in DEBUG) creates a dev PKI.
+# documents.signing.Pkcs11Backend signs on a token: SIGNING_PKCS11_MODULE/_TOKEN/_PIN;
+# documents.signing.CscBackend with a remote signing service: SIGNING_CSC_URL/_TOKEN/_PIN.
+SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
+SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
+SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onestop-dev")
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+SIGNING_CSC_URL = env.str("SIGNING_CSC_URL", default="")
+SIGNING_CSC_TOKEN = env.str("SIGNING_CSC_TOKEN", default="")
+SIGNING_CSC_PIN = env.str("SIGNING_CSC_PIN", default="")
+# What verification trusts: root certificates (PEM or DER files) and CRLs.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_PKI_DIR / "root.pem")])
+SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.crl")])
 
 LOGGING = {
     "version": 1,

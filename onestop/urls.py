@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("documents.api.urls")),
+    path("", include("documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -140,3 +140,63 @@ def client_for():
         return client
 
     return make
+
+
+# --- documents and signatures ------------------------------------------------------------
+
+PKI_AGENCIES = [
+    ("000.00.01.H38", "Trung tâm Phục vụ HCC tỉnh"),
+    ("000.00.20.H38", "Sở Tư pháp"),
+    ("000.00.21.H38", "Sở Xây dựng"),
+]
+PKI_PASSPHRASE = "test-pass"
+
+
+@pytest.fixture(scope="session")
+def dev_pkis(tmp_path_factory):
+    """Four PKIs, made once per session: good, with expired agency certificates, with the
+    Department of Justice's certificate revoked, and another (untrusted) one."""
+    from datetime import UTC, timedelta
+
+    from documents import pki
+
+    folder = tmp_path_factory.mktemp("pki")
+    now = datetime.now(UTC)
+    passphrase = PKI_PASSPHRASE.encode()
+    pki.write_dev_pki(folder / "good", PKI_AGENCIES, passphrase=passphrase, now=now)
+    pki.write_dev_pki(
+        folder / "expired",
+        PKI_AGENCIES,
+        passphrase=passphrase,
+        now=now - timedelta(days=800),
+        valid_for=timedelta(days=365),
+    )
+    pki.write_dev_pki(
+        folder / "revoked", PKI_AGENCIES, passphrase=passphrase, now=now,
+        revoke=frozenset({"000.00.20.H38"}),
+    )  # fmt: skip
+    pki.write_dev_pki(folder / "other", PKI_AGENCIES, passphrase=passphrase, now=now)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def use_pki(settings, dev_pkis):
+    """Every test signs with the good test PKI; `use_pki(signing, trusting)` switches."""
+
+    def use(signing="good", trusting=None):
+        trusting = trusting or signing
+        settings.SIGNING_KEY_BACKEND = "documents.signing.Pkcs12Backend"
+        settings.SIGNING_PKCS12_DIR = str(dev_pkis / signing / "agencies")
+        settings.SIGNING_PKCS12_PASSPHRASE = PKI_PASSPHRASE
+        settings.SIGNING_TRUST_ROOTS = [str(dev_pkis / trusting / "root.pem")]
+        settings.SIGNING_CRLS = [str(dev_pkis / trusting / "issuing.crl")]
+
+    use()
+    return use
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Stored files (drafts, signed results, scans) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,6 +1,7 @@
 """Input validation and output shapes of the API (see shared/API.md). No business rules."""
 
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,6 +21,7 @@ from cases.models import (
     Status,
     User,
 )
+from documents.selectors import signed_result
 
 ID_NUMBER = RegexValidator(
     r"^(\d{12}|\d{10}(-\d{3})?)$",
@@ -286,7 +288,14 @@ class SubmitResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(
         choices=["generated", "paper"],
         default="generated",
-        help_text=_("The draft result: generated from the case, or a paper result."),
+        help_text=_(
+            "The draft result: a PDF generated from the procedure's template, or a paper "
+            "result. Ignored when a file is uploaded."
+        ),
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text=_("The result as a PDF (multipart upload); signed by the signer's `sign`."),
     )
 
 
@@ -297,6 +306,13 @@ class ApologiseSerializer(ReasonSerializer):
 class ReturnSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=ReturnChannel.choices)
     recipient = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    recipient_id_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        validators=[ID_NUMBER],
+        help_text=_("ID number (CCCD) of who collected the result at the counter."),
+    )
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -336,6 +352,12 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     requested = serializers.SerializerMethodField(
         help_text=_("What the applicant must do now: the documents to supplement.")
     )
+    result = serializers.SerializerMethodField(
+        help_text=_(
+            "The signed electronic result, once there is one: its download link (add ?pin=) "
+            "and its verification link. The first download returns the case online."
+        )
+    )
 
     class Meta:
         model = Case
@@ -350,6 +372,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "is_overdue",
             "timeline",
             "requested",
+            "result",
         ]
 
     @extend_schema_field(
@@ -363,3 +386,24 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             return {}
         last = case.events.filter(action="request-supplement").order_by("-at", "-id").first()
         return {"supplement_items": last.data.get("items", []) if last else []}
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "document_id": {"type": "string", "format": "uuid"},
+                "download_url": {"type": "string"},
+                "verify_url": {"type": "string"},
+            },
+        }
+    )
+    def get_result(self, case):
+        document = signed_result(case)
+        if document is None:
+            return None
+        return {
+            "document_id": str(document.pk),
+            "download_url": reverse("public-case-result", args=[case.code]),
+            "verify_url": reverse("public-verify", args=[document.pk]),
+        }

@@ -1,7 +1,8 @@
 """`python manage.py serve`: the embedded mode in one process tree.
 
-Migrates, loads the demo data once, starts a real Celery worker (with beat) as a child
-process, then runs the web server in the foreground. Ctrl-C stops both. `make run` calls it.
+Migrates, loads the demo data once, makes the development PKI (DEBUG), starts a real Celery
+worker (with beat) as a child process, then runs the web server in the foreground. Ctrl-C
+stops both. `make run` calls it.
 """
 
 import contextlib
@@ -39,6 +40,12 @@ class Command(BaseCommand):
     def handle(self, *args, port, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=1)
         demo = self._load_demo(no_demo)
+        if settings.DEBUG:
+            # Signing certificates for every agency (only the missing ones after the first run).
+            call_command("make_dev_pki")
+        if "PUBLIC_BASE_URL" not in os.environ:
+            # QR codes on receipts and results point at this server, whatever its port.
+            settings.PUBLIC_BASE_URL = f"http://127.0.0.1:{port}"
 
         worker = self._start_worker()
         # SIGTERM (e.g. from a process manager) unwinds like Ctrl-C, so the worker stops too.

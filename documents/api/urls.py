@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/<str:code>/receipt/", views.ReceiptView.as_view(), name="case-receipt"),
+    path("cases/<str:code>/forms/<str:form>/", views.FormView.as_view(), name="case-form"),
+    path("cases/<str:code>/result/", views.CaseResultView.as_view(), name="case-result"),
+    path(
+        "public/cases/<str:code>/result/",
+        views.PublicResultView.as_view(),
+        name="public-case-result",
+    ),
+    path("public/verify/", views.PublicVerifyUploadView.as_view(), name="public-verify-upload"),
+    path(
+        "public/verify/<uuid:document_id>/",
+        views.PublicVerifyDocumentView.as_view(),
+        name="public-verify",
+    ),
+]

@@ -1,0 +1,191 @@
+"""The documents API: receipts and forms as PDFs, result downloads, verification."""
+
+import hashlib
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases import services as case_services
+from cases.api.views import PublicLookupThrottle, visible_case_or_404
+from documents import selectors, services
+from documents.forms_pdf import form_by_alias
+
+from . import serializers as s
+
+PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
+NOT_FOUND = OpenApiResponse(description="No such case (or one the caller may not see).")
+CONFLICT = OpenApiResponse(description='{"error": "invalid_transition", "detail": ...}')
+
+
+def pdf_response(data: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    kind = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _filename(case, what: str) -> str:
+    return f"{(case.code or case.reference).replace('.', '')}-{what}.pdf"
+
+
+class ReceiptView(generics.GenericAPIView):
+    """Print form 01 (counter staff): as issued with its PIN, or reprinted with a new PIN."""
+
+    serializer_class = s.ReceiptPrintSerializer
+
+    @extend_schema(
+        request=s.ReceiptPrintSerializer,
+        responses={
+            **PDF,
+            400: OpenApiResponse(description="Not the case's current PIN."),
+            403: OpenApiResponse(description="Not the receiving counter."),
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        tags=["documents"],
+    )
+    def post(self, request, code):
+        case = visible_case_or_404(request.user, code)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = services.receipt_print(
+            case=case, by=request.user, pin=serializer.validated_data.get("pin", "")
+        )
+        return pdf_response(data, _filename(case, "01-tiep-nhan"))
+
+
+class FormView(APIView):
+    """Forms 02–05 of a case as issued (staff of the case, or its applicant)."""
+
+    @extend_schema(
+        responses={
+            **PDF,
+            400: OpenApiResponse(description="Form 01"),
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },  # fmt: skip
+        tags=["documents"],
+    )
+    def get(self, request, code, form):
+        case = visible_case_or_404(request.user, code)
+        found = form_by_alias(form)
+        if found is None:
+            raise Http404
+        data = services.form_pdf(case=case, form=found)
+        return pdf_response(data, _filename(case, f"{found.code}-{found.slug}"))
+
+
+class CaseResultView(APIView):
+    """The signed result (staff of the case, or the applicant's account). The applicant's
+    first download records the return online."""
+
+    @extend_schema(responses={**PDF, 404: NOT_FOUND, 409: CONFLICT}, tags=["documents"])
+    def get(self, request, code):
+        case = visible_case_or_404(request.user, code)
+        applicant = case.applicant_user_id is not None and case.applicant_user_id == request.user.pk
+        document = services.result_download(case=case, applicant=applicant)
+        return _result_file(case, document)
+
+
+def _result_file(case, document) -> FileResponse:
+    """The stored signed file, streamed as it is: the bytes the signature covers."""
+    response = FileResponse(
+        document.signed.open("rb"),
+        as_attachment=True,
+        filename=_filename(case, "ket-qua"),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class PublicResultView(APIView):
+    """The signed result for the applicant, by case code and receipt PIN. The first download
+    records the return online. A wrong PIN and an unknown code both answer 404."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicLookupThrottle]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("pin", OpenApiTypes.STR, required=True)],
+        responses={**PDF, 404: NOT_FOUND, 409: CONFLICT, 429: OpenApiResponse()},
+        tags=["public"],
+    )
+    def get(self, request, code):
+        try:
+            case = case_services.case_public_lookup(
+                code=code,
+                pin=request.query_params.get("pin", ""),
+                client=PublicLookupThrottle().get_ident(request),
+            )
+        except case_services.LookupThrottled:
+            raise Throttled(detail=_("Too many failed lookups; try again later.")) from None
+        if case is None:
+            raise Http404(_("No case with this code and PIN (or too many attempts on it)."))
+        document = services.result_download(case=case, applicant=True)
+        return _result_file(case, document)
+
+
+def _verification(verification, document, data: bytes | None) -> dict:
+    return s.VerificationSerializer(
+        {
+            "verdict": verification.verdict,
+            "authentic": verification.authentic,
+            "signer": verification.signer,
+            "signed_at": verification.signed_at,
+            "document_id": document.pk if document else None,
+            "case_code": document.case.code if document else None,
+            "sha256": hashlib.sha256(data).hexdigest() if data is not None else "",
+        }
+    ).data
+
+
+class PublicVerifyDocumentView(APIView):
+    """Whether a signed result we issued is authentic and intact: who signed it, when, for
+    which case."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses={200: s.VerificationSerializer, 404: OpenApiResponse()}, tags=["public"]
+    )
+    def get(self, request, document_id):
+        document = selectors.signed_document(document_id)
+        if document is None:
+            raise Http404
+        verification, document = services.verify_stored(document=document)
+        answer = _verification(verification, document, None)
+        answer["sha256"] = document.signed_sha256
+        return Response(answer)
+
+
+class PublicVerifyUploadView(generics.GenericAPIView):
+    """Check an uploaded PDF: authentic and intact, modified after signing, or signed with a
+    certificate that is untrusted, expired or revoked."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    parser_classes = [MultiPartParser]
+    serializer_class = s.VerifyUploadSerializer
+
+    @extend_schema(
+        request=s.VerifyUploadSerializer,
+        responses={200: s.VerificationSerializer, 400: OpenApiResponse()},
+        tags=["public"],
+    )
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data["file"].read()
+        verification, document = services.verify_upload(data=data)
+        return Response(_verification(verification, document, data))

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "documents"
+    verbose_name = _("Documents and signatures")
+
+    def ready(self):
+        checks.register(fonts_installed)
+
+
+def fonts_installed(app_configs, **kwargs):
+    """Say at start-up, not at the first receipt, when the PDF fonts are missing."""
+    from .pdf import font_dir
+
+    try:
+        font_dir()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="documents.E001")]
+    return []

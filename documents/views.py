@@ -1,0 +1,48 @@
+"""Public pages: verify a signed result (by its QR code link, or by uploading the PDF)."""
+
+from django import forms
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Signed PDF"), help_text=_("The result file you received or downloaded.")
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.RESULT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return file
+
+
+def verify(request):
+    """Kiểm tra văn bản ký số: upload a PDF and see whether it is authentic and intact."""
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    verification = document = None
+    if request.method == "POST" and form.is_valid():
+        verification, document = services.verify_upload(data=form.cleaned_data["file"].read())
+    return render(
+        request,
+        "documents/verify.html",
+        {"form": form, "verification": verification, "document": document},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+def verify_document(request, document_id):
+    """Where the QR code on a signed result leads: the verdict on our stored copy."""
+    document = selectors.signed_document(document_id)
+    if document is None:
+        raise Http404
+    verification, document = services.verify_stored(document=document)
+    return render(
+        request,
+        "documents/verify.html",
+        {"form": VerifyUploadForm(), "verification": verification, "document": document},
+    )

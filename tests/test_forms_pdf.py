@@ -1,0 +1,140 @@
+"""Forms 01–05 as PDFs: the receipt with its lookup QR code and PIN, and the notices."""
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import services
+from cases.models import Agency, Case, Level
+from documents.forms_pdf import lookup_url
+
+from .conftest import vn
+from .pdf_tools import page_count, qr_codes, text
+
+pytestmark = pytest.mark.django_db
+
+MONDAY_9AM = vn(2026, 11, 30, 9, 0)
+
+
+def print_receipt(client, code, **body):
+    return client.post(f"/api/v1/cases/{code}/receipt/", body, format="json")
+
+
+def test_the_receipt_qr_code_opens_the_lookup_of_its_case(file_case, staff, client_for, client):
+    case = file_case(MONDAY_9AM)
+
+    answer = print_receipt(client_for(staff["counter"]), case.code, pin=case.pin)
+
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert qr_codes(answer.content) == [lookup_url(case.code, case.pin)]
+    words = text(answer.content)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in words
+    assert case.code in words and case.pin in words and "Lò Thị Mai" in words
+    # What the QR code opens finds the case.
+    query = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)
+    assert client.get("/", {"code": query["code"][0], "pin": query["pin"][0]}).status_code == 200
+
+
+def test_reprinting_issues_a_new_pin_and_the_old_one_stops_working(
+    file_case, staff, client_for, client
+):
+    case = file_case(MONDAY_9AM)
+    old_pin = case.pin
+
+    answer = print_receipt(client_for(staff["counter"]), case.code, reprint=True)
+
+    assert answer.status_code == 200
+    new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)["pin"][0]
+    assert new_pin != old_pin
+    case = Case.objects.get(pk=case.pk)
+    assert services.pin_matches(case, new_pin) and not services.pin_matches(case, old_pin)
+    event = case.events.get(action="reprint-receipt")
+    assert (event.form, event.actor, event.to_status) == ("01", staff["counter"], case.status)
+    lookup = "/api/v1/public/cases/{}/"
+    assert client.get(lookup.format(case.code), {"pin": old_pin}).status_code == 404
+    assert client.get(lookup.format(case.code), {"pin": new_pin}).status_code == 200
+
+
+def test_a_receipt_needs_the_current_pin_and_the_receiving_counter(file_case, staff, client_for):
+    case = file_case(MONDAY_9AM)
+    assert print_receipt(client_for(staff["counter"]), case.code, pin="AAAAAAAA").status_code == 400
+    assert print_receipt(client_for(staff["signer"]), case.code, pin=case.pin).status_code == 403
+    # A reprint invalidates the applicant's PIN: never by accident.
+    assert print_receipt(client_for(staff["counter"]), case.code).status_code == 400
+    assert (
+        print_receipt(
+            client_for(staff["counter"]), case.code, pin=case.pin, reprint=True
+        ).status_code
+        == 400
+    )
+    assert not case.events.filter(action="reprint-receipt").exists()
+
+
+def form(client, code, name):
+    return client.get(f"/api/v1/cases/{code}/forms/{name}/")
+
+
+def test_forms_02_to_05_come_out_as_pdfs(file_case, staff, client_for, procedure):
+    counter, officer = client_for(staff["counter"]), client_for(staff["officer"])
+    supplement = file_case(MONDAY_9AM)
+    services.case_act(
+        case=supplement, action="request-supplement", by=staff["counter"],
+        items=["Bản sao CCCD", "Tờ khai có chữ ký"], reason="Thiếu giấy tờ",
+    )  # fmt: skip
+    words = text(form(counter, supplement.code, "02").content)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in words
+    assert "Bản sao CCCD" in words and "Tờ khai có chữ ký" in words and "Thiếu giấy tờ" in words
+    assert form(counter, supplement.code, "supplement").content[:5] == b"%PDF-"  # the alias
+
+    refused = services.case_file(
+        procedure=procedure,
+        applicant={"full_name": "Giàng A Páo", "id_number": "010190001235"},
+        channel="online",
+    )
+    services.case_act(case=refused, action="reject", by=staff["counter"], reason="Sai thủ tục")
+    # Refused before it was received: the deciding agency's tree sees it (the supervisor).
+    words = text(form(client_for(staff["supervisor"]), refused.reference, "03").content)
+    assert "PHIẾU TỪ CHỐI" in words and "Sai thủ tục" in words
+
+    late = file_case(MONDAY_9AM - timedelta(days=10))
+    services.case_act(case=late, action="assign", by=staff["counter"], officer=staff["officer"])
+    services.case_act(
+        case=late, action="apologise", by=staff["officer"], reason="Chờ xác minh",
+        new_appointment_at=timezone.now() + timedelta(days=20),
+    )  # fmt: skip
+    words = text(form(officer, late.code, "04").content)
+    assert "XIN LỖI" in words and "Chờ xác minh" in words
+
+    services.case_act(case=late, action="stop", by=staff["officer"], reason="Người nộp đã mất")
+    words = text(form(officer, late.code, "stop").content)
+    assert "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ" in words and "Người nộp đã mất" in words
+    assert page_count(form(officer, late.code, "05").content) == 1
+
+
+def test_a_form_not_issued_for_the_case_is_a_conflict(file_case, staff, client_for):
+    case = file_case(MONDAY_9AM)
+    client = client_for(staff["counter"])
+    assert form(client, case.code, "05").status_code == 409
+    assert form(client, case.code, "01").status_code == 400
+    assert form(client, case.code, "99").status_code == 404
+
+
+def test_make_dev_pki_gives_every_agency_a_certificate_once(province, settings, tmp_path):
+    settings.SIGNING_PKI_DIR = tmp_path
+    call_command("make_dev_pki")
+    files = sorted(p.name for p in (tmp_path / "agencies").iterdir())
+    assert files == sorted(f"{a.code}.p12" for a in province.values())
+    root = (tmp_path / "root.pem").read_bytes()
+    call_command("make_dev_pki")
+    assert (tmp_path / "root.pem").read_bytes() == root
+
+
+def test_make_dev_pki_copes_with_long_agency_names(settings, tmp_path):
+    """Regression: X.520 caps a name at 64 characters; the demo has longer agency names."""
+    Agency.objects.create(code="000.00.99.H38", name="Ủy ban nhân dân " * 6, level=Level.COMMUNE)
+    settings.SIGNING_PKI_DIR = tmp_path
+    call_command("make_dev_pki")
+    assert (tmp_path / "agencies" / "000.00.99.H38.p12").exists()
