@@ -31,6 +31,7 @@ from .models import (
     CaseDocument,
     CaseEvent,
     Channel,
+    CollectionMode,
     Procedure,
     ReturnChannel,
     Role,
@@ -208,6 +209,22 @@ class Step:
     data: dict = field(default_factory=dict)
     new_appointment: datetime | None = None
     appointment_reason: str = ""
+    then: str = ""  # a move the system makes right after this one
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Onestop itself, or a system it trusts (a payment gateway), taking a step on its own.
+
+    Not a user: it passes only the permission check of moves marked `by_system` (which no
+    user passes), and its steps are recorded with no actor and `data["system"]` naming it.
+    """
+
+    name: str
+    is_authenticated = False
+
+
+ONESTOP = SystemActor("onestop")
 
 
 def _acts_on_side(user: User, case: Case, side: str) -> bool:
@@ -221,6 +238,8 @@ def _acts_on_side(user: User, case: Case, side: str) -> bool:
 
 
 def _permitted(move: Move, case: Case, user: User) -> bool:
+    if isinstance(user, SystemActor):
+        return move.by_system
     if move.applicant_may and case.applicant_user_id and case.applicant_user_id == user.pk:
         return True
     if not (user.is_authenticated and user.is_staff_member):
@@ -246,7 +265,20 @@ def _refusal(move: Move, case: Case, user: User, now: datetime) -> Exception | N
         return ActionForbidden(_("Only the assigned officer submits the result."))
     if move.action == "apologise" and not _late_or_nearly(case, now):
         return InvalidTransition(_("An apology letter is for a case that is late or about to be."))
+    if (
+        move.action == "return"
+        and case.procedure.collection == CollectionMode.ON_RESULT
+        and _fees_due(case)
+    ):
+        return InvalidTransition(_("The fees must be paid before the result is returned."))
     return None
+
+
+def _fees_due(case: Case) -> int:
+    """What the applicant still owes, in VND (the payments app keeps the accounts)."""
+    from payments.selectors import fees_due
+
+    return fees_due(case).amount
 
 
 def _late_or_nearly(case: Case, now: datetime) -> bool:
@@ -311,7 +343,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         to_status=target,
         reason=reason,
         form=move.form,
-        data=step.data,
+        data={**step.data, "system": by.name} if isinstance(by, SystemActor) else step.data,
     )
     if step.new_appointment:
         AppointmentChange.objects.create(
@@ -324,6 +356,8 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
     for name, value in fields.items():
         setattr(case, name, value)
     notify_applicant(case=case, event=event)
+    if step.then:
+        return _apply(case=case, action=step.then, by=ONESTOP, now=now)
     return case
 
 
@@ -355,12 +389,16 @@ def _appointment_from(case: Case, start: datetime) -> datetime:
 
 def _accept(*, case, by, now):
     case.receiving_agency = by.agency  # received where the accepting clerk works
+    fields = {
+        "receiving_agency": by.agency,
+        "code": issue_case_code(agency=by.agency, moment=now),
+        "received_at": now,
+    }
+    if case.procedure.collection == CollectionMode.UPFRONT and _fees_due(case):
+        # Thu trước: the clock starts when the fee is paid; until then the case waits.
+        return Step(fields=fields, then="request-payment")
     return Step(
-        fields={
-            "receiving_agency": by.agency,
-            "code": issue_case_code(agency=by.agency, moment=now),
-            "received_at": now,
-        },
+        fields=fields,
         new_appointment=_appointment_from(case, now),
         appointment_reason=AppointmentChange.Reason.RECEIVED,
     )
@@ -461,6 +499,26 @@ def _return(*, case, by, now, channel, recipient: str = "", tracking_number: str
     return Step(fields={"returned_at": now, "return_channel": channel}, data=data)
 
 
+def _request_payment(*, case, by, now):
+    from payments.selectors import fees_due
+
+    due = fees_due(case)
+    return Step(data={"amount": due.amount, "items": [item.code for item in due.items]})
+
+
+def _payment_confirmed(*, case, by, now, payment: dict):
+    """The upfront fee is paid (or waived): the processing clock starts now."""
+    return Step(
+        data=payment,
+        new_appointment=_appointment_from(case, now),
+        appointment_reason=AppointmentChange.Reason.FEE_PAID,
+    )
+
+
+def _payment(*, case, by, now, payment: dict):
+    return Step(data=payment)
+
+
 STEPS = {
     "accept": _accept,
     "reject": _close,
@@ -475,6 +533,9 @@ STEPS = {
     "withdraw": _close,
     "apologise": _apologise,
     "return": _return,
+    "request-payment": _request_payment,
+    "payment-confirmed": _payment_confirmed,
+    "payment": _payment,
 }
 assert STEPS.keys() == MOVES.keys(), "every move needs its step"
 

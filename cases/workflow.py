@@ -25,6 +25,9 @@ class Move:
     reason_required: bool = False
     form: str = ""  # the form issued with the step (Circular 03/2025): 01 receipt ... 05 stop
     applicant_may: bool = False  # the citizen who filed it may take this action too
+    # Made by the system itself (a payment gateway's confirmation), never by a user through
+    # the API: `roles` is then empty, and only a `SystemActor` passes the permission check.
+    by_system: bool = False
 
 
 def _move(action, sources, target, roles, side, **kw) -> Move:
@@ -95,6 +98,13 @@ MOVES: dict[str, Move] = {
             form="04",
         ),
         _move("return", {S.RESOLVED}, S.RETURNED, {COUNTER}, RECEIVING),
+        # Fees (payments app): an upfront fee stops the case until it is paid; every change
+        # of a payment request is a step on the timeline.
+        _move("request-payment", {S.RECEIVED}, S.AWAITING_PAYMENT, (), EITHER, by_system=True),
+        _move(
+            "payment-confirmed", {S.AWAITING_PAYMENT}, S.RECEIVED, (), EITHER, by_system=True
+        ),
+        _move("payment", set(S), None, (), EITHER, by_system=True),
     ]
 }
 

@@ -5,6 +5,7 @@ filesystem Celery broker under var/, no server needed); production sets DATABASE
 REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -146,6 +147,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_notifications",
         "schedule": 60.0,
     },
+    # Payments: apply callbacks no task picked up; ask the gateway about stale requests.
+    "apply-pending-callbacks": {
+        "task": "payments.tasks.apply_pending_callbacks",
+        "schedule": 30.0,
+    },
+    "reconcile-pending-payments": {
+        "task": "payments.tasks.reconcile_pending_payments",
+        "schedule": 300.0,
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -193,6 +203,21 @@ LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR = env.int("LOOKUP_CLIENT_MAX_FAILURES_PER_HO
 LOOKUP_CASE_MAX_FAILURES = env.int("LOOKUP_CASE_MAX_FAILURES", default=5)
 LOOKUP_CASE_LOCK_MINUTES = env.int("LOOKUP_CASE_LOCK_MINUTES", default=15)
 PIN_HASH_KEY = env.str("PIN_HASH_KEY", default=SECRET_KEY)
+
+# The national payment platform (PayGov). PAYGOV_URL empty: the built-in simulator answers
+# (embedded mode, tests); production sets the URL, the partner code and the shared secret.
+PAYGOV_URL = env.str("PAYGOV_URL", default="")
+PAYGOV_PARTNER_CODE = env.str("PAYGOV_PARTNER_CODE", default="ONESTOP")
+PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret")
+PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
+PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
+# The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
+PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
+# Callbacks not applied after this long are applied by the sweep; requests pending longer
+# than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
+PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
+PAYMENT_QUERY_AFTER = timedelta(minutes=env.int("PAYMENT_QUERY_AFTER_MINUTES", default=15))
+PAYMENT_EXPIRE_AFTER = timedelta(hours=env.int("PAYMENT_EXPIRE_AFTER_HOURS", default=24))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("cases.api.urls")),
+    path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

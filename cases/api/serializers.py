@@ -19,6 +19,7 @@ from cases.models import (
     Status,
     User,
 )
+from payments.api.serializers import FeesDueSerializer, fees_for
 
 ID_NUMBER = RegexValidator(
     r"^(\d{12}|\d{10}(-\d{3})?)$",
@@ -193,9 +194,19 @@ class CaseSerializer(CaseListSerializer):
     documents = CaseDocumentSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    fees = serializers.SerializerMethodField(help_text=_("What the applicant owes now."))
 
     class Meta(CaseListSerializer.Meta):
-        fields = CaseListSerializer.Meta.fields + ["documents", "events", "allowed_actions"]
+        fields = CaseListSerializer.Meta.fields + [
+            "documents",
+            "events",
+            "allowed_actions",
+            "fees",
+        ]
+
+    @extend_schema_field(FeesDueSerializer)
+    def get_fees(self, case):
+        return FeesDueSerializer(fees_for(case)).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, case):
@@ -298,6 +309,9 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     requested = serializers.SerializerMethodField(
         help_text=_("What the applicant must do now: the documents to supplement.")
     )
+    fees = serializers.SerializerMethodField(
+        help_text=_("The fees due now, with the link where the applicant pays them.")
+    )
 
     class Meta:
         model = Case
@@ -312,7 +326,12 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "is_overdue",
             "timeline",
             "requested",
+            "fees",
         ]
+
+    @extend_schema_field(FeesDueSerializer)
+    def get_fees(self, case):
+        return FeesDueSerializer(fees_for(case)).data
 
     @extend_schema_field(
         {
