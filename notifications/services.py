@@ -15,6 +15,7 @@ APPLICANT_MESSAGES = {
     "accept": "Hồ sơ {code} đã được tiếp nhận",
     "reject": "Hồ sơ {code} không được tiếp nhận",
     "request-supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
+    "request-payment": "Hồ sơ {code} cần nộp phí, lệ phí",
     "apologise": "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}",
     "stop": "Hồ sơ {code} đã dừng xử lý",
     "sign": "Hồ sơ {code} đã có kết quả",
