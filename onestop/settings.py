@@ -114,6 +114,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing after commit must not hold a request for seconds while Redis is down
+    # (kombu's default: retry for broker_connection_timeout); the sweeps catch up.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_max": 0.2}
 else:
     # Shared by the web process and the worker, so not locmem.
     CACHES = {
