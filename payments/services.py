@@ -173,7 +173,7 @@ def payment_request_create(
     if method == Method.TRANSFER and not transfer_reference.strip():
         raise ValidationError({"transfer_reference": _("Give the bank transfer's reference.")})
     # One writer of a case's payments at a time: two clicks do not make two requests.
-    case = Case.objects.select_for_update().select_related("procedure").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=case.pk)
     due = selectors.fees_payable(case)
     if not due.amount:
         raise InvalidTransition(_("Nothing is due on this case."))
@@ -248,13 +248,13 @@ def _settle(
     payment.transaction_id = transaction_id or None
     payment.bank_code = bank_code
     payment.save(update_fields=["state", "paid_at", "transaction_id", "bank_code"])
-    agency_id = Case.objects.values_list("receiving_agency_id", flat=True).get(pk=payment.case_id)
+    agency = payment.case.receiving_agency
     year = timezone.localtime(now, VN_TZ).year
     receipt = Receipt.objects.create(
         payment=payment,
-        agency_id=agency_id,
+        agency=agency,
         year=year,
-        number=_next_receipt_number(agency_id, year),
+        number=_next_receipt_number(agency.pk, year),
         issued_at=now,
     )
     _record_on_case(payment, actor=actor, now=now, receipt=receipt.label, **extra)
@@ -265,7 +265,11 @@ def _settle(
 def payment_refund(*, payment: PaymentRequest, reason: str, by, now=None) -> PaymentRequest:
     """Hoàn tiền: a paid request is refunded (e.g. paid twice); the receipt stays."""
     now = now or timezone.now()
-    payment = PaymentRequest.objects.select_for_update().select_related("case").get(pk=payment.pk)
+    payment = (
+        PaymentRequest.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=payment.pk)
+    )
     if not _counter_staff_of(by, payment.case):
         raise ActionForbidden(_("Only the receiving counter records a refund."))
     if payment.state != PaymentState.PAID:
@@ -354,7 +358,8 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
     except ValueError as exc:
         return CallbackOutcome.IGNORED, f"unusable: {exc}"
     payment = (
-        PaymentRequest.objects.select_for_update()
+        PaymentRequest.objects.select_for_update(of=("self",))
+        .select_related("case__receiving_agency")
         .filter(reference=notice.reference, gateway=callback.gateway)
         .first()
     )
@@ -380,12 +385,15 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
 def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
     if payment.state == PaymentState.PAID and payment.transaction_id == notice.transaction_id:
         return CallbackOutcome.DUPLICATE, "already paid by this transaction"
-    already_flagged = GatewayCallback.objects.filter(
-        gateway=callback.gateway,
-        reference=notice.reference,
-        transaction_id=notice.transaction_id,
-        outcome=CallbackOutcome.FLAGGED,
-    ).exists()
+    already_flagged = (
+        payment.needs_review
+        and GatewayCallback.objects.filter(
+            gateway=callback.gateway,
+            reference=notice.reference,
+            transaction_id=notice.transaction_id,
+            outcome=CallbackOutcome.FLAGGED,
+        ).exists()
+    )
     if already_flagged:
         return CallbackOutcome.DUPLICATE, "this transaction is already flagged for review"
 
