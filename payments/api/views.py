@@ -20,7 +20,13 @@ ERROR = inline_serializer(
 class CasePaymentsView(APIView):
     """The payment requests of a case (staff of the case, or the applicant)."""
 
-    @extend_schema(responses={200: s.PaymentRequestSerializer(many=True)})
+    @extend_schema(
+        responses={
+            200: s.PaymentRequestSerializer(many=True),
+            401: OpenApiResponse(description="Not logged in."),
+            404: OpenApiResponse(description="No such case, or not visible to the caller."),
+        }
+    )
     def get(self, request, code):
         case = visible_case_or_404(request.user, code)
         payments = case.payment_requests.select_related("receipt__agency")
@@ -31,6 +37,7 @@ class CasePaymentsView(APIView):
         responses={
             201: s.PaymentRequestSerializer,
             400: OpenApiResponse(description="Bad input."),
+            401: OpenApiResponse(description="Not logged in."),
             403: OpenApiResponse(ERROR, description="Cash and transfers: counter staff only."),
             404: OpenApiResponse(description="No such case, or not visible to the caller."),
             409: OpenApiResponse(ERROR, description="Nothing is due on this case now."),
@@ -69,6 +76,7 @@ class CaseExemptionsView(APIView):
         responses={
             201: s.FeesDueSerializer,
             400: OpenApiResponse(description="Bad input, or not a fee the case owes."),
+            401: OpenApiResponse(description="Not logged in."),
             403: OpenApiResponse(ERROR, description="Only the receiving counter."),
             404: OpenApiResponse(description="No such case, or not visible to the caller."),
             409: OpenApiResponse(ERROR, description="The case is closed."),
@@ -131,7 +139,7 @@ class PayGovCallbackView(APIView):
                 )  # fmt: skip
             },
         ),
-        responses={200: PAYGOV_REPLY},
+        responses={200: OpenApiResponse(PAYGOV_REPLY, description="Also for a bad checksum.")},
         auth=[],
         tags=["payments"],
     )

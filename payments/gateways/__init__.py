@@ -14,7 +14,6 @@ Adding VNPay, say, is one module `vnpay.py` and one entry in `GATEWAYS`.
 
 import importlib
 from dataclasses import dataclass
-from datetime import datetime
 from types import ModuleType
 
 GATEWAYS = {"paygov": "payments.gateways.paygov"}
@@ -36,7 +35,6 @@ class Notice:
     success: bool
     pending: bool = False  # a query answer: the citizen has not finished paying yet
     bank_code: str = ""
-    at: datetime | None = None
 
 
 def gateway(name: str) -> ModuleType:

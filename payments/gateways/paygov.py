@@ -136,10 +136,6 @@ def notice(payload: dict) -> Notice:
     amount = payload.get("SoTien", "")
     if not str(amount).isdigit():
         raise ValueError(f"SoTien is not a whole number: {amount!r}")
-    try:
-        at = datetime.strptime(payload.get("ThoiGianGD", ""), "%Y%m%d%H%M%S").replace(tzinfo=VN_TZ)
-    except ValueError:
-        at = None
     code = str(payload.get("MaLoi", ""))
     return Notice(
         reference=str(payload.get("MaThamChieu", "")),
@@ -150,7 +146,6 @@ def notice(payload: dict) -> Notice:
         success=code == SUCCESS,
         pending=code == PENDING,
         bank_code=str(payload.get("MaNganHang", ""))[:20],
-        at=at,
     )
 
 
