@@ -218,6 +218,21 @@ def payment_request_create(
     return payment
 
 
+def _locked(payment_id: int) -> PaymentRequest:
+    """The request with its row locked, its case's row locked first.
+
+    Every writer of payments takes the case's lock, then the request's: two of them (a
+    callback and a cash payment at the counter, say) never wait on each other crosswise.
+    """
+    case_id = PaymentRequest.objects.values_list("case_id", flat=True).get(pk=payment_id)
+    Case.objects.select_for_update().only("pk").get(pk=case_id)
+    return (
+        PaymentRequest.objects.select_for_update(of=("self",))
+        .select_related("case__receiving_agency")
+        .get(pk=payment_id)
+    )
+
+
 def _next_receipt_number(agency_id: int, year: int) -> int:
     """One upsert, its row lock held to the end of the transaction: no number twice."""
     table = ReceiptSequence._meta.db_table
@@ -265,11 +280,7 @@ def _settle(
 def payment_refund(*, payment: PaymentRequest, reason: str, by, now=None) -> PaymentRequest:
     """Hoàn tiền: a paid request is refunded (e.g. paid twice); the receipt stays."""
     now = now or timezone.now()
-    payment = (
-        PaymentRequest.objects.select_for_update(of=("self",))
-        .select_related("case")
-        .get(pk=payment.pk)
-    )
+    payment = _locked(payment.pk)
     if not _counter_staff_of(by, payment.case):
         raise ActionForbidden(_("Only the receiving counter records a refund."))
     if payment.state != PaymentState.PAID:
@@ -357,14 +368,14 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
         notice = gateway(callback.gateway).notice(callback.payload)
     except ValueError as exc:
         return CallbackOutcome.IGNORED, f"unusable: {exc}"
-    payment = (
-        PaymentRequest.objects.select_for_update(of=("self",))
-        .select_related("case__receiving_agency")
-        .filter(reference=notice.reference, gateway=callback.gateway)
+    payment_id = (
+        PaymentRequest.objects.filter(reference=notice.reference, gateway=callback.gateway)
+        .values_list("pk", flat=True)
         .first()
     )
-    if payment is None:
+    if payment_id is None:
         return CallbackOutcome.UNKNOWN, f"no payment request {notice.reference!r}"
+    payment = _locked(payment_id)
     actor = SystemActor(callback.gateway)
 
     if notice.pending:
@@ -464,7 +475,7 @@ def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> str | 
 
 @transaction.atomic
 def _expire(*, payment_id: int, now: datetime) -> None:
-    payment = PaymentRequest.objects.select_for_update().get(pk=payment_id)
+    payment = _locked(payment_id)
     if payment.state == PaymentState.PENDING:
         payment.state = PaymentState.EXPIRED
         payment.save(update_fields=["state"])
