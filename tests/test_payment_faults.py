@@ -266,3 +266,39 @@ def test_a_worker_killed_mid_task_leaves_it_to_be_applied_once_after_restart(wai
         stop(worker)
     assert_paid_once(case, payment)
     assert GatewayCallback.objects.get().outcome == CallbackOutcome.APPLIED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_callback_and_cash_at_the_counter_at_the_same_moment_take_the_fee_once(waiting, staff):
+    """Both take the case's lock first: one pays, the other is refused or flagged; no error."""
+    case, payment = waiting
+    [callback] = platform_callbacks(payment)
+    row, _reply = payments.callback_receive(gateway_name="paygov", payload=callback, enqueue=False)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run(step):
+        try:
+            barrier.wait()
+            results.append(step())
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    steps = [
+        lambda: payments.callback_apply(callback_id=row.pk),
+        lambda: payments.payment_request_create(case=case, method="cash", by=staff["counter"]),
+    ]
+    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    unexpected = [r for r in results if isinstance(r, Exception) and "Nothing is due" not in str(r)]
+    assert not unexpected, unexpected
+    assert PaymentRequest.objects.filter(case=case, state=PaymentState.PAID).count() == 1
+    assert Receipt.objects.filter(payment__case=case).count() == 1
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
