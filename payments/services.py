@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Case, Role, Status
+from cases.models.case import FINAL_STATES
 from cases.selectors import user_agency_ids
 from cases.services import PIN_ALPHABET, SystemActor, case_act
 from cases.working_time import VN_TZ
@@ -421,6 +422,8 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
         problem = f"paid twice: also by transaction {notice.transaction_id} (refund one)"
     elif payment.state == PaymentState.REFUNDED:
         problem = "paid after a refund"
+    elif payment.case.status in FINAL_STATES:
+        problem = f"paid after the case was {payment.case.status} (refund it)"
     elif payment.state in {PaymentState.CANCELLED, PaymentState.EXPIRED}:
         case = Case.objects.select_related("procedure").get(pk=payment.case_id)
         due = {item.code for item in selectors.fees_due(case).items}

@@ -206,3 +206,17 @@ def test_a_refund_is_a_step_on_the_timeline(file_case, upfront, staff):
     assert case.events.filter(action="payment", data__state="refunded").count() == 1
     with pytest.raises(InvalidTransition):
         payments.payment_refund(payment=payment, reason="again", by=staff["counter"])
+
+
+def test_money_for_a_case_withdrawn_meanwhile_is_flagged_for_a_refund(file_case, upfront, staff):
+    case = file_case(FRIDAY_9AM, procedure=upfront)
+    payment = payments.payment_request_create(case=case, method="online")
+    services.case_act(case=case, action="withdraw", by=staff["counter"], reason="Rút hồ sơ")
+    [callback] = platform_callbacks(payment)
+
+    outcome, *_ = receive_and_apply(callback)
+
+    assert outcome == CallbackOutcome.FLAGGED
+    payment.refresh_from_db()
+    assert (payment.state, payment.needs_review) == (PaymentState.PENDING, True)
+    assert not Receipt.objects.exists()
