@@ -211,6 +211,7 @@ def test_a_refund_is_a_step_on_the_timeline(file_case, upfront, staff):
 def test_money_for_a_case_withdrawn_meanwhile_is_flagged_for_a_refund(file_case, upfront, staff):
     case = file_case(FRIDAY_9AM, procedure=upfront)
     payment = payments.payment_request_create(case=case, method="online")
+    case.refresh_from_db()
     services.case_act(case=case, action="withdraw", by=staff["counter"], reason="Rút hồ sơ")
     [callback] = platform_callbacks(payment)
 
