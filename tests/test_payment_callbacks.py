@@ -308,3 +308,19 @@ def test_the_simulator_is_not_there_when_a_real_gateway_is(client, settings, wai
     _case, payment = waiting
     settings.PAYGOV_URL = "https://paygov.example/api"
     assert client.get(payment.payment_url).status_code == 404
+
+
+def test_the_counter_records_a_refund_over_the_api(file_case, upfront, staff, client_for):
+    case = file_case(FRIDAY_9AM, procedure=upfront)
+    payment = payments.payment_request_create(case=case, method="cash", by=staff["counter"])
+    url = f"/api/v1/cases/{case.code}/payments/{payment.reference}/refund/"
+    counter = client_for(staff["counter"])
+
+    assert counter.post(url, {}, format="json").status_code == 400
+    assert client_for(staff["officer"]).post(url, {"reason": "x"}).status_code == 403
+    answer = counter.post(url, {"reason": "Thu trùng"}, format="json")
+    assert (answer.status_code, answer.json()["state"]) == (200, "refunded")
+    assert counter.post(url, {"reason": "again"}, format="json").status_code == 409
+    assert (
+        counter.post(url.replace(payment.reference, "OSNONE"), {"reason": "x"}).status_code == 404
+    )

@@ -64,6 +64,10 @@ class ExemptionCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
+class RefundSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class FeesDueSerializer(serializers.Serializer):
     """What a case owes now, for the case detail and the public lookup."""
 

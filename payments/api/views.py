@@ -1,5 +1,6 @@
 """Thin views of the payments API."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ParseError
@@ -66,6 +67,31 @@ class CasePaymentsView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response(s.PaymentRequestSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentRefundView(APIView):
+    """Record that a paid request was refunded (hoàn tiền): the receiving counter, with a reason."""
+
+    @extend_schema(
+        request=s.RefundSerializer,
+        responses={
+            200: s.PaymentRequestSerializer,
+            400: OpenApiResponse(description="No reason given."),
+            401: OpenApiResponse(description="Not logged in."),
+            403: OpenApiResponse(ERROR, description="Only the receiving counter."),
+            404: OpenApiResponse(description="No such case or request, or not visible."),
+            409: OpenApiResponse(ERROR, description="The request is not paid."),
+        },
+    )
+    def post(self, request, code, reference):
+        case = visible_case_or_404(request.user, code)
+        payment = get_object_or_404(case.payment_requests, reference=reference)
+        body = s.RefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = services.payment_refund(
+            payment=payment, reason=body.validated_data["reason"], by=request.user
+        )
+        return Response(s.PaymentRequestSerializer(payment).data)
 
 
 class CaseExemptionsView(APIView):
