@@ -453,27 +453,31 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
 
 
 def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> str | None:
-    """Ask the gateway about a request still pending; apply the answer like a callback.
+    """Ask the gateway about a request still pending; apply a final answer like a callback.
 
-    Still unfinished after PAYMENT_EXPIRE_HOURS: the request expires.
+    "Not finished yet" is not kept (it would fill the inbox every few minutes); still
+    unfinished after PAYMENT_EXPIRE_AFTER, the request expires.
     """
     now = now or timezone.now()
     payment = PaymentRequest.objects.get(pk=payment_id)
     if payment.state != PaymentState.PENDING:
         return None
+    module = gateway(payment.gateway)
     try:
-        answer = gateway(payment.gateway).query(payment)
-    except GatewayError as exc:
+        answer = module.query(payment)
+        unfinished = module.verify(answer) and module.notice(answer).pending
+    except (GatewayError, ValueError) as exc:
         logger.warning("payment %s: QUERY failed: %s", payment.reference, exc)
+        return None
+    if unfinished:
+        if payment.created_at < now - settings.PAYMENT_EXPIRE_AFTER:
+            _expire(payment_id=payment.pk, now=now)
+            return PaymentState.EXPIRED
         return None
     callback, _reply = callback_receive(
         gateway_name=payment.gateway, payload=answer, source="query", enqueue=False
     )
-    outcome = callback_apply(callback_id=callback.pk, now=now)
-    expire_before = now - settings.PAYMENT_EXPIRE_AFTER
-    if outcome == CallbackOutcome.IGNORED and payment.created_at < expire_before:
-        _expire(payment_id=payment.pk, now=now)
-    return outcome
+    return callback_apply(callback_id=callback.pk, now=now)
 
 
 @transaction.atomic

@@ -175,6 +175,7 @@ def test_a_request_never_paid_expires(waiting, settings):
     payment.refresh_from_db()
     assert payment.state == PaymentState.EXPIRED
     assert case.events.filter(action="payment", data__state="expired").count() == 1
+    assert not GatewayCallback.objects.exists()  # "not finished yet" answers are not kept
 
 
 def test_the_reconciliation_report_shows_the_days_payments(file_case, upfront, staff, waiting):
@@ -324,3 +325,8 @@ def test_the_counter_records_a_refund_over_the_api(file_case, upfront, staff, cl
     assert (
         counter.post(url.replace(payment.reference, "OSNONE"), {"reason": "x"}).status_code == 404
     )
+
+
+def test_a_pay_link_that_was_not_signed_by_us_is_not_found(client):
+    assert client.get("/payments/pay/MTg:forged:signature/").status_code == 404
+    assert client.get("/payments/simulator/paygov/forged/").status_code == 404
