@@ -100,6 +100,12 @@ def fee_exemption_grant(
 ) -> list[FeeExemption]:
     """Miễn phí: the applicant does not pay these fee items (all when `fee_codes` is None)."""
     now = now or timezone.now()
+    # The case's row first, as every writer of payments: no two writers cross.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("procedure", "receiving_agency")
+        .get(pk=case.pk)
+    )
     if not _counter_staff_of(by, case):
         raise ActionForbidden(_("Only the receiving counter records a fee exemption."))
     if not case.is_open:
@@ -120,7 +126,6 @@ def fee_exemption_grant(
         )
         for code in codes
     ]
-    case = Case.objects.select_related("procedure", "receiving_agency").get(pk=case.pk)
     settled = case.status == Status.AWAITING_PAYMENT and not selectors.fees_due(case).amount
     case_act(
         case=case,
