@@ -102,6 +102,13 @@ def test_a_body_that_is_not_json_is_kept_and_rejected(client_for):
     assert GatewayCallback.objects.get().outcome == CallbackOutcome.REJECTED
 
 
+def test_a_callback_with_a_nul_character_is_kept_without_it(client_for):
+    """Regression: PostgreSQL's JSON rejects \\u0000, which made the endpoint answer 500."""
+    answer = post(client_for(), signed_callback(ThongTinGiaoDich="a\x00b"))
+    assert answer.status_code == 200
+    assert GatewayCallback.objects.get().payload["ThongTinGiaoDich"] == "ab"
+
+
 def test_an_unknown_reference_is_logged_and_changes_nothing(waiting, client_for, caplog):
     post(client_for(), signed_callback())
     with caplog.at_level(logging.WARNING, logger="payments.services"):
