@@ -423,8 +423,8 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
         problem = (
             f"paid {notice.amount} {notice.currency}, requested {payment.amount} {payment.currency}"
         )
-    elif not notice.transaction_id:
-        problem = "no transaction id"
+    elif not notice.transaction_id or len(notice.transaction_id) > 64:
+        problem = f"unusable transaction id {notice.transaction_id[:80]!r}"
     elif PaymentRequest.objects.filter(transaction_id=notice.transaction_id).exists():
         problem = f"transaction {notice.transaction_id} already paid another request"
     elif payment.state == PaymentState.PAID:

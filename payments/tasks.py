@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
@@ -5,6 +7,8 @@ from django.db import OperationalError
 from cases.exceptions import InvalidTransition
 
 from . import selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 # InvalidTransition: the case took another step while we applied (compare-and-set lost);
@@ -19,7 +23,10 @@ def apply_pending_callbacks() -> int:
     """Beat's sweep: inbox rows no task applied (broker down when they came, worker killed)."""
     applied = 0
     for callback_id in selectors.unprocessed_callback_ids(older_than=settings.PAYMENT_SWEEP_AFTER):
-        applied += services.callback_apply(callback_id=callback_id) is not None
+        try:
+            applied += services.callback_apply(callback_id=callback_id) is not None
+        except Exception:  # one bad row must not hold back the others; it stays for later
+            logger.exception("callback %s could not be applied", callback_id)
     return applied
 
 

@@ -337,3 +337,10 @@ def test_the_counter_records_a_refund_over_the_api(file_case, upfront, staff, cl
 def test_a_pay_link_that_was_not_signed_by_us_is_not_found(client):
     assert client.get("/payments/pay/MTg:forged:signature/").status_code == 404
     assert client.get("/payments/simulator/paygov/forged/").status_code == 404
+
+
+def test_a_transaction_id_too_long_to_keep_is_flagged_not_a_crash(waiting, client_for):
+    _case, payment = waiting
+    post(client_for(), signed_callback(MaThamChieu=payment.reference, MaGiaoDich="9" * 80,
+                                       SoTien=str(payment.amount)))  # fmt: skip
+    assert apply_all() == [CallbackOutcome.FLAGGED]
