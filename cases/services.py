@@ -32,6 +32,7 @@ from .models import (
     CaseDocument,
     CaseEvent,
     Channel,
+    CollectionMode,
     NotifyBy,
     Procedure,
     ReturnChannel,
@@ -218,6 +219,22 @@ class Step:
     data: dict = field(default_factory=dict)
     new_appointment: datetime | None = None
     appointment_reason: str = ""
+    then: str = ""  # a move the system makes right after this one
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Onestop itself, or a system it trusts (a payment gateway), taking a step on its own.
+
+    Not a user: it passes only the permission check of moves marked `by_system` (which no
+    user passes), and its steps are recorded with no actor and `data["system"]` naming it.
+    """
+
+    name: str
+    is_authenticated = False
+
+
+ONESTOP = SystemActor("onestop")
 
 
 def _acts_on_side(user: User, case: Case, side: str) -> bool:
@@ -230,24 +247,9 @@ def _acts_on_side(user: User, case: Case, side: str) -> bool:
     return {RECEIVING: receiving, DECIDING: deciding}.get(side, receiving or deciding)
 
 
-class _System:
-    """The system acting for the applicant (e.g. the online return on the first download).
-
-    Not a user: no roles, no agency; it may take only the moves marked `system_may`.
-    """
-
-    is_authenticated = False
-    is_staff_member = False
-    roles = frozenset()
-    pk = agency_id = None
-
-
-SYSTEM = _System()
-
-
 def _permitted(move: Move, case: Case, user: User) -> bool:
-    if user is SYSTEM:
-        return move.system_may
+    if isinstance(user, SystemActor):
+        return move.by_system
     if move.applicant_may and case.applicant_user_id and case.applicant_user_id == user.pk:
         return True
     if not (user.is_authenticated and user.is_staff_member):
@@ -273,7 +275,20 @@ def _refusal(move: Move, case: Case, user: User, now: datetime) -> Exception | N
         return ActionForbidden(_("Only the assigned officer submits the result."))
     if move.action == "apologise" and not _late_or_nearly(case, now):
         return InvalidTransition(_("An apology letter is for a case that is late or about to be."))
+    if (
+        move.action == "return"
+        and case.procedure.collection == CollectionMode.ON_RESULT
+        and _fees_due(case)
+    ):
+        return InvalidTransition(_("The fees must be paid before the result is returned."))
     return None
+
+
+def _fees_due(case: Case) -> int:
+    """What the applicant still owes, in VND (the payments app keeps the accounts)."""
+    from payments.selectors import fees_due
+
+    return fees_due(case).amount
 
 
 def _late_or_nearly(case: Case, now: datetime) -> bool:
@@ -343,7 +358,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         to_status=target,
         reason=reason,
         form=move.form,
-        data=step.data,
+        data={**step.data, "system": by.name} if isinstance(by, SystemActor) else step.data,
     )
     if step.new_appointment:
         AppointmentChange.objects.create(
@@ -356,6 +371,8 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
     for name, value in fields.items():
         setattr(case, name, value)
     notify_applicant(case=case, event=event)
+    if step.then:
+        return _apply(case=case, action=step.then, by=ONESTOP, now=now)
     return case
 
 
@@ -386,12 +403,16 @@ def _appointment_from(case: Case, start: datetime) -> datetime:
 
 def _accept(*, case, by, now):
     case.receiving_agency = by.agency  # received where the accepting clerk works
+    fields = {
+        "receiving_agency": by.agency,
+        "code": issue_case_code(agency=by.agency, moment=now),
+        "received_at": now,
+    }
+    if case.procedure.collection == CollectionMode.UPFRONT and _fees_due(case):
+        # Thu trước: the clock starts when the fee is paid; until then the case waits.
+        return Step(fields=fields, then="request-payment")
     return Step(
-        fields={
-            "receiving_agency": by.agency,
-            "code": issue_case_code(agency=by.agency, moment=now),
-            "received_at": now,
-        },
+        fields=fields,
         new_appointment=_appointment_from(case, now),
         appointment_reason=AppointmentChange.Reason.RECEIVED,
     )
@@ -493,7 +514,7 @@ def _return(
 ):
     if channel not in ReturnChannel.values:
         raise ValidationError({"channel": _("Use online, counter or post.")})
-    if by is SYSTEM and channel != ReturnChannel.ONLINE:
+    if isinstance(by, SystemActor) and channel != ReturnChannel.ONLINE:
         raise ActionForbidden(_("Only an online return is recorded automatically."))
     if channel == ReturnChannel.COUNTER and not recipient.strip():
         raise ValidationError({"recipient": _("Who collected the result?")})
@@ -507,6 +528,26 @@ def _return(
     if tracking_number:
         data["tracking_number"] = tracking_number.strip()
     return Step(fields={"returned_at": now, "return_channel": channel}, data=data)
+
+
+def _request_payment(*, case, by, now):
+    from payments.selectors import fees_due
+
+    due = fees_due(case)
+    return Step(data={"amount": due.amount, "items": [item.code for item in due.items]})
+
+
+def _payment_confirmed(*, case, by, now, payment: dict):
+    """The upfront fee is paid (or waived): the processing clock starts now."""
+    return Step(
+        data=payment,
+        new_appointment=_appointment_from(case, now),
+        appointment_reason=AppointmentChange.Reason.FEE_PAID,
+    )
+
+
+def _payment(*, case, by, now, payment: dict):
+    return Step(data=payment)
 
 
 STEPS = {
@@ -523,6 +564,9 @@ STEPS = {
     "withdraw": _close,
     "apologise": _apologise,
     "return": _return,
+    "request-payment": _request_payment,
+    "payment-confirmed": _payment_confirmed,
+    "payment": _payment,
 }
 assert STEPS.keys() == MOVES.keys(), "every move needs its step"
 

@@ -25,7 +25,9 @@ class Move:
     reason_required: bool = False
     form: str = ""  # the form issued with the step (Circular 03/2025): 01 receipt ... 05 stop
     applicant_may: bool = False  # the citizen who filed it may take this action too
-    system_may: bool = False  # the system may take it on the applicant's behalf (`SYSTEM`)
+    # Made by the system itself (a payment gateway's confirmation), never by a user through
+    # the API: `roles` is then empty, and only a `SystemActor` passes the permission check.
+    by_system: bool = False
 
 
 def _move(action, sources, target, roles, side, **kw) -> Move:
@@ -96,8 +98,17 @@ MOVES: dict[str, Move] = {
             form="04",
         ),
         # The system returns online on the applicant's first download of the signed result.
-        _move("return", {S.RESOLVED}, S.RETURNED, {COUNTER}, RECEIVING, system_may=True),
+        _move("return", {S.RESOLVED}, S.RETURNED, {COUNTER}, RECEIVING, by_system=True),
+        # Fees (payments app): an upfront fee stops the case until it is paid; every change
+        # of a payment request is a step on the timeline.
+        _move("request-payment", {S.RECEIVED}, S.AWAITING_PAYMENT, (), EITHER, by_system=True),
+        _move(
+            "payment-confirmed", {S.AWAITING_PAYMENT}, S.RECEIVED, (), EITHER, by_system=True
+        ),
+        _move("payment", set(S), None, (), EITHER, by_system=True),
     ]
 }
 
 ACTIONS = tuple(MOVES)
+# The actions a person takes (through the API or a page); the rest only the system makes.
+USER_ACTIONS = tuple(action for action, move in MOVES.items() if move.roles or move.applicant_may)

@@ -158,7 +158,7 @@ def result_download(
         if case.status == Status.RESOLVED:
             try:
                 case_services.case_act(
-                    case=case, action="return", by=case_services.SYSTEM, now=now, channel="online"
+                    case=case, action="return", by=case_services.ONESTOP, now=now, channel="online"
                 )
             except InvalidTransition:
                 pass  # a concurrent download (or the counter) returned it first

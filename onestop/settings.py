@@ -5,6 +5,7 @@ filesystem Celery broker under var/, no server needed); production sets DATABASE
 REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -134,6 +135,9 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing after commit must not hold a request for seconds while Redis is down
+    # (kombu's default: retry for broker_connection_timeout); the sweeps catch up.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_max": 0.2}
 else:
     # Shared by the web process and the worker, so not locmem.
     CACHES = {
@@ -166,6 +170,15 @@ CELERY_BEAT_SCHEDULE = {
     "sla-scan": {"task": "notifications.tasks.sla_scan", "schedule": 60.0},
     # Recovery sweep: sends what the on-commit enqueue missed (broker down, crash) and retries.
     "dispatch-outbox": {"task": "notifications.tasks.dispatch_outbox", "schedule": 60.0},
+    # Payments: apply callbacks no task picked up; ask the gateway about stale requests.
+    "apply-pending-callbacks": {
+        "task": "payments.tasks.apply_pending_callbacks",
+        "schedule": 30.0,
+    },
+    "reconcile-pending-payments": {
+        "task": "payments.tasks.reconcile_pending_payments",
+        "schedule": 300.0,
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -263,6 +276,20 @@ SIGNING_CSC_PIN = env.str("SIGNING_CSC_PIN", default="")
 # What verification trusts: root certificates (PEM or DER files) and CRLs.
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_PKI_DIR / "root.pem")])
 SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.crl")])
+# The national payment platform (PayGov). PAYGOV_URL empty: the built-in simulator answers
+# (embedded mode, tests); production sets the URL, the partner code and the shared secret.
+PAYGOV_URL = env.str("PAYGOV_URL", default="")
+PAYGOV_PARTNER_CODE = env.str("PAYGOV_PARTNER_CODE", default="ONESTOP")
+PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret")
+PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
+PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
+# The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
+PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
+# Callbacks not applied after this long are applied by the sweep; requests pending longer
+# than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
+PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
+PAYMENT_QUERY_AFTER = timedelta(minutes=env.int("PAYMENT_QUERY_AFTER_MINUTES", default=15))
+PAYMENT_EXPIRE_AFTER = timedelta(hours=env.int("PAYMENT_EXPIRE_AFTER_HOURS", default=24))
 
 LOGGING = {
     "version": 1,

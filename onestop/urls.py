@@ -18,5 +18,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("documents.api.urls")),
     path("", include("documents.urls")),
+    path("api/v1/", include("payments.api.urls")),
+    path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

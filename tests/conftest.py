@@ -13,6 +13,7 @@ from cases.models import Level, Role, SupplementClock
 from cases.working_time import VN_TZ
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
+from .paying import on_result, simulated_paygov, upfront  # noqa: F401 (payment fixtures)
 
 # Where the browser journeys leave their screenshots (printed at the end of the run).
 SCREENSHOTS = Path(

@@ -102,9 +102,9 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff_member
 
-    # Every state the service layer can reach (it has no payment step yet).
+    # Every state the service layer can reach.
     states = set(Case.objects.values_list("status", flat=True))
-    assert states == set(Status.values) - {Status.AWAITING_PAYMENT}
+    assert states == set(Status.values)
 
     # The channel mix of the seed: about 84% received online.
     online = Case.objects.filter(channel=Channel.ONLINE).count() / Case.objects.count()
@@ -118,9 +118,11 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
         assert [e.at for e in events] == sorted(e.at for e in events)
         assert events[-1].at <= started
         assert events[-1].to_status == case.status
-    received = Case.objects.exclude(code=None)
+    # An upfront fee starts the clock when it is paid: no appointment until then.
+    received = Case.objects.exclude(code=None).exclude(status=Status.AWAITING_PAYMENT)
     assert received.filter(appointment_at=None).count() == 0
-    assert AppointmentChange.objects.filter(reason="received").count() == received.count()
+    first_appointments = AppointmentChange.objects.filter(reason__in=["received", "fee_paid"])
+    assert first_appointments.count() == received.count()
 
     # Some cases are late, some due soon; none of the replayed messages waits to be sent.
     assert selectors.cases_due(Case.objects.all(), due="overdue", agency=None).exists()

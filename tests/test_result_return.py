@@ -50,7 +50,7 @@ def test_the_first_public_download_returns_the_case_online_exactly_once(resolved
     assert resolved.status == Status.RETURNED
     assert resolved.return_channel == ReturnChannel.ONLINE
     [event] = resolved.events.filter(action="return")
-    assert event.actor is None and event.data == {"channel": "online"}
+    assert event.actor is None and event.data == {"channel": "online", "system": "onestop"}
     assert ResultDocument.objects.get(case=resolved).first_downloaded_at is not None
 
 
@@ -105,10 +105,10 @@ def test_the_system_may_only_return_online(resolved):
     """The applicant's stand-in cannot record a counter or postal hand-over."""
     with pytest.raises(ActionForbidden):
         services.case_act(
-            case=resolved, action="return", by=services.SYSTEM, channel="counter", recipient="X"
+            case=resolved, action="return", by=services.ONESTOP, channel="counter", recipient="X"
         )
     with pytest.raises(ActionForbidden):
-        services.case_act(case=resolved, action="assign", by=services.SYSTEM, officer=None)
+        services.case_act(case=resolved, action="assign", by=services.ONESTOP, officer=None)
 
 
 def test_the_lookup_page_links_the_download_and_the_check(resolved, client):

@@ -22,6 +22,7 @@ from cases.models import (
     User,
 )
 from documents.selectors import signed_result
+from payments.api.serializers import FeesDueSerializer, fees_for
 
 ID_NUMBER = RegexValidator(
     r"^(\d{12}|\d{10}(-\d{3})?)$",
@@ -233,9 +234,19 @@ class CaseSerializer(CaseListSerializer):
     documents = CaseDocumentSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    fees = serializers.SerializerMethodField(help_text=_("What the applicant owes now."))
 
     class Meta(CaseListSerializer.Meta):
-        fields = CaseListSerializer.Meta.fields + ["documents", "events", "allowed_actions"]
+        fields = CaseListSerializer.Meta.fields + [
+            "documents",
+            "events",
+            "allowed_actions",
+            "fees",
+        ]
+
+    @extend_schema_field(FeesDueSerializer)
+    def get_fees(self, case):
+        return FeesDueSerializer(fees_for(case)).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, case):
@@ -358,6 +369,9 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "and its verification link. The first download returns the case online."
         )
     )
+    fees = serializers.SerializerMethodField(
+        help_text=_("The fees due now, with the link where the applicant pays them.")
+    )
 
     class Meta:
         model = Case
@@ -373,7 +387,12 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "timeline",
             "requested",
             "result",
+            "fees",
         ]
+
+    @extend_schema_field(FeesDueSerializer)
+    def get_fees(self, case):
+        return FeesDueSerializer(fees_for(case)).data
 
     @extend_schema_field(
         {

@@ -8,6 +8,7 @@ from). The builders: `build.build_catalogue` and `build.build_users`, and
 
 from .build import build_catalogue, build_users, summary
 from .history import CASE_STATES, build_cases
+from .payment import WALKTHROUGH_PIN, walkthrough_case
 from .procedures import PROCEDURES
 from .province import (
     CALENDAR_OVERRIDES,
@@ -30,9 +31,11 @@ __all__ = [
     "DISTRICTS",
     "PROCEDURES",
     "PROVINCE",
+    "WALKTHROUGH_PIN",
     "build_cases",
     "build_catalogue",
     "build_users",
     "communes",
     "summary",
+    "walkthrough_case",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db.models import F
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -21,6 +22,7 @@ from .. import selectors, services, working_time
 from ..models import (
     Case,
     Channel,
+    CollectionMode,
     Level,
     OnlineLevel,
     Procedure,
@@ -31,17 +33,21 @@ from ..models import (
     TimeUnit,
     User,
 )
+from .payment import prepare_walkthrough
 from .people import MOBILE_PREFIXES, ORGANISATIONS, STREETS, VILLAGES, _person_name
 from .procedures import ORGANISATION, PROCEDURES
 from .province import SEED, TRANSFERS, _lower, ascii_key, communes
 
-# The cases: how many end up in each state (awaiting_payment is left out: the service layer
-# has no payment step yet), and the channel mix of the seed (83.92% received online).
+# The cases: how many end up in each state, and the channel mix of the seed (83.92% received
+# online). Cases of procedures with an upfront fee pay it right after receipt (online
+# filings through the simulated national platform, the others in cash), except those left
+# awaiting payment.
 CASE_STATES = {
     Status.SUBMITTED: 12,
     Status.RECEIVED: 10,
     Status.REJECTED: 7,
-    Status.PROCESSING: 40,
+    Status.PROCESSING: 34,
+    Status.AWAITING_PAYMENT: 6,
     Status.AWAITING_SIGNATURE: 12,
     Status.SUPPLEMENT_REQUESTED: 12,
     Status.WITHDRAWN: 6,
@@ -233,6 +239,8 @@ class CasePlanner:
             return False
         if channel == Channel.POST and proc.processing_time_unit == TimeUnit.WORKING_HOURS:
             return False  # same-day certification needs the original at the counter
+        if target == Status.AWAITING_PAYMENT and proc.collection != CollectionMode.UPFRONT:
+            return False
         # A case that is still open now belongs to a procedure that takes a few days.
         return target not in OPEN_STATES or self.windows[proc.pk] >= 2 * self.day
 
@@ -351,6 +359,12 @@ class _Script:
     def receive(self):
         action = "accept" if self.plan.channel == Channel.ONLINE else "file"
         self.add(timedelta(0), action, self.counter)
+        if (
+            self.proc.collection == CollectionMode.UPFRONT
+            and self.plan.target != Status.AWAITING_PAYMENT
+        ):
+            # Thu trước: the clock starts when the fee is paid, a few minutes later.
+            self.appointment += self.add(self.after(0.01, 0.05), "pay", self.counter)
 
     def assign(self):
         actor = self.counter if self.rng.random() < 0.5 else self.signer
@@ -465,6 +479,8 @@ class _Script:
         else:
             weights = {ReturnChannel.COUNTER: 85, ReturnChannel.POST: 10, ReturnChannel.ONLINE: 5}
         channel = self.rng.choices(list(weights), list(weights.values()))[0]
+        if self.proc.collection == CollectionMode.ON_RESULT:
+            self.add(self.after(0.01, 0.2), "pay", self.counter)  # thu sau: before the return
         params = {"channel": channel}
         if channel == ReturnChannel.COUNTER:
             params["recipient"] = self.plan.applicant["full_name"]
@@ -510,7 +526,11 @@ class _Script:
 
     def _received(self):
         self.receive()
-        self.plan.now_off = self.p.days(0.05, 0.6)
+        self.plan.now_off = max(self.p.days(0.05, 0.6), self.last + CasePlanner.MIN_GAP)
+
+    def _awaiting_payment(self):
+        self.receive()  # an upfront fee: the case waits for it
+        self.plan.now_off = self.last + self.p.days(0.05, 2)
 
     def _processing(self):
         self.early_steps()
@@ -637,6 +657,9 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
                 now=at,
             )
             continue
+        if step.action == "pay":
+            cases[index] = _pay(cases[index], plan, step.actor, at)
+            continue
         params = step.params(cases[index]) if callable(step.params) else dict(step.params)
         try:
             services.case_act(
@@ -650,7 +673,29 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
 
     built = list(cases.values())
     _silence_replayed_messages(built)
+    prepare_walkthrough(built)
     return built
+
+
+def _pay(case: Case, plan: Plan, clerk: User, at: datetime) -> Case:
+    """Online filings pay through the national platform (its simulator), the others in cash."""
+    from payments import services as payments
+    from payments import simulator
+
+    if plan.channel != Channel.ONLINE:
+        payments.payment_request_create(case=case, method="cash", by=clerk, now=at)
+        return Case.objects.get(pk=case.pk)
+    # The demo replays history: the simulated platform stands in for PayGov, whatever
+    # the settings of the database being filled.
+    with override_settings(PAYGOV_URL="", PAYGOV_SIMULATOR=True):
+        payment = payments.payment_request_create(case=case, method="online", now=at)
+        data = {"reference": payment.reference, "amount": payment.amount, "info": ""}
+        [payload] = simulator.callbacks({**data, "currency": payment.currency}, "success")
+    callback, _reply = payments.callback_receive(
+        gateway_name="paygov", payload=payload, enqueue=False
+    )
+    payments.callback_apply(callback_id=callback.pk, now=at)
+    return Case.objects.get(pk=case.pk)
 
 
 def _silence_replayed_messages(cases: list[Case]) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.api.serializers import DOCUMENT_TYPES, ID_NUMBER, MAX_DOCUMENT_BYTES, PHONE
 from cases.models import Agency, Channel, Level, ReturnChannel, Role, User
 from cases.selectors import agency_subtree_ids
-from cases.workflow import MOVES
+from cases.workflow import USER_ACTIONS
 
 
 class PhoneField(forms.CharField):
@@ -250,7 +250,7 @@ ACTION_FORMS = {
     "apologise": ApologiseForm,
     "return": ReturnForm,
 }
-assert ACTION_FORMS.keys() == MOVES.keys(), "every action needs its form"
+assert ACTION_FORMS.keys() == set(USER_ACTIONS), "every action a person takes needs its form"
 NEEDS_CASE = {AssignForm, TransferForm}
 
 ACTION_LABELS = {
@@ -268,6 +268,10 @@ ACTION_LABELS = {
     "withdraw": _("Withdraw"),
     "apologise": _("Apology letter"),
     "return": _("Return the result"),
+    "request-payment": _("Fee requested"),
+    "payment-confirmed": _("Fee paid"),
+    "payment": _("Payment"),
+    "reprint-receipt": _("Receipt reprinted"),
 }
 
 

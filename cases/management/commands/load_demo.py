@@ -84,6 +84,11 @@ class Command(BaseCommand):
             lines.append(
                 f"    open and overdue: {s['overdue']}, due within a working day: {s['due_soon']}"
             )
+        if walkthrough := demo.walkthrough_case():
+            lines.append(
+                f"  a citizen pays a fee: look up {walkthrough.code} with PIN "
+                f"{demo.WALKTHROUGH_PIN} on the home page, then follow the pay link"
+            )
         missing = [state for state in Status.values if state not in s["cases_by_status"]]
         if total and missing:
             lines.append(f"    no case is {', '.join(missing)}")

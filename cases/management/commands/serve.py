@@ -126,6 +126,10 @@ class Command(BaseCommand):
         ]
         if demo:
             lines.append(f"  Demo logins (password 'demo'): {', '.join(DEMO_USERS)}")
+            from cases.demo import WALKTHROUGH_PIN, walkthrough_case
+
+            if case := walkthrough_case():
+                lines.append(f"  Pay a fee as a citizen: case {case.code}, PIN {WALKTHROUGH_PIN}")
         lines += ["Press Ctrl-C to stop.", ""]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 

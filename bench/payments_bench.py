@@ -1,0 +1,290 @@
+"""Payments benchmark: callbacks accepted per second at the endpoint, applied per second.
+
+Run by hand (PostgreSQL and Redis on 127.0.0.1, as for the tests):
+
+    .venv/bin/python bench/payments_bench.py [--payments 1500] [--clients 8] [--port 8140]
+
+It builds a scratch database `onestop_payments_bench` with that many cases waiting for an
+upfront fee, each with a pending online request, and one genuine signed callback per
+request plus 20% duplicates, shuffled. Then:
+
+1. accepted/s: gunicorn (2 workers) takes every callback at POST /api/v1/payments/callback/
+   paygov/ from keep-alive clients, no Celery worker running (the tasks queue up);
+   baseline: GET /api/v1/agencies/ on the same server, rounds interleaved.
+2. applied/s: one Celery worker (solo pool) drains the queue; baseline: the same worker
+   draining as many tasks that do nothing (a notification already sent), before and after.
+3. checks: every request paid once, one receipt and one payment-confirmed event each,
+   every inbox row processed; prints `uptime` before and after.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "onestop_payments_bench"
+os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
+os.environ["PAYGOV_SIMULATOR"] = "true"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+
+CALLBACK = "/api/v1/payments/callback/paygov/"
+DUPLICATES = 0.2
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def fresh_database():
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def build(payments_count: int) -> list[dict]:
+    """Cases awaiting their fee, a pending request each; the platform's callbacks."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from cases import services
+    from cases.models import Agency, CollectionMode, FeeItem, Level, Procedure, Role, User
+    from payments import services as payments
+    from payments import simulator
+
+    call_command("migrate", verbosity=0)
+    ubnd = Agency.objects.create(code="000.00.00.H38", name="UBND tỉnh", level=Level.PROVINCE)
+    centre = Agency.objects.create(
+        code="000.00.01.H38", name="Trung tâm Phục vụ HCC", level=Level.PROVINCE, parent=ubnd
+    )
+    skhdt = Agency.objects.create(
+        code="000.00.22.H38", name="Sở Kế hoạch và Đầu tư", level=Level.PROVINCE, parent=ubnd
+    )
+    procedure = Procedure.objects.create(
+        code="2.001610",
+        name="Đăng ký thành lập doanh nghiệp tư nhân",
+        level=Level.PROVINCE,
+        agency=skhdt,
+        processing_time_value=3,
+        collection=CollectionMode.UPFRONT,
+    )
+    FeeItem.objects.create(
+        procedure=procedure, code="LP-DKDN", name="Lệ phí đăng ký doanh nghiệp",
+        kind=FeeItem.Kind.CHARGE, amount=50_000,
+    )  # fmt: skip
+    clerk = User.objects.create_user("counter", password="bench", agency=centre)
+    clerk.groups.add(Group.objects.create(name=Role.COUNTER_STAFF))
+    applicant = {"full_name": "Lò Thị Mai", "id_number": "010190001234", "email": "mai@example.vn"}
+
+    callbacks = []
+    for _ in range(payments_count):
+        case = services.case_file(
+            procedure=procedure, applicant=applicant, channel="counter", by=clerk
+        )
+        payment = payments.payment_request_create(case=case, method="online")
+        data = {"reference": payment.reference, "amount": payment.amount, "info": "bench"}
+        callbacks += simulator.callbacks({**data, "currency": "VND"}, "success")
+    rng = random.Random(7)
+    callbacks += rng.sample(callbacks, round(len(callbacks) * DUPLICATES))
+    rng.shuffle(callbacks)
+    return callbacks
+
+
+def post_all(port: int, bodies: list[bytes], clients: int, method="POST", path=CALLBACK):
+    """Send every body once, spread over keep-alive clients; (count, seconds, errors)."""
+    errors: list[int] = []
+    lock = threading.Lock()
+    chunks = [bodies[i::clients] for i in range(clients)]
+
+    def client(chunk):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Content-Type": "application/json"}
+        for body in chunk:
+            conn.request(method, path, body=body if method == "POST" else None, headers=headers)
+            answer = conn.getresponse()
+            reply = answer.read()
+            ok = answer.status == 200 and (method != "POST" or json.loads(reply)["MaLoi"] == "00")
+            if not ok:
+                with lock:
+                    errors.append(answer.status)
+
+    threads = [threading.Thread(target=client, args=(chunk,)) for chunk in chunks]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(bodies), time.perf_counter() - started, errors
+
+
+def wait_for_server(port: int, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/agencies/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def accepted_per_second(args, callbacks) -> None:
+    env = {**os.environ, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "onestop.wsgi:application", "-w", "2",
+         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    bodies = [json.dumps(c).encode() for c in callbacks]
+    rounds = 3
+    try:
+        wait_for_server(args.port)
+        post_all(args.port, [b""] * 100, args.clients, method="GET", path="/api/v1/agencies/")
+        base, took = [], []
+        for r in range(rounds):  # interleaved: baseline, callbacks, baseline, callbacks...
+            n, s, e = post_all(
+                args.port, [b""] * (len(bodies) // rounds), args.clients, "GET", "/api/v1/agencies/"
+            )
+            base.append((n, s, len(e)))
+            n, s, e = post_all(args.port, bodies[r::rounds], args.clients)
+            took.append((n, s, len(e)))
+    finally:
+        server.terminate()
+        server.wait()
+    base_rate = sum(n for n, _, _ in base) / sum(s for _, s, _ in base)
+    rate = sum(n for n, _, _ in took) / sum(s for _, s, _ in took)
+    print(
+        f"ACCEPTED gunicorn -w 2, {args.clients} clients: {len(bodies)} callbacks "
+        f"({DUPLICATES:.0%} duplicates) at {rate:.0f}/s; errors {sum(e for *_, e in took)}"
+    )
+    print(
+        f"  baseline GET /api/v1/agencies/ interleaved: {base_rate:.0f}/s; "
+        f"ratio callbacks/baseline {rate / base_rate:.2f}"
+    )
+
+
+def queue_length(client) -> int:
+    return client.llen("celery")
+
+
+def drain(client, what: str) -> float:
+    """Seconds one worker takes to empty the queue (it is started here, stopped after)."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "onestop", "worker", "--pool", "solo",
+         "-l", "warning", "-n", f"bench-{os.getpid()}@%h", "--without-mingle",
+         "--without-gossip"],
+        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"},
+    )  # fmt: skip
+    try:
+        start_len = queue_length(client)
+        while queue_length(client) == start_len:  # started once it takes the first task
+            time.sleep(0.01)
+        started = time.perf_counter()
+        while queue_length(client):
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait()
+    print(f"  drained {start_len} {what} in {elapsed:.2f} s = {start_len / elapsed:.0f}/s")
+    return start_len / elapsed
+
+
+def applied_per_second() -> None:
+    import redis
+    from django.db import connection
+
+    from notifications.models import Notification
+    from notifications.tasks import send_notification
+    from payments.models import GatewayCallback
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    # The baseline task claims nothing: every notification is already sent.
+    Notification.objects.update(sent_at=Notification.objects.first().created_at)
+    noop_id = Notification.objects.first().pk
+    queued = queue_length(client)
+    print(f"APPLIED one worker (solo pool), {queued} callback tasks queued")
+    stash = "bench-callbacks"
+    client.rename("celery", stash)  # set the callbacks aside while the baseline runs
+    for _ in range(queued):
+        send_notification.delay(noop_id)
+    base_before = drain(client, "no-op tasks (baseline)")
+    client.rename(stash, "celery")
+    started = time.perf_counter()
+    rate = drain(client, "callback tasks")
+    connection.close()
+    left = GatewayCallback.objects.filter(processed_at=None).count()
+    for _ in range(queued):
+        send_notification.delay(noop_id)
+    base_after = drain(client, "no-op tasks (baseline)")
+    base = (base_before + base_after) / 2
+    print(
+        f"  applied {rate:.0f}/s; baseline {base:.0f}/s; ratio {rate / base:.2f}; "
+        f"unprocessed left {left}; wall {time.perf_counter() - started:.1f} s"
+    )
+
+
+def check(expected: int) -> None:
+    from django.db.models import Count
+
+    from cases.models import CaseEvent
+    from payments.models import GatewayCallback, PaymentRequest, Receipt
+
+    paid = PaymentRequest.objects.filter(state="paid").count()
+    receipts = Receipt.objects.count()
+    confirmed = CaseEvent.objects.filter(action="payment-confirmed")
+    twice = confirmed.values("case").annotate(n=Count("id")).filter(n__gt=1).count()
+    outcomes = dict(
+        GatewayCallback.objects.values_list("outcome").annotate(n=Count("id")).order_by()
+    )
+    print(
+        f"CHECK {expected} requests: paid {paid}, receipts {receipts}, "
+        f"payment-confirmed events {confirmed.count()}, cases confirmed twice {twice}; "
+        f"inbox {outcomes}"
+    )
+    if not (paid == receipts == confirmed.count() == expected and twice == 0):
+        raise SystemExit("double-applied or missing payments")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--payments", type=int, default=1500)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8140)
+    args = parser.parse_args()
+    print("uptime before:", uptime())
+
+    fresh_database()
+    import django
+
+    django.setup()
+    import redis
+    from django.db import connection
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete("celery")
+    started = time.perf_counter()
+    callbacks = build(args.payments)
+    connection.close()
+    print(f"built {args.payments} pending requests in {time.perf_counter() - started:.1f} s")
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete("celery")  # the build's own tasks
+
+    accepted_per_second(args, callbacks)
+    applied_per_second()
+    check(args.payments)
+    print("uptime after:", uptime())
+
+
+if __name__ == "__main__":
+    main()

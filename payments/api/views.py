@@ -1,0 +1,178 @@
+"""Thin views of the payments API."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.views import visible_case_or_404
+from payments import services
+
+from . import serializers as s
+
+ERROR = inline_serializer(
+    "PaymentError", {"error": serializers.CharField(), "detail": serializers.CharField()}
+)
+
+
+class CasePaymentsView(APIView):
+    """The payment requests of a case (staff of the case, or the applicant)."""
+
+    @extend_schema(
+        responses={
+            200: s.PaymentRequestSerializer(many=True),
+            401: OpenApiResponse(description="Not logged in."),
+            404: OpenApiResponse(description="No such case, or not visible to the caller."),
+        }
+    )
+    def get(self, request, code):
+        case = visible_case_or_404(request.user, code)
+        payments = case.payment_requests.select_related("receipt__agency")
+        return Response(s.PaymentRequestSerializer(payments, many=True).data)
+
+    @extend_schema(
+        request=s.PaymentCreateSerializer,
+        responses={
+            201: s.PaymentRequestSerializer,
+            400: OpenApiResponse(description="Bad input."),
+            401: OpenApiResponse(description="Not logged in."),
+            403: OpenApiResponse(ERROR, description="Cash and transfers: counter staff only."),
+            404: OpenApiResponse(description="No such case, or not visible to the caller."),
+            409: OpenApiResponse(ERROR, description="Nothing is due on this case now."),
+            503: OpenApiResponse(ERROR, description="The payment gateway is not answering."),
+        },
+    )
+    def post(self, request, code):
+        """Create a payment request for the unpaid fees.
+
+        `online` answers the gateway's `payment_url` (a pending request for the same amount
+        is answered again); `cash` and `transfer` are recorded as paid at once, with a receipt.
+        """
+        case = visible_case_or_404(request.user, code)
+        body = s.PaymentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            payment = services.payment_request_create(
+                case=case,
+                by=request.user,
+                return_base=request.build_absolute_uri("/"),
+                **body.validated_data,
+            )
+        except services.GatewayUnavailable as exc:
+            return Response(
+                {"error": "gateway_unavailable", "detail": str(exc)},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response(s.PaymentRequestSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentRefundView(APIView):
+    """Record that a paid request was refunded (hoàn tiền): the receiving counter, with a reason."""
+
+    @extend_schema(
+        request=s.RefundSerializer,
+        responses={
+            200: s.PaymentRequestSerializer,
+            400: OpenApiResponse(description="No reason given."),
+            401: OpenApiResponse(description="Not logged in."),
+            403: OpenApiResponse(ERROR, description="Only the receiving counter."),
+            404: OpenApiResponse(description="No such case or request, or not visible."),
+            409: OpenApiResponse(ERROR, description="The request is not paid."),
+        },
+    )
+    def post(self, request, code, reference):
+        case = visible_case_or_404(request.user, code)
+        payment = get_object_or_404(case.payment_requests, reference=reference)
+        body = s.RefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = services.payment_refund(
+            payment=payment, reason=body.validated_data["reason"], by=request.user
+        )
+        return Response(s.PaymentRequestSerializer(payment).data)
+
+
+class CaseExemptionsView(APIView):
+    """Record a fee exemption (miễn phí) on a case: the receiving counter, with a reason."""
+
+    @extend_schema(
+        request=s.ExemptionCreateSerializer,
+        responses={
+            201: s.FeesDueSerializer,
+            400: OpenApiResponse(description="Bad input, or not a fee the case owes."),
+            401: OpenApiResponse(description="Not logged in."),
+            403: OpenApiResponse(ERROR, description="Only the receiving counter."),
+            404: OpenApiResponse(description="No such case, or not visible to the caller."),
+            409: OpenApiResponse(ERROR, description="The case is closed."),
+        },
+    )
+    def post(self, request, code):
+        case = visible_case_or_404(request.user, code)
+        body = s.ExemptionCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.fee_exemption_grant(
+            case=case,
+            fee_codes=body.validated_data.get("fees"),
+            reason=body.validated_data["reason"],
+            by=request.user,
+        )
+        case.refresh_from_db()
+        return Response(s.FeesDueSerializer(s.fees_for(case)).data, status=status.HTTP_201_CREATED)
+
+
+PAYGOV_REPLY = inline_serializer(
+    "PayGovReply",
+    {
+        "MaLoi": serializers.CharField(help_text="00: received; 07: bad checksum."),
+        "MaDoiTac": serializers.CharField(),
+        "ThoiGianGD": serializers.CharField(),
+        "MaXacThuc": serializers.CharField(),
+    },
+)
+
+
+class PayGovCallbackView(APIView):
+    """The national payment platform's callback (IPN).
+
+    Kept in the inbox whatever it says and answered at once in PayGov's reply format; a
+    valid one is applied by a background task, exactly once.
+    """
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        request=inline_serializer(
+            "PayGovCallback",
+            {
+                name: serializers.CharField()
+                for name in (
+                    "LoaiBanTin",
+                    "MaLoi",
+                    "MaDoiTac",
+                    "MaThamChieu",
+                    "SoTien",
+                    "MaTienTe",
+                    "MaGiaoDich",
+                    "MaNganHang",
+                    "ThoiGianGD",
+                    "ThongTinGiaoDich",
+                    "MaXacThuc",
+                )  # fmt: skip
+            },
+        ),
+        responses={200: OpenApiResponse(PAYGOV_REPLY, description="Also for a bad checksum.")},
+        auth=[],
+        tags=["payments"],
+    )
+    def post(self, request):
+        try:
+            payload = request.data.dict() if hasattr(request.data, "dict") else request.data
+        except ParseError:
+            payload = request.body.decode(errors="replace")
+        _callback, reply = services.callback_receive(gateway_name="paygov", payload=payload)
+        return Response(reply)

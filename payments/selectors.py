@@ -1,0 +1,138 @@
+"""Reads: what a case owes, the requests to reconcile, the daily report."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from cases.models import Case, CollectionMode, FeeItem, Status
+from cases.models.case import FINAL_STATES
+from cases.working_time import VN_TZ
+
+from .models import GatewayCallback, PaymentRequest, PaymentState
+
+
+@dataclass(frozen=True)
+class Due:
+    """The fee items a case still owes, and their total in VND."""
+
+    items: list[FeeItem] = field(default_factory=list)
+    collection: str = CollectionMode.NONE
+
+    @property
+    def amount(self) -> int:
+        return sum(item.amount for item in self.items)
+
+
+def fees_due(case: Case) -> Due:
+    """The procedure's fee items, minus exempted ones and those a paid request covered."""
+    collection = case.procedure.collection
+    if collection == CollectionMode.NONE:
+        return Due()
+    exempt = set(case.exemptions.values_list("fee_item_id", flat=True))
+    covered = {
+        item["code"]
+        for items in case.payment_requests.filter(state=PaymentState.PAID).values_list(
+            "items", flat=True
+        )
+        for item in items
+    }
+    items = [
+        item
+        for item in FeeItem.objects.filter(procedure_id=case.procedure_id).order_by("code")
+        if item.pk not in exempt and item.code not in covered
+    ]
+    return Due(items=items, collection=collection)
+
+
+def fees_payable(case: Case) -> Due:
+    """What the applicant can pay now: nothing before acceptance or once the case is closed."""
+    if case.status == Status.SUBMITTED or case.status in FINAL_STATES:
+        return Due()
+    return fees_due(case)
+
+
+def open_online_request(case: Case) -> PaymentRequest | None:
+    """A pending online request for the case, if the citizen has one under way."""
+    return case.payment_requests.filter(state=PaymentState.PENDING).order_by("-id").first()
+
+
+def requests_to_query(*, older_than: timedelta, limit: int = 200, now=None) -> list[int]:
+    """Online requests pending longer than `older_than`, oldest first."""
+    now = now or timezone.now()
+    return list(
+        PaymentRequest.objects.filter(
+            state=PaymentState.PENDING, gateway__gt="", created_at__lt=now - older_than
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def unprocessed_callback_ids(*, older_than: timedelta, limit: int = 500, now=None) -> list[int]:
+    """Inbox rows no task has applied (broker down, worker killed), oldest first."""
+    now = now or timezone.now()
+    return list(
+        GatewayCallback.objects.filter(processed_at=None, received_at__lt=now - older_than)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+REPORT_COLUMNS = [
+    "agency",
+    "agency_name",
+    "requests",
+    "paid",
+    "paid_amount",
+    "online_paid",
+    "cash_paid",
+    "transfer_paid",
+    "pending",
+    "needs_review",
+    "refunded",
+    "refunded_amount",
+]
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), VN_TZ)
+    return start, start + timedelta(days=1)
+
+
+def reconciliation_report(day: date) -> list[dict]:
+    """Đối soát: per receiving agency, the requests of one day (Vietnam time) and their fate.
+
+    Requests created that day; `paid` and `refunded` count those paid or refunded that day.
+    """
+    start, end = _day_bounds(day)
+    created = Q(created_at__gte=start, created_at__lt=end)
+    paid = Q(paid_at__gte=start, paid_at__lt=end) & Q(
+        state__in=[PaymentState.PAID, PaymentState.REFUNDED]
+    )
+    rows = (
+        PaymentRequest.objects.filter(created | paid)
+        .values("case__receiving_agency__code", "case__receiving_agency__name")
+        .annotate(
+            requests=Count("id", filter=created),
+            paid=Count("id", filter=paid),
+            paid_amount=Sum("amount", filter=paid, default=0),
+            online_paid=Count("id", filter=paid & Q(method="online")),
+            cash_paid=Count("id", filter=paid & Q(method="cash")),
+            transfer_paid=Count("id", filter=paid & Q(method="transfer")),
+            pending=Count("id", filter=created & Q(state=PaymentState.PENDING)),
+            needs_review=Count("id", filter=Q(needs_review=True)),
+            refunded=Count("id", filter=paid & Q(state=PaymentState.REFUNDED)),
+            refunded_amount=Sum("amount", filter=paid & Q(state=PaymentState.REFUNDED), default=0),
+        )
+        .order_by("case__receiving_agency__code")
+    )
+    return [
+        {
+            "agency": row.pop("case__receiving_agency__code"),
+            "agency_name": row.pop("case__receiving_agency__name"),
+            **row,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("pay/<str:token>/", views.pay, name="payment-pay"),
+    path("return/<str:reference>/", views.payment_return, name="payment-return"),
+    path("simulator/paygov/<str:token>/", views.paygov_simulator, name="paygov-simulator"),
+]
