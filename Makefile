@@ -57,6 +57,8 @@ run: $(STAMP)
 test bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
 test bench: export REDIS_URL ?= redis://127.0.0.1:6379/15
 test bench: export PGPASSWORD ?= onestop
+# DEBUG is off in the tests, as in production, so they need a secret; a throwaway one.
+test bench schema messages: export SECRET_KEY ?= onestop-tests-only-not-a-secret
 test: $(STAMP)
 	@$(PY) tests/services_up.py
 	@# The tests create their own database: no warning if DATABASE_URL's does not exist.

@@ -34,6 +34,9 @@ def notify_applicant(*, case, event) -> Notification | None:
         lines.append(_("Appointment: %s") % local.strftime("%H:%M %d/%m/%Y"))
     if event.reason:
         lines.append(event.reason)
+    if event.action == "request-supplement" and event.data.get("items"):
+        lines.append(_("Documents to bring:"))
+        lines.extend(f"- {item}" for item in event.data["items"])
     notification = Notification.objects.create(
         case=case,
         event=event,

@@ -8,6 +8,7 @@ REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,7 +17,15 @@ VAR_DIR = Path(environ.Env().str("ONESTOP_VAR_DIR", default=str(BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="onestop-insecure-embedded-key-change-me")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Onestop needs a long random secret: "
+            "SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\" "
+            "(or DEBUG=true for the embedded mode on your own machine)."
+        )
+    SECRET_KEY = "onestop-insecure-embedded-key-for-debug-only"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -29,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "cases",
@@ -46,6 +56,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into a 429 (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes watches every `authenticate()` (admin, the staff login page, the API token).
+AUTHENTICATION_BACKENDS = [
+    "onestop.auth.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "onestop.urls"
@@ -113,6 +131,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
+    # A broker that is down must not hold a request: one quick try, then the outbox row
+    # waits for the beat sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+    CELERY_TASK_PUBLISH_RETRY = False
 else:
     # Shared by the web process and the worker, so not locmem.
     CACHES = {
@@ -163,15 +185,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "public_lookup": env.str("PUBLIC_LOOKUP_RATE", default="600/hour"),
-        "token": "30/minute",
-    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -187,8 +205,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Public lookup by case code + PIN: at most this many failed lookups per client per hour,
-# and a case locks its lookup for LOOKUP_CASE_LOCK_MINUTES after LOOKUP_CASE_MAX_FAILURES.
+# Who the client is: how many reverse proxies of ours stand in front of the app, each adding
+# one X-Forwarded-For entry. 0: the socket address is the client (see onestop/clients.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Per-client limits (onestop/ratelimit.py), "N/second|minute|hour|day".
+PUBLIC_LOOKUP_RATE = env.str("PUBLIC_LOOKUP_RATE", default="600/hour")
+TOKEN_RATE = env.str("TOKEN_RATE", default="30/minute")
+ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="20/hour")
+# Public lookup by case code + PIN: at most this many failed lookups per client per hour, and
+# LOOKUP_CASE_MAX_FAILURES per LOOKUP_CASE_LOCK_MINUTES by one client on one case. Only the
+# client that failed is held back; the right PIN from anyone else always works.
 LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR = env.int("LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR", default=100)
 LOOKUP_CASE_MAX_FAILURES = env.int("LOOKUP_CASE_MAX_FAILURES", default=5)
 LOOKUP_CASE_LOCK_MINUTES = env.int("LOOKUP_CASE_LOCK_MINUTES", default=15)
@@ -201,6 +228,31 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Failed logins (django-axes, counted in the database so they survive a Redis outage):
+# AXES_FAILURE_LIMIT failures from one client, or on one username, block further attempts
+# for AXES_COOLOFF_MINUTES (429). `manage.py axes_reset_username NAME` lifts a block early.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "cases.api.errors.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Uploads: a scan is at most DOCUMENT_MAX_MB; larger bodies are refused before they are read.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file fields: Django's 2.5 MB default
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files stream to a temporary file
+
+# HTTPS, for production behind a TLS-terminating proxy (see the README).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# e.g. "HTTP_X_FORWARDED_PROTO,https": only when the proxy always sets that header itself.
+SECURE_PROXY_SSL_HEADER = (
+    tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
+)

@@ -12,3 +12,5 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler404 = "cases.api.errors.not_found"

@@ -170,8 +170,6 @@ class Case(models.Model):
             "When the deadline watcher must next look at this case (due soon, then overdue)."
         ),
     )
-    lookup_failures = models.PositiveSmallIntegerField(default=0, editable=False)
-    lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case")
