@@ -12,3 +12,15 @@ class LoginLimitBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+def login_username(request, credentials) -> str | None:
+    """The username django-axes counts failures on, as it can be stored: a login form may
+    send anything (10,000 characters, a NUL byte), and a failure must still be a 400."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    if username is None:
+        return None
+    return str(username).replace("\x00", "")[:150]
