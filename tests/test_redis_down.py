@@ -90,7 +90,7 @@ def web_without_redis(tmp_path):
         try:
             urllib.request.urlopen(base + "/", timeout=2)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or too busy to answer
             time.sleep(0.2)
     else:
         process.kill()
@@ -125,7 +125,7 @@ class Browser:
         request = urllib.request.Request(self.base + path, body, headers, method=method)
         started = time.monotonic()
         try:
-            with self.opener.open(request, timeout=10) as answer:
+            with self.opener.open(request, timeout=30) as answer:
                 status, text = answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode()

@@ -78,6 +78,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
     filterset_class = CaseFilter
+    error_statuses = {429}  # online filing (anyone but staff) is limited per client
 
     def get_permissions(self):
         if self.action == "create":
@@ -128,6 +129,7 @@ class CaseActionView(generics.GenericAPIView):
     """
 
     action_name = ""
+    error_statuses = {409}
 
     def post(self, request, code):
         case = visible_case_or_404(request.user, code)
@@ -179,6 +181,7 @@ class CaseDocumentUploadView(generics.GenericAPIView):
 
     serializer_class = s.DocumentUploadSerializer
     parser_classes = [MultiPartParser]
+    error_statuses = {409, 413}
 
     def initial(self, request, *args, **kwargs):
         # Before authentication: a session login's CSRF check already reads the body.
@@ -253,6 +256,7 @@ class PublicCaseView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    error_statuses = {429}
 
     @extend_schema(
         parameters=[OpenApiParameter("pin", OpenApiTypes.STR, required=True)],
@@ -280,6 +284,7 @@ class TokenView(ObtainAuthToken):
     """
 
     throttle_classes = [TokenThrottle]
+    error_statuses = {429}
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
