@@ -22,7 +22,7 @@ class ErrorSerializer(serializers.Serializer):
 VALIDATION_ERRORS = {
     "type": "object",
     "description": "DRF's field errors: each field (or non_field_errors) with its messages. "
-    "A body that is not valid JSON: `{\"error\": \"parse_error\", \"detail\"}`.",
+    'A body that is not valid JSON: `{"error": "parse_error", "detail"}`.',
     "additionalProperties": {},
 }
 
