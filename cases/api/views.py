@@ -124,8 +124,11 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class CaseActionView(generics.GenericAPIView):
     """Apply one action to a case; the body carries what the action needs.
 
-    Answers 200 with the updated case, 409 when the case's state does not allow it,
-    403 when the caller may see the case but not take this action.
+    Answers 200 with the updated case, 409 when the case's state does not allow it (or it
+    changed meanwhile: reload and retry), 403 when the caller may see the case but not take
+    this action. An action that would change nothing (assigning the officer already
+    assigned) is a no-op: 200 with the case as it is, no new event. A caller who loses a
+    race to a step that takes the case out of their sight (a transfer) gets 404.
     """
 
     action_name = ""
