@@ -161,15 +161,15 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.limit:
-            raise TooLarge(_("The file is larger than the limit of %d MB.") % self.limit_mb)
+            raise _too_large(self.limit)
         return raw_data
 
     def file_complete(self, file_size):
         return None
 
-    @property
-    def limit_mb(self) -> int:
-        return self.limit // (1024 * 1024)
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(_("The file is larger than the limit of %d MB.") % (limit // (1024 * 1024)))
 
 
 # Room for the form fields and multipart boundaries around the file itself.
@@ -194,7 +194,7 @@ class CaseDocumentUploadView(generics.GenericAPIView):
         except ValueError:
             declared = 0
         if declared > limit + MULTIPART_OVERHEAD_BYTES:
-            raise TooLarge(_("The file is larger than the limit of %d MB.") % (limit >> 20))
+            raise _too_large(limit)
         request._request.upload_handlers.insert(0, SizeLimitUploadHandler(limit=limit))
         super().initial(request, *args, **kwargs)
 
