@@ -241,7 +241,9 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
 AXES_USERNAME_CALLABLE = "onestop.auth.login_username"
 AXES_LOCKOUT_CALLABLE = "cases.api.errors.login_locked_out"
-AXES_RESET_ON_SUCCESS = True
+# Failures age out after the cool-off. A success does not wipe them: it would let anyone
+# holding one account reset their client's count between guesses at another.
+AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 

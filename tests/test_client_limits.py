@@ -127,3 +127,12 @@ def test_anonymous_online_filing_is_limited_per_client(staff, procedure, client_
     counter = client_for(staff["counter"])
     body = {"procedure": "2.000488", "channel": "counter", "applicant": APPLICANT}
     assert counter.post("/api/v1/cases/", body, format="json").status_code == 201
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_a_successful_login_does_not_wipe_the_clients_failures(staff, client_for):
+    """Whoever holds one account must not reset the count between guesses at another."""
+    for _ in range(2):
+        assert token(client_for(), "builder", "wrong").status_code == 400
+    assert token(client_for(), "counter", "secret-pass-123").status_code == 200
+    assert token(client_for(), "builder", "wrong").status_code == 429
