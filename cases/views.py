@@ -53,9 +53,13 @@ def home(request):
             return response
         if case is not None:
             request.session[SESSION_CASE] = case.pk
+            if not request.user.is_authenticated:
+                request.session.set_expiry(0)  # a shared computer forgets it with the browser
             return redirect("home")
         form.add_error(None, _("No case with this code and PIN."))
         status = 404
+    elif data is not None:
+        status = 400  # the errors stand next to their fields
     case = None
     if data is None and request.session.get(SESSION_CASE):
         case = (
