@@ -104,7 +104,7 @@ def exceeded(hits: list[Hit], now: float | None = None) -> int | None:
     now = time.time() if now is None else now
     try:
         values = _counts(hits, now)
-    except (redis.RedisError, OSError) as exc:
+    except (redis.RedisError, OSError, ValueError) as exc:  # ValueError: the cache's incr
         logger.warning("Rate limits are off: the counter store is unreachable (%s)", exc)
         return None
     waits = [

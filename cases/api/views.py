@@ -78,7 +78,11 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
     filterset_class = CaseFilter
-    error_statuses = {429}  # online filing (anyone but staff) is limited per client
+
+    @property
+    def error_statuses(self):
+        # Online filing (by anyone but staff) is limited per client.
+        return {429} if self.action == "create" else set()
 
     def get_permissions(self):
         if self.action == "create":
