@@ -33,23 +33,24 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(8110, 8120)  # this project's test port range on the shared machine
 
 
-def free_port() -> int:
+def free_ports(count: int) -> list[int]:
+    """Ports of our range that nothing listens on (binding proves it)."""
+    found = []
     for port in PORTS:
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                try:
-                    probe.close()
-                    with socket.socket() as bind:
-                        bind.bind(("127.0.0.1", port))
-                    return port
-                except OSError:
-                    continue
-    pytest.fail(f"no free port in {PORTS}")
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == count:
+            return found
+    pytest.fail(f"no {count} free ports in {PORTS}")
 
 
 @pytest.fixture
 def web_without_redis(tmp_path):
-    closed = free_port()  # nothing listens there: Redis is "down"
+    closed, port = free_ports(2)  # nothing listens on `closed`: Redis is "down"
     db = settings.DATABASES["default"]
     log = tmp_path / "web.log"
     env = {
@@ -63,22 +64,9 @@ def web_without_redis(tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
         "CONN_MAX_AGE": "0",
     }
-    with socket.socket() as hold:  # keep the web port apart from the closed one
-        hold.bind(("127.0.0.1", 0))
-    port = next(p for p in PORTS if p != closed and _free(p))
+    command = f"-m gunicorn onestop.wsgi:application -w 1 -b 127.0.0.1:{port}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "onestop.wsgi:application",
-            "-w",
-            "1",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--error-logfile",
-            "-",
-        ],  # fmt: skip
+        [sys.executable, *command.split(), "--no-control-socket", "--error-logfile", "-"],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -98,11 +86,6 @@ def web_without_redis(tmp_path):
     yield base, log
     process.terminate()
     process.wait(timeout=20)
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 class Browser:
