@@ -52,7 +52,7 @@ class Hit:
 
 def _key(hit: Hit, now: float) -> str:
     # Idents can be long (a 10,000-character case code): hash them to a bounded key.
-    ident = hashlib.blake2b(hit.ident.encode(), digest_size=12).hexdigest()
+    ident = hashlib.blake2b(hit.ident.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     return cache.make_key(f"rl:{hit.limit.scope}:{ident}:{int(now // hit.limit.window)}")
 
 
