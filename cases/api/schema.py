@@ -73,3 +73,19 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path or self._is_list_view():
             statuses.add(404)  # also `?page=` past the end
         return statuses
+
+
+def text_query_parameters_have_no_nul(result, generator, request, public):
+    """Postprocessing hook: a free-text query parameter may hold any text but NUL (the
+    filters refuse it with 400), and the contract says so."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (
+                    parameter["in"] == "query"
+                    and schema.get("type") == "string"
+                    and not ({"enum", "format", "pattern"} & set(schema))
+                ):
+                    schema["pattern"] = "^[^\\x00]*$"
+    return result
