@@ -12,13 +12,14 @@ STAMP  := $(VENV)/.onestop-installed
 PORT   ?= 8000
 ARGS   ?=
 
-.PHONY: help run test lint bench lock venv schema messages
+.PHONY: help run test lint bench lock venv schema messages fuzz
 
 help:
 	@echo "make run     start Onestop at http://127.0.0.1:$(PORT)/ (embedded: SQLite, demo data)"
 	@echo "make test    run the tests on PostgreSQL + Redis (make test ARGS=\"-k lookup\")"
 	@echo "make lint    ruff check"
 	@echo "make schema  regenerate openapi.yaml (the API contract) after an API change"
+	@echo "make fuzz    schemathesis over every operation with a larger budget (FUZZ_EXAMPLES=100)"
 	@echo "make bench   run the benchmarks in bench/ (needs PostgreSQL + Redis too)"
 	@echo "make lock    re-pin requirements.lock after changing pyproject.toml"
 
@@ -54,15 +55,23 @@ run: $(STAMP)
 
 # The tests and benchmarks run on the real services. PGPASSWORD matches docker-compose.yml's
 # db; a trust-auth server ignores it, and a password in DATABASE_URL takes precedence.
-test bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
-test bench: export REDIS_URL ?= redis://127.0.0.1:6379/15
-test bench: export PGPASSWORD ?= onestop
+test bench fuzz: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
+test bench fuzz: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test bench fuzz: export PGPASSWORD ?= onestop
+# DEBUG is off in the tests, as in production, so they need a secret; a throwaway one.
+test bench fuzz schema messages: export SECRET_KEY ?= onestop-tests-only-not-a-secret
 test: $(STAMP)
 	@$(PY) tests/services_up.py
 	@# The tests create their own database: no warning if DATABASE_URL's does not exist.
 	$(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 	    manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(ARGS)
+
+# The suite runs tests/test_fuzz.py with 5 examples per operation and caller; this, with more.
+fuzz: export FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	@$(PY) tests/services_up.py
+	$(PY) -m pytest -q tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -110,7 +110,7 @@ def bulk_cases(*, centre, procedures, open_cases, due, closed, now):
             applicant_full_name, applicant_id_number, applicant_phone, applicant_email,
             applicant_address, applicant_notify_by, channel, return_channel, status, version,
             assigned_to_id, submitted_at, received_at, appointment_at, next_alert_at,
-            alert_level, lookup_failures, resolved_at, returned_at
+            alert_level, resolved_at, returned_at
         )
         SELECT 'B-' || g, 'R' || g, '', dept.procedure_id, %(centre)s, dept.agency_id,
             'Nguyễn Văn ' || g, lpad(g::text, 12, '0'), '0912345678', '', '', 'all',
@@ -123,7 +123,7 @@ def bulk_cases(*, centre, procedures, open_cases, due, closed, now):
             CASE WHEN g > %(open)s THEN NULL
                  WHEN g <= %(due)s THEN %(now)s - (g %% 600) * interval '1 minute'
                  ELSE %(now)s + interval '28 days' + g * interval '1 second' END,
-            0, 0,
+            0,
             CASE WHEN g > %(open)s THEN %(now)s - interval '2 days' END,
             CASE WHEN g > %(open)s THEN %(now)s - interval '1 day' END
         FROM generate_series(1, %(total)s) g

@@ -40,13 +40,18 @@ def user_agency_ids(user: User) -> frozenset[int]:
     return user._agency_ids
 
 
+def province_subtree_ids(agency: Agency) -> frozenset[int]:
+    """Every agency of the agency's province (the top of its tree)."""
+    root = agency
+    while root.parent_id is not None:
+        root = root.parent
+    return agency_subtree_ids(root.pk)
+
+
 def province_agency_ids(user: User) -> frozenset[int]:
-    """Every agency of the user's province (the top of their agency's tree)."""
+    """Every agency of the user's province; cached on the user for the request."""
     if not hasattr(user, "_province_ids"):
-        root = user.agency
-        while root.parent_id is not None:
-            root = root.parent
-        user._province_ids = agency_subtree_ids(root.pk)
+        user._province_ids = province_subtree_ids(user.agency)
     return user._province_ids
 
 
@@ -101,7 +106,8 @@ def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = Fal
     )
     if with_timeline:
         cases = cases.prefetch_related(
-            "documents", Prefetch("events", queryset=CaseEvent.objects.select_related("actor"))
+            "documents",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor__agency")),
         )
     return cases.first()
 

@@ -8,14 +8,14 @@ appointment history, recomputes `next_alert_at` and queues what follows after co
 import hashlib
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
+import filetype
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from .selectors import (
     calendar_for,
     due_soon_window,
     province_agency_ids,
+    province_subtree_ids,
     user_agency_ids,
 )
 from .workflow import DECIDING, EITHER, MOVES, RECEIVING, Move
@@ -185,10 +186,18 @@ def case_file(
     return case
 
 
+# What a scan may be, recognised by its content (never by the name or declared type), and
+# the extension it is stored under.
+SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
 def case_document_add(
     *, case: Case, name: str, file, by: User, reused: bool = False
 ) -> CaseDocument:
-    """Attach a scanned document (số hóa) to an open case, with its SHA-256 for integrity."""
+    """Attach a scanned document (số hóa) to an open case, with its SHA-256 for integrity.
+
+    Stored under a generated name with the extension of its sniffed type.
+    """
     if not case.is_open:
         raise InvalidTransition(_("Documents can only be added to an open case."))
     if not _acts_on_side(by, case, EITHER) or not by.roles & {Role.COUNTER_STAFF, Role.OFFICER}:
@@ -199,13 +208,25 @@ def case_document_add(
     return document
 
 
+def scan_extension(file) -> str | None:
+    """The extension a scan is stored under, from its content; None if it is not a scan."""
+    file.seek(0)
+    kind = filetype.guess(file.read(512))
+    file.seek(0)
+    return SCAN_TYPES.get(kind.mime) if kind else None
+
+
 def _store_file(document: CaseDocument, file) -> None:
-    """Save the scan to storage and keep its SHA-256, so any change to it shows."""
+    """Save the scan under a generated name, its type sniffed from the content (never the
+    client's word), and keep its SHA-256, so any change to it shows."""
+    extension = scan_extension(file)
+    if extension is None:
+        raise ValidationError({"file": _("Upload a PDF, JPEG or PNG file.")})
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     document.sha256 = digest.hexdigest()
-    document.file.save(file.name, file, save=False)
+    document.file.save(f"{uuid.uuid4().hex}.{extension}", file, save=False)
 
 
 # --- the lifecycle ---------------------------------------------------------------------
@@ -326,6 +347,8 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         raise ValidationError({"reason": _("A reason is required.")})
 
     step = STEPS[action](case=case, by=by, now=now, **params)
+    if step is UNCHANGED:
+        return case
     target = move.target or case.status
     appointment = step.new_appointment or case.appointment_at
     # A new appointment starts its thresholds afresh.
@@ -388,6 +411,10 @@ def next_alert_at(case: Case, *, status: str, appointment_at, alerted: int):
     return sla.next_threshold_at(case.receiving_agency, appointment_at, alerted=alerted)
 
 
+# A step that would change nothing: `case_act` answers with the case as it is, no event.
+UNCHANGED = Step()
+
+
 def _appointment_from(case: Case, start: datetime) -> datetime:
     procedure = case.procedure
     return working_time.deadline(
@@ -428,6 +455,8 @@ def _assign(*, case, by, now, officer: User):
     # An officer of the deciding agency or of one of its sub-units.
     if officer.agency_id not in agency_subtree_ids(case.deciding_agency_id):
         raise ValidationError({"officer": _("The officer must work for the deciding agency.")})
+    if case.status == Status.PROCESSING and case.assigned_to_id == officer.pk:
+        return UNCHANGED  # the same request twice: already done
     return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
 
 
@@ -464,6 +493,9 @@ def _transfer(*, case, by, now, agency):
         raise ValidationError({"agency": _("Unknown agency.")})
     if agency.pk == case.deciding_agency_id:
         raise ValidationError({"agency": _("The case is already with this agency.")})
+    # The applicant's data stays in the province that received it.
+    if agency.pk not in province_subtree_ids(case.procedure.agency):
+        raise ValidationError({"agency": _("Transfer only to an agency of the same province.")})
     return Step(
         fields={"deciding_agency": agency, "assigned_to": None},
         data={"from_agency": case.deciding_agency.code, "to_agency": agency.code},
@@ -569,48 +601,3 @@ STEPS = {
     "payment": _payment,
 }
 assert STEPS.keys() == MOVES.keys(), "every move needs its step"
-
-
-# --- public lookup by code and PIN -----------------------------------------------------
-
-
-class LookupThrottled(Exception):
-    """This client has failed too many lookups this hour (HTTP 429)."""
-
-
-def _client_failures_key(client: str, now: datetime) -> str:
-    return f"lookup-failures:{client}:{now:%Y%m%d%H}"
-
-
-def case_public_lookup(
-    *, code: str, pin: str, client: str, now: datetime | None = None
-) -> Case | None:
-    """The case with this code (or submission reference) if the PIN is right, else None.
-
-    A wrong PIN and an unknown code look the same to the caller. Failures count per client
-    per hour (then `LookupThrottled`) and per case (then the case's lookup locks a while,
-    even for the right PIN), so guessing a 40-bit PIN stays hopeless.
-    """
-    now = now or timezone.now()
-    key = _client_failures_key(client, now)
-    if cache.get(key, 0) >= settings.LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR:
-        raise LookupThrottled
-    case = Case.objects.select_related("procedure").filter(Q(code=code) | Q(reference=code)).first()
-    locked = case is not None and case.lookup_locked_until and case.lookup_locked_until > now
-    if case is not None and not locked and pin_matches(case, pin):
-        if case.lookup_failures:
-            Case.objects.filter(pk=case.pk).update(lookup_failures=0)
-        return case
-
-    cache.add(key, 0, timeout=3600)
-    cache.incr(key)
-    if case is not None and not locked:
-        failures = case.lookup_failures + 1
-        if failures >= settings.LOOKUP_CASE_MAX_FAILURES:
-            lock_until = now + timedelta(minutes=settings.LOOKUP_CASE_LOCK_MINUTES)
-            Case.objects.filter(pk=case.pk).update(
-                lookup_failures=0, lookup_locked_until=lock_until
-            )
-        else:
-            Case.objects.filter(pk=case.pk).update(lookup_failures=F("lookup_failures") + 1)
-    return None

@@ -1,13 +1,25 @@
-"""Web pages. The first one: the public home page, where a citizen checks a case."""
+"""Web pages. The public home page, where a citizen checks a case."""
 
 from django import forms
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from rest_framework.throttling import BaseThrottle
+from django.views.decorators.http import require_http_methods
 
+from documents.api.views import result_file_response
 from documents.selectors import signed_result
+from documents.services import result_download
+from onestop.clients import client_ip
 
-from . import services
+from .models import Case
+from .public_lookup import (
+    LookupThrottled,
+    case_public_lookup,
+    public_timeline,
+    supplement_items,
+)
+
+# The case this browser proved the PIN of: the page shows it without the PIN in any URL.
+SESSION_CASE = "public_case_id"
 
 
 class LookupForm(forms.Form):
@@ -17,29 +29,66 @@ class LookupForm(forms.Form):
     pin = forms.CharField(label=_("PIN"), max_length=20, help_text=_("8 characters."))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def home(request):
-    """Tra cứu hồ sơ: look a case up by its code and receipt PIN."""
-    form = LookupForm(request.GET or None)
-    case, status = None, 200
+    """Tra cứu hồ sơ: look a case up by its code and receipt PIN.
+
+    The form posts (with CSRF), so the PIN stays out of URLs, access logs and history. The
+    receipt's QR code links here with `?code=&pin=` once: the page checks it, remembers the
+    case in the session and redirects to the clean URL.
+    """
+    data = (
+        request.POST if request.method == "POST" else request.GET if "pin" in request.GET else None
+    )
+    form = LookupForm(data, initial={"code": request.GET.get("code", "")})
+    status = 200
     if form.is_valid():
         try:
-            case = services.case_public_lookup(
-                code=form.cleaned_data["code"].strip(),
+            case = case_public_lookup(
+                code=form.cleaned_data["code"],
                 pin=form.cleaned_data["pin"],
-                # The API's notion of the client (honours NUM_PROXIES), so limits agree.
-                client=BaseThrottle().get_ident(request),
+                client=client_ip(request),
             )
-        except services.LookupThrottled:
+        except LookupThrottled as throttled:
             form.add_error(None, _("Too many failed lookups; try again later."))
-            status = 429
-        else:
-            if case is None:
-                form.add_error(None, _("No case with this code and PIN."))
-                status = 404
+            response = _page(request, form, None, status=429)
+            response["Retry-After"] = str(throttled.wait)
+            return response
+        if case is not None:
+            request.session[SESSION_CASE] = case.pk
+            if not request.user.is_authenticated:
+                request.session.set_expiry(0)  # a shared computer forgets it with the browser
+            return redirect("home")
+        form.add_error(None, _("No case with this code and PIN."))
+        status = 404
+    elif data is not None:
+        status = 400  # the errors stand next to their fields
+    case = None
+    if data is None and request.session.get(SESSION_CASE):
+        case = (
+            Case.objects.select_related("procedure")
+            .filter(pk=request.session[SESSION_CASE])
+            .first()
+        )
+    return _page(request, form, case, status=status)
+
+
+def _page(request, form, case, *, status):
     context = {
         "form": form,
         "case": case,
-        "timeline": case.events.all() if case else [],
+        "timeline": public_timeline(case) if case else [],
+        "supplement_items": supplement_items(case) if case else [],
         "result": signed_result(case) if case else None,
     }
     return render(request, "cases/home.html", context, status=status)
+
+
+def home_result(request):
+    """The signed result of the case this browser proved the PIN of (see `home`); the
+    applicant's first download returns the case online."""
+    case_id = request.session.get(SESSION_CASE)
+    case = Case.objects.filter(pk=case_id).first() if case_id else None
+    if case is None:
+        return redirect("home")
+    return result_file_response(case, result_download(case=case, applicant=True))

@@ -102,9 +102,7 @@ MOVES: dict[str, Move] = {
         # Fees (payments app): an upfront fee stops the case until it is paid; every change
         # of a payment request is a step on the timeline.
         _move("request-payment", {S.RECEIVED}, S.AWAITING_PAYMENT, (), EITHER, by_system=True),
-        _move(
-            "payment-confirmed", {S.AWAITING_PAYMENT}, S.RECEIVED, (), EITHER, by_system=True
-        ),
+        _move("payment-confirmed", {S.AWAITING_PAYMENT}, S.RECEIVED, (), EITHER, by_system=True),
         _move("payment", set(S), None, (), EITHER, by_system=True),
     ]
 }

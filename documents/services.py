@@ -190,9 +190,7 @@ def receipt_print(*, case: Case, by, pin: str = "", now: datetime | None = None)
     else:
         pin = _new_pin()
         Case.objects.filter(pk=case.pk).update(
-            pin_hash=case_services.pin_hash(reference=case.reference, pin=pin),
-            lookup_failures=0,
-            lookup_locked_until=None,
+            pin_hash=case_services.pin_hash(reference=case.reference, pin=pin)
         )
         CaseEvent.objects.create(
             case=case,

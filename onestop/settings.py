@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,7 +18,15 @@ VAR_DIR = Path(environ.Env().str("ONESTOP_VAR_DIR", default=str(BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="onestop-insecure-embedded-key-change-me")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY or SECRET_KEY.startswith("change-me"):  # the old docker-compose fallback
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Onestop needs a long random secret: "
+            "SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\" "
+            "(or DEBUG=true for the embedded mode on your own machine)."
+        )
+    SECRET_KEY = "onestop-insecure-embedded-key-for-debug-only"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -30,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -50,6 +60,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into a 429 (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes watches every `authenticate()` (admin, the staff login page, the API token).
+AUTHENTICATION_BACKENDS = [
+    "onestop.auth.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "onestop.urls"
@@ -102,7 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second: Vietnamese for the DRF messages its own catalog leaves in English.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "onestop" / "drf_locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -135,9 +154,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
-    # Publishing after commit must not hold a request for seconds while Redis is down
-    # (kombu's default: retry for broker_connection_timeout); the sweeps catch up.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_max": 0.2}
+    # A broker that is down must not hold a request: one quick try, then the outbox row
+    # waits for the beat sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+    CELERY_TASK_PUBLISH_RETRY = False
 else:
     # Shared by the web process and the worker, so not locmem.
     CACHES = {
@@ -210,19 +230,16 @@ HEALTH_MAX_SCAN_AGE_SECONDS = env.int("HEALTH_MAX_SCAN_AGE_SECONDS", default=300
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous API call is told 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "public_lookup": env.str("PUBLIC_LOOKUP_RATE", default="600/hour"),
-        "token": "30/minute",
-    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -231,6 +248,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.text_query_parameters_have_no_nul",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.case.Status",
         "CaseChannelEnum": "cases.models.case.Channel",
@@ -238,8 +259,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Public lookup by case code + PIN: at most this many failed lookups per client per hour,
-# and a case locks its lookup for LOOKUP_CASE_LOCK_MINUTES after LOOKUP_CASE_MAX_FAILURES.
+# Who the client is: how many reverse proxies of ours stand in front of the app, each adding
+# one X-Forwarded-For entry. 0: the socket address is the client (see onestop/clients.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Per-client limits (onestop/ratelimit.py), "N/second|minute|hour|day".
+PUBLIC_LOOKUP_RATE = env.str("PUBLIC_LOOKUP_RATE", default="600/hour")
+TOKEN_RATE = env.str("TOKEN_RATE", default="30/minute")
+ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="20/hour")
+# Public lookup by case code + PIN: at most this many failed lookups per client per hour, and
+# LOOKUP_CASE_MAX_FAILURES per LOOKUP_CASE_LOCK_MINUTES by one client on one case. Only the
+# client that failed is held back; the right PIN from anyone else always works.
 LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR = env.int("LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR", default=100)
 LOOKUP_CASE_MAX_FAILURES = env.int("LOOKUP_CASE_MAX_FAILURES", default=5)
 LOOKUP_CASE_LOCK_MINUTES = env.int("LOOKUP_CASE_LOCK_MINUTES", default=15)
@@ -296,8 +326,38 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler (DEBUG only) would print each line a second time.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Failed logins (django-axes, counted in the database so they survive a Redis outage):
+# AXES_FAILURE_LIMIT failures from one client, or on one username, block further attempts
+# for AXES_COOLOFF_MINUTES (429). `manage.py axes_reset_username NAME` lifts a block early.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
+AXES_USERNAME_CALLABLE = "onestop.auth.login_username"
+AXES_LOCKOUT_CALLABLE = "cases.api.errors.login_locked_out"
+# Failures age out after the cool-off. A success does not wipe them: it would let anyone
+# holding one account reset their client's count between guesses at another.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Uploads: a scan is at most DOCUMENT_MAX_MB; larger bodies are refused before they are read.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file fields: Django's 2.5 MB default
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files stream to a temporary file
+
+# HTTPS, for production behind a TLS-terminating proxy (see the README).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# e.g. "HTTP_X_FORWARDED_PROTO,https": only when the proxy always sets that header itself.
+SECURE_PROXY_SSL_HEADER = (
+    tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
+)

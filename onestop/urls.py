@@ -1,12 +1,30 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases import views as case_pages
+from cases.api.views import CODE_IN_URL
 from notifications import views as notification_pages
+
+
+class CodeConverter:
+    """A case code, submission reference or username in a URL: no NUL (PostgreSQL cannot
+    store it) and no longer than anything we issue, so a bad one is a 404 before any query."""
+
+    regex = CODE_IN_URL
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CodeConverter, "code")
 
 urlpatterns = [
     path("", case_pages.home, name="home"),
+    path("result/", case_pages.home_result, name="home-result"),
     path("alerts/", notification_pages.alerts_page, name="alerts"),
     path("alerts/read/", notification_pages.alerts_mark_read, name="alerts-read"),
     path("health/", notification_pages.health, name="health"),
@@ -22,3 +40,5 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler404 = "cases.api.errors.not_found"

@@ -4,6 +4,6 @@ from . import views
 
 urlpatterns = [
     path("pay/<str:token>/", views.pay, name="payment-pay"),
-    path("return/<str:reference>/", views.payment_return, name="payment-return"),
+    path("return/<code:reference>/", views.payment_return, name="payment-return"),
     path("simulator/paygov/<str:token>/", views.paygov_simulator, name="paygov-simulator"),
 ]

@@ -226,7 +226,7 @@ def test_the_catalogue_is_public(procedure, client_for):
         ("citizen", "assign", {"officer": "officer"}, 404),  # not the citizen's case
         ("builder", "request-supplement", {"items": ["x"], "reason": "x"}, 404),  # other agency
         ("supervisor", "withdraw", {"reason": "x"}, 403),  # supervisors watch, they do not act
-        (None, "withdraw", {"reason": "x"}, 403),  # anonymous
+        (None, "withdraw", {"reason": "x"}, 401),  # anonymous: no credentials
     ],
 )
 def test_forbidden_paths_change_nothing(staff, procedure, client_for, who, action, data, expected):

@@ -1,6 +1,7 @@
 """Every endpoint answers malformed input with a 4xx, never a 500, and changes nothing."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -79,3 +80,73 @@ def test_no_endpoint_answers_malformed_input_with_a_500(case, staff, client_for,
     assert server_errors == []
     assert len({url for _, url, _ in seen}) >= 15  # the walk really covered the API
     assert (Case.objects.count(), CaseEvent.objects.count()) == (cases_before, events_before)
+
+
+# Text PostgreSQL cannot store, text longer than any field, text outside the BMP.
+HOSTILE_TEXT = ["a\x00b", "x" * 10_000, "\U0001f600\U0001d54f"]
+
+
+def _resolve(schema, node):
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def hostile_body(schema, node, text):
+    """A body where every string (nested objects and lists too) is `text`."""
+    node = _resolve(schema, node)
+    kind = node.get("type")
+    if "allOf" in node:
+        return hostile_body(schema, node["allOf"][0], text)
+    if kind == "object" or "properties" in node:
+        return {
+            name: hostile_body(schema, prop, text)
+            for name, prop in node.get("properties", {}).items()
+        }
+    if kind == "array":
+        return [hostile_body(schema, node.get("items", {}), text)]
+    if kind in ("string", None):
+        return text
+    return 1 if kind == "integer" else True
+
+
+def hostile_requests(schema, case):
+    """Every operation, with each hostile text in each path parameter, query parameter and
+    string field of its body."""
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            params = operation.get("parameters", [])
+            names = [p["name"] for p in params if p["in"] == "path"]
+            for text in HOSTILE_TEXT:
+                for name in names:
+                    url = fill(path, case).replace(f"{{{name}}}", quote(text, safe=""))
+                    yield method, url.replace("{document_id}", "1"), {}
+                url = fill(path, case).replace("{document_id}", "1")
+                query = {p["name"]: text for p in params if p["in"] == "query"}
+                if query:
+                    yield method, url, {"query": query}
+                content = operation.get("requestBody", {}).get("content", {})
+                for media, body in content.items():
+                    yield method, url, {"body": hostile_body(schema, body["schema"], text),
+                                        "media": media}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", [None, "counter", "officer", "citizen"])
+def test_hostile_text_anywhere_is_a_4xx_never_a_500(case, staff, client_for, who):
+    """Regression: a NUL byte in a path segment or a slug field gave 500 (DataError)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    client = client_for(staff[who] if who else None)
+    client.raise_request_exception = False
+    seen = []
+    for method, url, parts in hostile_requests(schema, case):
+        if "body" in parts and parts["media"] != "application/json":
+            flat = {k: v for k, v in parts["body"].items() if isinstance(v, str)}
+            answer = getattr(client, method)(url, flat, format="multipart")
+        elif "body" in parts:
+            answer = getattr(client, method)(url, parts["body"], format="json")
+        else:
+            answer = getattr(client, method)(url, parts.get("query"))
+        seen.append((method, url[:80], answer.status_code))
+
+    assert [row for row in seen if row[2] >= 500] == []
+    assert len(seen) > 100

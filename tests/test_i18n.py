@@ -175,7 +175,7 @@ def test_a_refused_transition_is_explained_in_english_on_request(staff, case, cl
 
 @pytest.mark.django_db
 def test_the_home_page_labels_are_vietnamese_by_default(client, case):
-    html = client.get("/", {"code": case.code, "pin": case.pin}).content.decode()
+    html = client.get("/", {"code": case.code, "pin": case.pin}, follow=True).content.decode()
 
     for text in ("Tra cứu hồ sơ", "Bộ phận Một cửa", "Mã hồ sơ", "Mã PIN", "Đã tiếp nhận"):
         assert text in html
@@ -185,7 +185,7 @@ def test_the_home_page_labels_are_vietnamese_by_default(client, case):
 @pytest.mark.django_db
 def test_the_home_page_labels_are_english_on_request(client, case):
     html = client.get(
-        "/", {"code": case.code, "pin": case.pin}, HTTP_ACCEPT_LANGUAGE="en"
+        "/", {"code": case.code, "pin": case.pin}, HTTP_ACCEPT_LANGUAGE="en", follow=True
     ).content.decode()
 
     for text in ("Case lookup", "One-stop service centre", "Case code", "PIN", "Received"):

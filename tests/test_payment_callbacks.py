@@ -290,7 +290,7 @@ def test_the_citizen_pays_through_the_simulator_from_the_public_lookup(file_case
     case = file_case(FRIDAY_9AM, procedure=upfront)
     lookup = client.get(f"/api/v1/public/cases/{case.code}/", {"pin": case.pin}).json()
     assert lookup["fees"]["due"] == 150_000
-    home = client.get("/", {"code": case.code, "pin": case.pin}).content.decode()
+    home = client.get("/", {"code": case.code, "pin": case.pin}, follow=True).content.decode()
     assert lookup["fees"]["pay_url"] in home
 
     pay_page = client.get(lookup["fees"]["pay_url"])

@@ -112,10 +112,25 @@ def test_the_system_may_only_return_online(resolved):
 
 
 def test_the_lookup_page_links_the_download_and_the_check(resolved, client):
-    page = client.get("/", {"code": resolved.code, "pin": resolved.pin}).content.decode()
+    page = client.post("/", {"code": resolved.code, "pin": resolved.pin}, follow=True)
     document = ResultDocument.objects.get(case=resolved)
-    assert f"/api/v1/public/cases/{resolved.code}/result/?pin={resolved.pin}" in page
-    assert f"/verify/{document.pk}/" in page
+    html = page.content.decode()
+    assert 'href="/result/"' in html and resolved.pin not in html  # no PIN in any link
+    assert f"/verify/{document.pk}/" in html
+
+
+def test_the_lookup_page_downloads_the_result_of_the_case_it_proved(resolved, client):
+    client.post("/", {"code": resolved.code, "pin": resolved.pin})
+
+    download = client.get("/result/")
+
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    resolved.refresh_from_db()
+    assert resolved.status == "returned" and resolved.return_channel == "online"
+
+
+def test_the_result_link_without_a_proven_case_goes_back_to_the_lookup(client):
+    assert client.get("/result/").status_code == 302
 
 
 def test_a_counter_return_records_who_collected_it(resolved, staff, client_for):

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from cases import selectors
 from cases.models import Agency, Case, Level, OnlineLevel, Procedure, Status
@@ -29,13 +30,18 @@ class AgencyFilter(django_filters.FilterSet):
         fields = ["level", "parent"]
 
 
+@extend_schema_field({"type": "string", "enum": ["me"]})
+class MeFilter(django_filters.ChoiceFilter):
+    """`me` only: the caller's own cases."""
+
+
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     agency = django_filters.CharFilter(
         method="filter_agency", help_text=_("Receiving or deciding agency code.")
     )
     procedure = django_filters.CharFilter(field_name="procedure__code")
-    assigned_to = django_filters.ChoiceFilter(
+    assigned_to = MeFilter(
         choices=[("me", "me")], method="filter_assigned_to", help_text=_("`me`: my cases.")
     )
     due = django_filters.ChoiceFilter(

@@ -21,6 +21,7 @@ from cases.models import (
     Status,
     User,
 )
+from cases.public_lookup import public_timeline, supplement_items
 from documents.selectors import signed_result
 from payments.api.serializers import FeesDueSerializer, fees_for
 
@@ -36,6 +37,7 @@ PHONE = RegexValidator(r"^(0|\+84)\d{9,10}$", _("Give a Vietnamese phone number,
 
 class MeSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="get_full_name", read_only=True)
+    email = serializers.CharField(read_only=True, help_text=_("Empty when none was given."))
     roles = serializers.SerializerMethodField()
     agency = serializers.SerializerMethodField()
     is_staff_member = serializers.BooleanField(read_only=True)
@@ -62,11 +64,25 @@ class MeSerializer(serializers.ModelSerializer):
         return desk_url(user)
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object by its code or username; junk (NUL, overlong, not text) is a 400."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or not 0 < len(data) <= 150:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _viewer_is_staff(serializer) -> bool:
+    request = serializer.context.get("request")
+    return bool(request and getattr(request.user, "is_staff_member", False))
+
+
 # --- catalogue -------------------------------------------------------------------------
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
@@ -136,7 +152,7 @@ class DocumentInSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    procedure = serializers.SlugRelatedField(
+    procedure = CodeRelatedField(
         slug_field="code",
         queryset=Procedure.objects.filter(is_active=True).select_related("agency"),
         help_text=_("The procedure's national code, e.g. 2.000488."),
@@ -146,23 +162,17 @@ class CaseCreateSerializer(serializers.Serializer):
     documents = DocumentInSerializer(many=True, required=False, max_length=100)
 
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-
 class DocumentUploadSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, help_text=_("e.g. Bản sao CCCD"))
-    file = serializers.FileField(help_text=_("A PDF, JPEG or PNG scan, at most 20 MB."))
+    file = serializers.FileField(
+        help_text=_(
+            "A PDF, JPEG or PNG scan (recognised by its content), at most DOCUMENT_MAX_MB "
+            "(20 MB by default); a larger body is refused with 413 before it is read."
+        )
+    )
     reused = serializers.BooleanField(
         default=False, help_text=_("Taken from the citizen's data store, not filed again.")
     )
-
-    def validate_file(self, file):
-        if file.size > MAX_DOCUMENT_BYTES:
-            raise serializers.ValidationError(_("The file is larger than 20 MB."))
-        if file.content_type not in DOCUMENT_TYPES:
-            raise serializers.ValidationError(_("Upload a PDF, JPEG or PNG file."))
-        return file
 
 
 # --- cases: output ---------------------------------------------------------------------
@@ -175,17 +185,56 @@ class ProcedureRefSerializer(serializers.ModelSerializer):
 
 
 class CaseDocumentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(
+        help_text=_("Where staff of the case and its applicant download the scan; null if none.")
+    )
+
     class Meta:
         model = CaseDocument
-        fields = ["name", "digitised", "reused", "sha256", "added_at"]
+        fields = ["id", "name", "digitised", "reused", "sha256", "added_at", "download"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download(self, document) -> str | None:
+        if not document.file:
+            return None
+        path = reverse(
+            "case-document-file",
+            kwargs={
+                "code": document.case.code or document.case.reference,
+                "document_id": document.pk,
+            },
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+# Event data that names staff: left out of what the applicant sees.
+STAFF_DATA_KEYS = frozenset({"officer"})
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Who took the step: a username for staff; for the applicant, the code of the "
+            "acting staff member's agency (their own steps show their username)."
+        ),
+    )
 
     class Meta:
         model = CaseEvent
         fields = ["at", "action", "from_status", "to_status", "actor", "reason", "form", "data"]
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if not _viewer_is_staff(self) and event.actor is not None:
+            actor = event.actor
+            if actor.agency_id is not None:
+                data["actor"] = actor.agency.code
+            data["data"] = {k: v for k, v in data["data"].items() if k not in STAFF_DATA_KEYS}
+        return data
 
 
 class ApplicantOutSerializer(serializers.Serializer):
@@ -202,7 +251,15 @@ class CaseListSerializer(serializers.ModelSerializer):
     procedure = ProcedureRefSerializer(read_only=True)
     receiving_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     deciding_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_to = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Username of the assigned officer; null when none, and always null for the "
+            "applicant (who sees `deciding_agency`)."
+        ),
+    )
     applicant = ApplicantOutSerializer(source="*", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
@@ -228,6 +285,12 @@ class CaseListSerializer(serializers.ModelSerializer):
             "assigned_to",
             "return_channel",
         ]
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        if not _viewer_is_staff(self):
+            data["assigned_to"] = None
+        return data
 
 
 class CaseSerializer(CaseListSerializer):
@@ -276,7 +339,7 @@ class NoBodySerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    officer = serializers.SlugRelatedField(
+    officer = CodeRelatedField(
         slug_field="username",
         queryset=User.objects.filter(groups__name=Role.OFFICER, is_active=True).select_related(
             "agency__parent"
@@ -292,7 +355,11 @@ class RequestSupplementSerializer(ReasonSerializer):
 
 
 class TransferSerializer(ReasonSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(
+        slug_field="code",
+        queryset=Agency.objects.all(),
+        help_text=_("Code of an agency of the same province (400 otherwise)."),
+    )
 
 
 class SubmitResultSerializer(serializers.Serializer):
@@ -347,19 +414,29 @@ ACTION_SERIALIZERS = {
 # --- public lookup ---------------------------------------------------------------------
 
 
-class PublicEventSerializer(serializers.ModelSerializer):
-    """A step of the public timeline: no staff names."""
+class PublicEventSerializer(serializers.Serializer):
+    """A step of the public timeline: no staff, and only the reasons meant for the applicant
+    (refusal, supplement, stop, apology, withdrawal); internal notes are left empty."""
 
-    class Meta:
-        model = CaseEvent
-        fields = ["at", "action", "from_status", "to_status", "reason", "form"]
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField()
+    items = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Documents requested by this step.")
+    )
+    new_appointment_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("The appointment set by this step, if it set one.")
+    )
+    form = serializers.CharField()
 
 
 class PublicCaseSerializer(serializers.ModelSerializer):
     procedure = serializers.CharField(source="procedure.name")
     national_status = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
-    timeline = PublicEventSerializer(source="events", many=True, read_only=True)
+    timeline = serializers.SerializerMethodField()
     requested = serializers.SerializerMethodField(
         help_text=_("What the applicant must do now: the documents to supplement.")
     )
@@ -394,6 +471,10 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     def get_fees(self, case):
         return FeesDueSerializer(fees_for(case)).data
 
+    @extend_schema_field(PublicEventSerializer(many=True))
+    def get_timeline(self, case):
+        return PublicEventSerializer(public_timeline(case), many=True).data
+
     @extend_schema_field(
         {
             "type": "object",
@@ -401,10 +482,8 @@ class PublicCaseSerializer(serializers.ModelSerializer):
         }
     )
     def get_requested(self, case):
-        if case.status != Status.SUPPLEMENT_REQUESTED:
-            return {}
-        last = case.events.filter(action="request-supplement").order_by("-at", "-id").first()
-        return {"supplement_items": last.data.get("items", []) if last else []}
+        items = supplement_items(case)
+        return {"supplement_items": items} if items else {}
 
     @extend_schema_field(
         {

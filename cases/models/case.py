@@ -187,8 +187,6 @@ class Case(models.Model):
         editable=False,
         help_text=_("The last deadline threshold alerted for the appointment in force."),
     )
-    lookup_failures = models.PositiveSmallIntegerField(default=0, editable=False)
-    lookup_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case")

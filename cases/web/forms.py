@@ -2,11 +2,13 @@
 business rules stay in `cases.services`, whose errors the views put back on these forms."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.api.serializers import DOCUMENT_TYPES, ID_NUMBER, MAX_DOCUMENT_BYTES, PHONE
+from cases import services
+from cases.api.serializers import ID_NUMBER, PHONE
 from cases.models import Agency, Channel, Level, ReturnChannel, Role, User
 from cases.selectors import agency_subtree_ids
 from cases.workflow import USER_ACTIONS
@@ -96,9 +98,9 @@ class IntakeForm(ApplicantForm):
 
 
 def _check_upload(file):
-    if file.size > MAX_DOCUMENT_BYTES:
+    if file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."))
-    if file.content_type not in DOCUMENT_TYPES:
+    if services.scan_extension(file) is None:  # the content decides, not the declared type
         raise ValidationError(_("Upload a PDF, JPEG or PNG file."))
 
 

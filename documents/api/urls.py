@@ -3,11 +3,11 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("cases/<str:code>/receipt/", views.ReceiptView.as_view(), name="case-receipt"),
-    path("cases/<str:code>/forms/<str:form>/", views.FormView.as_view(), name="case-form"),
-    path("cases/<str:code>/result/", views.CaseResultView.as_view(), name="case-result"),
+    path("cases/<code:code>/receipt/", views.ReceiptView.as_view(), name="case-receipt"),
+    path("cases/<code:code>/forms/<str:form>/", views.FormView.as_view(), name="case-form"),
+    path("cases/<code:code>/result/", views.CaseResultView.as_view(), name="case-result"),
     path(
-        "public/cases/<str:code>/result/",
+        "public/cases/<code:code>/result/",
         views.PublicResultView.as_view(),
         name="public-case-result",
     ),

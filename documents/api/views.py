@@ -3,17 +3,14 @@
 import hashlib
 
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
-from rest_framework.exceptions import Throttled
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import services as case_services
-from cases.api.views import PublicLookupThrottle, visible_case_or_404
+from cases.api.views import public_case_or_404, visible_case_or_404
 from documents import selectors, services
 from documents.forms_pdf import form_by_alias
 
@@ -92,10 +89,10 @@ class CaseResultView(APIView):
         case = visible_case_or_404(request.user, code)
         applicant = case.applicant_user_id is not None and case.applicant_user_id == request.user.pk
         document = services.result_download(case=case, applicant=applicant)
-        return _result_file(case, document)
+        return result_file_response(case, document)
 
 
-def _result_file(case, document) -> FileResponse:
+def result_file_response(case, document) -> FileResponse:
     """The stored signed file, streamed as it is: the bytes the signature covers."""
     response = FileResponse(
         document.signed.open("rb"),
@@ -113,7 +110,7 @@ class PublicResultView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicLookupThrottle]
+    error_statuses = {429}
 
     @extend_schema(
         parameters=[OpenApiParameter("pin", OpenApiTypes.STR, required=True)],
@@ -121,18 +118,9 @@ class PublicResultView(APIView):
         tags=["public"],
     )
     def get(self, request, code):
-        try:
-            case = case_services.case_public_lookup(
-                code=code,
-                pin=request.query_params.get("pin", ""),
-                client=PublicLookupThrottle().get_ident(request),
-            )
-        except case_services.LookupThrottled:
-            raise Throttled(detail=_("Too many failed lookups; try again later.")) from None
-        if case is None:
-            raise Http404(_("No case with this code and PIN (or too many attempts on it)."))
+        case = public_case_or_404(request, code)
         document = services.result_download(case=case, applicant=True)
-        return _result_file(case, document)
+        return result_file_response(case, document)
 
 
 def _verification(verification, document, data: bytes | None) -> dict:

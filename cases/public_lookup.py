@@ -1,0 +1,93 @@
+"""The citizen's lookup by case code and receipt PIN (tra cứu hồ sơ), and what it shows.
+
+Guessing stays hopeless without ever locking the owner out. A PIN is 8 Crockford base32
+characters: 32^8 = 2^40 ≈ 1.1e12 values. One client may fail at most
+LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR (100) lookups an hour, and at most
+LOOKUP_CASE_MAX_FAILURES (5) per LOOKUP_CASE_LOCK_MINUTES (15) on any one case, i.e. 20 an
+hour on it: finding one case's PIN takes on average 2^39 / (20 × 8,760) ≈ 3 million years
+for one client, and still ≈ 300 years for 10,000 addresses working together. The limits
+block only the clients that failed; the right PIN from anyone else always works.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+
+from onestop.ratelimit import Hit, Limit, exceeded
+
+from .models import AppointmentChange, Case, CaseEvent, Status
+from .services import pin_matches
+
+# Steps whose reason is written for the applicant: a refusal, the missing documents, a stop,
+# an apology, a withdrawal. Other reasons (send-back, transfer notes) are internal.
+PUBLIC_REASONS = frozenset({"reject", "request-supplement", "stop", "apologise", "withdraw"})
+
+
+class LookupThrottled(Exception):
+    """This client failed too many lookups (HTTP 429); `wait` seconds until it may retry."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _limits():
+    return (
+        Limit.parse("lookup", settings.PUBLIC_LOOKUP_RATE),
+        Limit("lookup-failures", settings.LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR, 3600),
+        Limit(
+            "lookup-case-failures",
+            settings.LOOKUP_CASE_MAX_FAILURES,
+            settings.LOOKUP_CASE_LOCK_MINUTES * 60,
+        ),
+    )
+
+
+def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
+    """The case with this code (or submission reference) if the PIN is right, else None.
+
+    A wrong PIN and an unknown code look the same. The PIN is checked first, then every
+    counter is touched in one round trip: a failure counts against the client and against
+    the client on this code; a success only reads them. A client over any limit gets
+    `LookupThrottled` whatever the PIN, so a throttled guesser learns nothing.
+    """
+    code = code.strip()
+    case = Case.objects.select_related("procedure").filter(Q(code=code) | Q(reference=code)).first()
+    found = case is not None and pin_matches(case, pin)
+    requests, failures, case_failures = _limits()
+    wait = exceeded(
+        [
+            Hit(requests, client),
+            Hit(failures, client, count=not found),
+            Hit(case_failures, f"{client}|{code}", count=not found),
+        ]
+    )
+    if wait is not None:
+        raise LookupThrottled(wait)
+    return case if found else None
+
+
+def supplement_items(case: Case) -> list[str]:
+    """The documents the applicant must bring now (empty unless a supplement is requested)."""
+    if case.status != Status.SUPPLEMENT_REQUESTED:
+        return []
+    last = case.events.filter(action="request-supplement").order_by("-at", "-id").first()
+    return list(last.data.get("items", [])) if last else []
+
+
+def public_timeline(case: Case) -> list[dict]:
+    """The steps as the applicant sees them: no staff, no internal notes."""
+    new_dates = dict(AppointmentChange.objects.filter(case=case).values_list("event_id", "new_at"))
+    return [
+        {
+            "at": event.at,
+            "action": event.action,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "to_status_display": event.get_to_status_display(),
+            "reason": event.reason if event.action in PUBLIC_REASONS else "",
+            "items": event.data.get("items", []) if event.action == "request-supplement" else [],
+            "new_appointment_at": new_dates.get(event.pk),
+            "form": event.form,
+        }
+        for event in CaseEvent.objects.filter(case=case).order_by("at", "id")
+    ]

@@ -1,0 +1,34 @@
+"""Who is asking: the one notion of "client" every limit keys on."""
+
+import ipaddress
+
+from django.conf import settings
+
+UNKNOWN = "0.0.0.0"  # no usable address (a test request, a broken proxy header)
+
+
+def client_ip(request) -> str:
+    """The address of the client that sent this request, always a valid IP.
+
+    `X-Forwarded-For` is a list anyone can write to; only the entries added by our own
+    proxies are true. With TRUSTED_PROXY_COUNT = N, the client is the N-th entry from the
+    right (the one our outermost proxy saw); with 0 (the default) the header is ignored and
+    the socket address is the client. A request that came around the proxies (fewer
+    entries than proxies) is keyed on its socket address.
+    """
+    remote = _valid(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return _valid(forwarded[-proxies]) or remote
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None

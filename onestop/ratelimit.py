@@ -1,0 +1,115 @@
+"""Fixed-window counters in Redis: one pipelined round trip for all the limits of a request.
+
+Each counter is one integer key per window (`INCR` then `EXPIRE`), so a request costs O(1)
+whatever the limit. When Redis cannot be reached the limits fail open with a logged
+warning: the public pages stay up, and login attempts are still limited by django-axes,
+which keeps its counts in the database. Without Redis (the embedded mode) the counters live
+in the Django cache.
+"""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+# A limiter must never make a request wait on a Redis that is down or unreachable.
+REDIS_TIMEOUT_SECONDS = 0.25
+
+# As DRF reads a rate: "N/s", "N/sec", "N/minute", "N/hour", "N/day" (the first letter counts).
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` hits per `window` seconds."""
+
+    scope: str
+    count: int
+    window: int
+
+    @classmethod
+    def parse(cls, scope: str, rate: str) -> "Limit":
+        """`Limit.parse("lookup", "600/hour")`: DRF's rate notation."""
+        count, period = rate.split("/")
+        return cls(scope, int(count), PERIODS[period.strip()[0]])
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One counter touched by a request: counted (`INCR`) or only read."""
+
+    limit: Limit
+    ident: str
+    count: bool = True
+
+
+def _key(hit: Hit, now: float) -> str:
+    # Idents can be long (a 10,000-character case code): hash them to a bounded key.
+    ident = hashlib.blake2b(hit.ident.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return cache.make_key(f"rl:{hit.limit.scope}:{ident}:{int(now // hit.limit.window)}")
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        retry_on_timeout=False,
+    )
+
+
+def _counts(hits: list[Hit], now: float) -> list[int]:
+    keys = [_key(hit, now) for hit in hits]
+    if not settings.REDIS_URL:
+        values = []
+        for hit, key in zip(hits, keys, strict=True):
+            if hit.count:
+                cache.add(key, 0, timeout=hit.limit.window)
+                values.append(cache.incr(key))
+            else:
+                values.append(cache.get(key, 0))
+        return values
+    pipe = _redis(settings.REDIS_URL).pipeline(transaction=False)
+    for hit, key in zip(hits, keys, strict=True):
+        if hit.count:
+            pipe.incr(key)
+            pipe.expire(key, hit.limit.window)
+        else:
+            pipe.get(key)
+    replies = iter(pipe.execute())
+    values = []
+    for hit in hits:
+        values.append(int(next(replies) or 0))
+        if hit.count:
+            next(replies)  # EXPIRE's answer
+    return values
+
+
+def exceeded(hits: list[Hit], now: float | None = None) -> int | None:
+    """Count the hits; the seconds to wait if any limit is exceeded, else None.
+
+    A counted hit is over its limit when it is beyond `count`; a read one when `count`
+    hits were already made. Atomic: parallel requests each see their own number.
+    """
+    if not hits:
+        return None
+    now = time.time() if now is None else now
+    try:
+        values = _counts(hits, now)
+    except (redis.RedisError, OSError, ValueError) as exc:  # ValueError: the cache's incr
+        logger.warning("Rate limits are off: the counter store is unreachable (%s)", exc)
+        return None
+    waits = [
+        hit.limit.window - int(now % hit.limit.window)
+        for hit, value in zip(hits, values, strict=True)
+        if value > hit.limit.count or (not hit.count and value >= hit.limit.count)
+    ]
+    return max(waits) if waits else None
