@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify_applicant
+from reports.facts import case_fact_refresh
 
 from . import working_time
 from .exceptions import ActionForbidden, InvalidTransition
@@ -174,10 +175,13 @@ def case_file(
     )
     if staff:
         case = _apply(case=case, action="accept", by=by, now=now)
+    else:
+        case_fact_refresh(case_id=case.pk)
     case.pin = pin
     return case
 
 
+@transaction.atomic
 def case_document_add(
     *, case: Case, name: str, file, by: User, reused: bool = False
 ) -> CaseDocument:
@@ -194,6 +198,7 @@ def case_document_add(
     )
     document.file.save(file.name, file, save=False)
     document.save()
+    case_fact_refresh(case_id=case.pk)
     return document
 
 
@@ -323,6 +328,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         )
     for name, value in fields.items():
         setattr(case, name, value)
+    case_fact_refresh(case_id=case.pk)  # the reports see the step as soon as it commits
     notify_applicant(case=case, event=event)
     return case
 

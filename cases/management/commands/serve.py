@@ -78,7 +78,7 @@ class Command(BaseCommand):
         self.worker_name = f"serve-{os.getpid()}@{socket.gethostname()}"
         cmd = [
             sys.executable, "-m", "celery", "-A", "onestop",
-            "worker", "-B", "-l", "info", "--concurrency", "2",
+            "worker", "-B", "-l", "info", "--concurrency", "2", "-Q", "celery,reports",
             "-n", self.worker_name,
             "-s", str(settings.VAR_DIR / "celerybeat-schedule"),
         ]  # fmt: skip
