@@ -298,6 +298,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     requested = serializers.SerializerMethodField(
         help_text=_("What the applicant must do now: the documents to supplement.")
     )
+    rating = serializers.SerializerMethodField(help_text=_("The applicant's rating, once given."))
 
     class Meta:
         model = Case
@@ -312,7 +313,28 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "is_overdue",
             "timeline",
             "requested",
+            "rating",
         ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "rating": {
+                    "type": "string",
+                    "enum": ["very_satisfied", "satisfied", "not_satisfied"],
+                },
+                "comment": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+        }
+    )
+    def get_rating(self, case):
+        rating = getattr(case, "rating", None)  # the reverse one-to-one: None when not rated
+        if rating is None:
+            return None
+        return {"rating": rating.value, "comment": rating.comment, "created_at": rating.created_at}
 
     @extend_schema_field(
         {
