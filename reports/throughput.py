@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DateTimeField, F, Q, Value
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDay, TruncMonth, TruncWeek
+from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Greatest, TruncDay, TruncMonth, TruncWeek
 
 from cases import working_time
 from cases.models import Agency, CaseEvent, Procedure, User
@@ -130,11 +130,14 @@ def throughput(scope: Scope, *, bucket: str = "month", group_by: str = "") -> li
         Q(ended_at=None) | Q(ended_at__gte=scope.start)
     )
     start = Value(scope.start, output_field=DateTimeField())
-    end = Value(scope.end, output_field=DateTimeField())
-    ended = bucket_of(Least(Coalesce("ended_at", end), end))
+    # Past the period's end: no bucket (NULL), counted as "after the last one".
+    ended = Case(When(ended_at__lt=scope.end, then=bucket_of("ended_at")), default=None)
+    overdue_from = Case(
+        When(due_at__lt=scope.end, then=bucket_of(Greatest("due_at", start))), default=None
+    )
     for name, since in (
         ("backlog", bucket_of(Greatest("received_at", start))),
-        ("overdue_open", bucket_of(Least(Greatest("due_at", start), end))),
+        ("overdue_open", overdue_from),
     ):
         rows = (
             open_in_period.filter(due_at__isnull=False)
