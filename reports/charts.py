@@ -4,6 +4,8 @@ Each chart is inline SVG with a <title> per value, so it reads on a closed netwo
 and shows its figures to screen readers and on hover without any JavaScript.
 """
 
+import re
+
 import pygal
 from django.utils.translation import gettext as _
 from pygal.style import Style
@@ -21,6 +23,7 @@ STYLE = Style(
     legend_font_size=13,
     title_font_size=15,
 )
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 COMMON = {
     "style": STYLE,
     "js": [],  # pygal's tooltips script comes from a CDN: none on a closed network
@@ -34,7 +37,8 @@ COMMON = {
 
 
 def _svg(chart) -> str:
-    return chart.render(is_unicode=True)
+    # pygal always inlines its config for the tooltip script, which we do not load.
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 def throughput_chart(rows: list[dict], label) -> str:

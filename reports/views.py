@@ -148,7 +148,7 @@ def dashboard(request):
         throughput_svg=charts.throughput_chart(rows, _bucket_label(bucket)) if rows else "",
         on_time_svg=charts.on_time_chart(on_time) if on_time else "",
         channel_svg=charts.channel_chart(
-            [(Channel(c).label, n) for c, n in sorted(channels.items()) if c in Channel.values]
+            [(str(Channel(c).label), n) for c, n in sorted(channels.items()) if c in Channel.values]
         )
         if channels
         else "",
