@@ -1,10 +1,12 @@
-"""SQL helpers the report selectors share: percentiles, and a cache keyed by snapshot."""
+"""SQL helpers the report selectors share: percentiles, and a cache that cannot go stale."""
 
 import hashlib
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, F, FloatField
+
+from .models import ReportStamp
 
 CACHE_SECONDS = 600
 
@@ -35,26 +37,36 @@ def python_percentile(values: list[float], fraction: float) -> float | None:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
-def snapshot_key(db: str) -> str | None:
-    """The database snapshot a query would see now (PostgreSQL), or None.
+def stamp_bump(case_id: int) -> None:
+    """Record that report data changed: call in the transaction that changes it."""
+    ReportStamp.objects.filter(pk=case_id % ReportStamp.SHARDS).update(changes=F("changes") + 1)
 
-    Two reads with the same snapshot see exactly the same committed rows, so a report cached
-    under it can never miss a step committed before it was asked for; any commit anywhere
-    moves the snapshot and the next report is computed afresh.
+
+def stamp_key(db: str) -> str | None:
+    """What the report data looks like now, in one short read; None not to cache.
+
+    Every step and rating moves a counter in its own transaction, and counters only grow,
+    so a report cached under the counters it saw is served again only while no step was
+    committed since: it can never miss one. A transaction that has written sees its own
+    uncommitted rows, which may yet roll back: it never caches (nor does SQLite).
     """
     if not is_postgres(db):
         return None
     with connections[db].cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT txid_current_if_assigned(), string_agg(changes::text, ',' ORDER BY id) "
+            f"FROM {ReportStamp._meta.db_table}"
+        )
+        own_writes, stamp = cursor.fetchone()
+    return None if own_writes is not None else stamp
 
 
 def cached_report(db: str, name: str, params: tuple, compute):
     """`compute()`, served from the cache while the database has not changed."""
-    snapshot = snapshot_key(db)
-    if snapshot is None:
+    stamp = stamp_key(db)
+    if stamp is None:
         return compute()
-    digest = hashlib.sha256(repr((name, params, db, snapshot)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((name, params, db, stamp)).encode()).hexdigest()
     key = f"reports:{digest}"
     value = cache.get(key)
     if value is None:

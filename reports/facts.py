@@ -13,6 +13,7 @@ from cases import working_time
 from cases.models import AppointmentChange, Case, CaseDocument, FeeItem, OnlineLevel, Status
 from cases.selectors import calendar_for
 
+from .aggregates import stamp_bump
 from .models import CaseFact
 
 # The clock is paused while the case waits for the applicant (documents, a fee).
@@ -131,6 +132,7 @@ def case_fact_refresh(*, case_id: int) -> None:
         fee_bearing=FeeItem.objects.filter(procedure_id=case.procedure_id, amount__gt=0).exists(),
         calendar=calendar_for(case.receiving_agency),
     )
+    stamp_bump(case_id)
     CaseFact.objects.bulk_create(
         [CaseFact(case_id=case_id, **fields)],
         update_conflicts=True,

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 
 from cases import demo, working_time
 from cases.demo.people import NAMES, VILLAGES, _person_name
@@ -42,7 +43,7 @@ from cases.models import (
 from cases.selectors import default_calendar
 
 from .facts import Step, derive
-from .models import CaseFact, Rating
+from .models import CaseFact, Rating, ReportStamp
 
 COMMUNES_TARGET = 150
 CHUNK = 20_000
@@ -396,6 +397,7 @@ class Generator:
                     progress(i)
         self.writer.flush()
         self.writer.finish()
+        ReportStamp.objects.update(changes=F("changes") + 1)  # cached reports are stale now
         CaseCodeSequence.objects.bulk_create(
             [CaseCodeSequence(agency_id=a, day=d, last=n) for (a, d), n in self.sequences.items()],
             update_conflicts=True,

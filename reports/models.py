@@ -106,3 +106,17 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return f"facts of case {self.case_id}"
+
+
+class ReportStamp(models.Model):
+    """Counters that every step and rating moves, in its own transaction: the key under
+    which a computed report may be served again. Sixteen rows, chosen by case, so that
+    concurrent steps seldom wait for one another."""
+
+    SHARDS = 16
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    changes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.id}: {self.changes}"

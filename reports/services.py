@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cases.exceptions import InvalidTransition
 from cases.models import Case, Status
 
+from .aggregates import stamp_bump
 from .facts import case_fact_refresh
 from .models import Rating, RatingValue
 
@@ -21,6 +22,7 @@ def rating_submit(*, case: Case, value: str, comment: str = "", now=None) -> Rat
         raise InvalidTransition(_("A case can be rated once its result is returned."))
     try:
         with transaction.atomic():  # a savepoint: the rating that lost a race
+            stamp_bump(case.pk)
             return Rating.objects.create(
                 case=case,
                 value=value,

@@ -233,3 +233,30 @@ def test_bad_report_parameters_are_field_errors(staff, client_for):
     answer = client.get("/api/v1/reports/throughput/", {"bucket": "year"})
     assert answer.status_code == 400 and "bucket" in answer.json()
     assert client.get("/api/v1/reports/kpis/", {"agency": "999.99.99.X00"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_report_never_hides_a_committed_step(province, staff, procedure, settings):
+    """The cache serves a report only while nothing was committed since it was computed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .report_province import Builder
+
+    from reports.models import ReportStamp
+
+    # A transactional test empties every table at its end, the migration's rows included.
+    ReportStamp.objects.bulk_create(
+        [ReportStamp(id=i) for i in range(ReportStamp.SHARDS)], ignore_conflicts=True
+    )
+    b = Builder(province, staff, procedure)
+    case = b.resolve(b.counter(date_at(2026, 10, 5)), date_at(2026, 10, 6))
+    scope = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    first = by_id(kpi_report(scope))["online_return"]
+    with CaptureQueriesContext(connection) as queries:
+        again = by_id(kpi_report(scope))["online_return"]
+    # Served from the cache: only the stamps were read (and the catalogue, for 3.1).
+    assert again == first and len(queries) == 2
+    b.give_back(case, date_at(2026, 10, 7), "online")
+    after = by_id(kpi_report(scope))["online_return"]
+    assert (after["numerator"], after["denominator"]) == (1, 1)
