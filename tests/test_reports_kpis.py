@@ -241,9 +241,9 @@ def test_a_cached_report_never_hides_a_committed_step(province, staff, procedure
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from .report_province import Builder
-
     from reports.models import ReportStamp
+
+    from .report_province import Builder
 
     # A transactional test empties every table at its end, the migration's rows included.
     ReportStamp.objects.bulk_create(
