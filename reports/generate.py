@@ -11,14 +11,17 @@ the `until` date make the data the same on every run.
 """
 
 import json
+import queue
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
+import psycopg
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from cases import demo, working_time
@@ -242,7 +245,9 @@ def _copy_text(value) -> str:
 
 
 class Writer:
-    """Rows of one chunk, per table, then written with COPY (or executemany elsewhere)."""
+    """Rows of one chunk, per table. On PostgreSQL a thread writes the chunks with COPY on a
+    connection of its own, in one transaction, while the next chunk is drawn; elsewhere
+    (the embedded SQLite) they are inserted at once."""
 
     TABLES = {
         Case: CASE_COLUMNS,
@@ -259,34 +264,70 @@ class Writer:
         for model in (Case, CaseEvent, AppointmentChange, CaseDocument):
             last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self.ids[model] = last
+        self.copying = connection.vendor == "postgresql"
+        self.thread = None
+        self.failure = None
+        self.chunks = queue.Queue(maxsize=2)
 
     def next_id(self, model) -> int:
         self.ids[model] += 1
         return self.ids[model]
 
     def flush(self):
-        with connection.cursor() as cursor:
-            for model, columns in self.TABLES.items():
-                rows = self.rows[model]
-                if not rows:
-                    continue
-                table = model._meta.db_table
-                if connection.vendor == "postgresql":
-                    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-                    with cursor.cursor.copy(sql) as copy:
-                        copy.write(
-                            "".join(["\t".join(map(_copy_text, row)) + "\n" for row in rows])
-                        )
-                else:
+        if self.copying:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._copy_all, daemon=True)
+                self.thread.start()
+            if self.failure:
+                raise self.failure
+            self.chunks.put(
+                {
+                    model._meta.db_table: (
+                        self.TABLES[model],
+                        "".join(["\t".join(map(_copy_text, row)) + "\n" for row in rows]),
+                    )
+                    for model, rows in self.rows.items()
+                    if rows
+                }
+            )
+        else:
+            with connection.cursor() as cursor:
+                for model, rows in self.rows.items():
+                    columns = self.TABLES[model]
                     marks = ", ".join(["%s"] * len(columns))
                     cursor.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+                        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+                        f"VALUES ({marks})",
+                        rows,
                     )
-                rows.clear()
+        for rows in self.rows.values():
+            rows.clear()
+
+    def _copy_all(self):
+        """The COPY thread: every chunk in one transaction, committed at the end."""
+        conn = connection.get_new_connection(connection.get_connection_params())
+        try:
+            with conn.transaction():
+                _skip_row_checks(conn)
+                while (chunk := self.chunks.get()) is not None:
+                    for table, (columns, text) in chunk.items():
+                        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+                        with conn.cursor().copy(sql) as copy:
+                            copy.write(text)
+        except Exception as exc:  # reported by the next flush() or by finish()
+            self.failure = exc
+            while self.chunks.get() is not None:  # let the generating thread finish
+                pass
+        finally:
+            conn.close()
 
     def finish(self):
-        if connection.vendor != "postgresql":
+        if self.thread is None:
             return
+        self.chunks.put(None)
+        self.thread.join()
+        if self.failure:
+            raise self.failure
         with connection.cursor() as cursor:
             for model in (Case, CaseEvent, AppointmentChange, CaseDocument):
                 table = model._meta.db_table
@@ -298,16 +339,14 @@ class Writer:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
-def _skip_row_checks():
+def _skip_row_checks(conn):
     """For this transaction, skip the foreign-key triggers (as pg_restore does): the rows are
     consistent by construction, and checking 10 million of them one by one costs minutes.
     Needs a superuser; otherwise the checks simply run."""
-    if connection.vendor != "postgresql":
-        return
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+    except psycopg.Error:
         pass
 
 
@@ -386,8 +425,7 @@ class Generator:
         return working_time.add(moment, self.wd(days), self.cat.calendar)
 
     def run(self, cases: int, progress=None) -> int:
-        """Write `cases` cases; call inside a transaction."""
-        _skip_row_checks()
+        """Write `cases` cases, all or none."""
         procedures = self.rng.choices(self.cat.procedures, self.cat.weights, k=cases)
         for i, procedure in enumerate(procedures, start=1):
             self.case(procedure)
