@@ -4,7 +4,18 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Aggregate, F, FloatField
+from django.db.models import (
+    Aggregate,
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Value,
+    When,
+)
+from django.db.models.lookups import IsNull, LessThan
 
 from .models import ReportStamp
 
@@ -20,6 +31,39 @@ class Percentile(Aggregate):
 
     def __init__(self, expression, fraction: float, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class BucketIndex(Func):
+    """Which of the buckets [bounds[i], bounds[i + 1]) a moment falls in: -1 before the first,
+    len(bounds) - 1 after the last, NULL for NULL. One binary search per row in PostgreSQL
+    (width_bucket), no time-zone arithmetic; a CASE over the bounds elsewhere."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bounds: list):
+        super().__init__(expression)
+        self.bounds = list(bounds)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        marks = ", ".join(["%s"] * len(self.bounds))
+        return (
+            f"(width_bucket({sql}, ARRAY[{marks}]::timestamptz[]) - 1)",
+            (*params, *self.bounds),
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        moment = self.source_expressions[0]
+        case = Case(
+            When(IsNull(moment, True), then=Value(None)),
+            *[
+                When(LessThan(moment, Value(b, DateTimeField())), then=Value(i - 1))
+                for i, b in enumerate(self.bounds)
+            ],
+            default=Value(len(self.bounds) - 1),
+            output_field=IntegerField(),
+        )
+        return compiler.compile(case.resolve_expression(compiler.query))
 
 
 def is_postgres(db: str) -> bool:

@@ -350,11 +350,16 @@ def on_time_by_agency(scope: Scope, agencies: list) -> list[tuple]:
         return agency_id
 
     counts = {agency.pk: [0, 0] for agency in agencies}
-    rows = (
-        scope.facts()
-        .filter(_finished_or_open(scope))
-        .values("deciding_agency_id")
-        .annotate(n=Count("pk", filter=_on_time(scope)), d=Count("pk"))
+    rows = cached_report(
+        reports_db(),
+        "on_time_by_agency",
+        scope.key(),
+        lambda: list(
+            scope.facts()
+            .filter(_finished_or_open(scope))
+            .values("deciding_agency_id")
+            .annotate(n=Count("pk", filter=_on_time(scope)), d=Count("pk"))
+        ),
     )
     for row in rows:
         if (agency_id := top(row["deciding_agency_id"])) is not None:
@@ -365,5 +370,9 @@ def on_time_by_agency(scope: Scope, agencies: list) -> list[tuple]:
 
 def channel_mix(scope: Scope) -> dict[str, int]:
     """Cases received in the period, per channel."""
-    rows = scope.facts().filter(_received(scope)).values("channel").annotate(n=Count("pk"))
-    return {row["channel"]: row["n"] for row in rows}
+
+    def compute():
+        rows = scope.facts().filter(_received(scope)).values("channel").annotate(n=Count("pk"))
+        return {row["channel"]: row["n"] for row in rows}
+
+    return cached_report(reports_db(), "channel_mix", scope.key(), compute)

@@ -1,28 +1,28 @@
 """Throughput (supervisors): per day, week or month, and per agency, procedure or officer.
 
 Received, resolved and returned are counted by the bucket of their moment. Backlog and
-overdue open are states at each bucket's end: each case's (start, end) buckets are counted
-once in SQL, and the running sums in Python give every bucket's figure exactly, however
-many buckets there are.
+overdue open are states at each bucket's end: each case's buckets are counted once in SQL
+(one pass), and running sums in Python give every bucket's figure exactly, however many
+buckets there are.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
-from django.db.models.functions import Greatest, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Greatest
 
 from cases import working_time
 from cases.models import Agency, CaseEvent, Procedure, User
 from cases.selectors import default_calendar
 from cases.working_time import VN_TZ
 
-from .aggregates import Percentile, is_postgres, python_percentile
+from .aggregates import BucketIndex, Percentile, cached_report, is_postgres, python_percentile
 from .kpis import Scope
 from .routers import reports_db
 
-BUCKETS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+BUCKETS = ("day", "week", "month")
 GROUPS = {
     "agency": ("deciding_agency_id", "deciding_agency__code"),
     "procedure": ("procedure_id", "procedure__code"),
@@ -45,7 +45,6 @@ FILTERS_PER_QUERY = 60
 
 @dataclass(frozen=True)
 class Bucket:
-    key: date  # the bucket's own start (Monday, the 1st), even if the period starts later
     start: datetime
     end: datetime
 
@@ -53,18 +52,16 @@ class Bucket:
 def buckets(scope: Scope, size: str) -> list[Bucket]:
     result, day = [], scope.first
     while day <= scope.last:
+        # Whole days, ISO weeks and calendar months, the first and last cut to the period.
         if size == "day":
-            key, following = day, day + timedelta(days=1)
+            following = day + timedelta(days=1)
         elif size == "week":
-            key = day - timedelta(days=day.weekday())
-            following = key + timedelta(days=7)
+            following = day - timedelta(days=day.weekday()) + timedelta(days=7)
         else:
-            key = day.replace(day=1)
-            following = (key + timedelta(days=32)).replace(day=1)
+            following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
         until = min(following, scope.last + timedelta(days=1))
         result.append(
             Bucket(
-                key,
                 datetime.combine(day, time.min, VN_TZ),
                 datetime.combine(until, time.min, VN_TZ),
             )
@@ -73,39 +70,74 @@ def buckets(scope: Scope, size: str) -> list[Bucket]:
     return result
 
 
-def _day(value) -> date | None:
-    return None if value is None else value.astimezone(VN_TZ).date()
-
-
 def throughput(scope: Scope, *, bucket: str = "month", group_by: str = "") -> list[dict]:
     """One row per bucket (and group): the figures of FIGURES."""
+    return cached_report(
+        reports_db(),
+        "throughput",
+        (scope.key(), bucket, group_by),
+        lambda: _throughput(scope, bucket, group_by),
+    )
+
+
+def _throughput(scope: Scope, bucket: str, group_by: str) -> list[dict]:
     db = reports_db()
     periods = buckets(scope, bucket)
-    index = {b.key: i for i, b in enumerate(periods)}
+    bounds = [b.start for b in periods] + [scope.end]
     n = len(periods)
-    trunc = BUCKETS[bucket]
     group_field, group_label = GROUPS[group_by] if group_by else (None, None)
     facts = scope.facts()
     g = {"g": F(group_field)} if group_field else {"g": Value(0)}
     figures: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
 
-    def bucket_of(moment_expr):
-        return trunc(moment_expr, tzinfo=VN_TZ)
+    def bucket_of(moment):
+        return BucketIndex(F(moment) if isinstance(moment, str) else moment, bounds)
 
-    # Moments in the period.
-    for name, field in (
-        ("received", "received_at"),
-        ("resolved", "resolved_at"),
-        ("returned", "returned_at"),
-    ):
-        rows = (
-            facts.filter(**{f"{field}__gte": scope.start, f"{field}__lt": scope.end})
-            .annotate(b=bucket_of(field), **g)
-            .values("b", "g")
-            .annotate(n=Count("pk"))
+    # One pass over the cases that count in the period: each case's buckets (received,
+    # resolved, returned, ended, overdue from), counted per combination. Received,
+    # resolved and returned add up per bucket; backlog and overdue open are running sums
+    # (counted from the end of their first bucket up to the bucket before they end in).
+    start = Value(scope.start, output_field=DateTimeField())
+    relevant = facts.filter(received_at__lt=scope.end).filter(
+        Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
+    )
+    cells = (
+        relevant.annotate(
+            r=bucket_of("received_at"),
+            s=bucket_of("resolved_at"),
+            t=bucket_of("returned_at"),
+            # Past the period's end: no bucket (NULL), counted as after the last one.
+            e=Case(When(ended_at__lt=scope.end, then=bucket_of("ended_at")), default=None),
+            d=Case(
+                When(due_at__lt=scope.end, then=bucket_of(Greatest("due_at", start))),
+                default=None,
+            ),
+            **g,
         )
-        for row in rows:
-            figures[(index[_day(row["b"])], row["g"])][name] = row["n"]
+        .values("r", "s", "t", "e", "d", "g")
+        .annotate(n=Count("pk"))
+    )
+    changes = {name: defaultdict(lambda: [0] * (n + 1)) for name in ("backlog", "overdue_open")}
+    for row in cells:
+        group, count = row["g"], row["n"]
+        for name, key in (("received", "r"), ("resolved", "s"), ("returned", "t")):
+            if row[key] is not None and 0 <= row[key] < n:
+                figures[(row[key], group)][name] += count
+        last = n if row["e"] is None else row["e"]
+        for name, first in (
+            ("backlog", max(row["r"], 0)),
+            ("overdue_open", n if row["d"] is None else row["d"]),
+        ):
+            if first < last:
+                changes[name][group][first] += count
+                changes[name][group][last] -= count
+    for name, by_group in changes.items():
+        for group, deltas in by_group.items():
+            running = 0
+            for i in range(n):
+                running += deltas[i]
+                if running:
+                    figures[(i, group)][name] = running
 
     # Processing time of the cases resolved in each bucket.
     resolved = facts.filter(resolved_at__gte=scope.start, resolved_at__lt=scope.end)
@@ -115,50 +147,15 @@ def throughput(scope: Scope, *, bucket: str = "month", group_by: str = "") -> li
             m=Percentile("processing_days", 0.5), p=Percentile("processing_days", 0.9)
         )
         for row in rows:
-            cell = figures[(index[_day(row["b"])], row["g"])]
+            cell = figures[(row["b"], row["g"])]
             cell["median_processing_days"], cell["p90_processing_days"] = row["m"], row["p"]
     else:
         days = defaultdict(list)
         for row in resolved.values("b", "g", "processing_days"):
-            days[(index[_day(row["b"])], row["g"])].append(row["processing_days"])
+            days[(row["b"], row["g"])].append(row["processing_days"])
         for key, values in days.items():
             figures[key]["median_processing_days"] = python_percentile(values, 0.5)
             figures[key]["p90_processing_days"] = python_percentile(values, 0.9)
-
-    # States at each bucket's end: the cases open at some moment of the period.
-    open_in_period = facts.filter(received_at__lt=scope.end).filter(
-        Q(ended_at=None) | Q(ended_at__gte=scope.start)
-    )
-    start = Value(scope.start, output_field=DateTimeField())
-    # Past the period's end: no bucket (NULL), counted as "after the last one".
-    ended = Case(When(ended_at__lt=scope.end, then=bucket_of("ended_at")), default=None)
-    overdue_from = Case(
-        When(due_at__lt=scope.end, then=bucket_of(Greatest("due_at", start))), default=None
-    )
-    for name, since in (
-        ("backlog", bucket_of(Greatest("received_at", start))),
-        ("overdue_open", overdue_from),
-    ):
-        rows = (
-            open_in_period.filter(due_at__isnull=False)
-            .annotate(s=since, e=ended, **g)
-            .values("s", "e", "g")
-            .annotate(n=Count("pk"))
-        )
-        change = defaultdict(lambda: [0] * (n + 1))
-        for row in rows:
-            # Counted at the end of its first bucket, up to the bucket before it ends in.
-            first = index.get(_day(row["s"]), n)
-            last = index.get(_day(row["e"]), n)
-            if first < last:
-                change[row["g"]][first] += row["n"]
-                change[row["g"]][last] -= row["n"]
-        for group, deltas in change.items():
-            running = 0
-            for i in range(n):
-                running += deltas[i]
-                if running:
-                    figures[(i, group)][name] = running
 
     # Due soon at each bucket's end: open, due within the agencies' default window.
     calendar = default_calendar()
@@ -200,7 +197,7 @@ def throughput(scope: Scope, *, bucket: str = "month", group_by: str = "") -> li
     )
     for row in rows:
         name = "supplement_requests" if row["action"] == "request-supplement" else "transfers"
-        figures[(index[_day(row["b"])], row["g"])][name] = row["n"]
+        figures[(row["b"], row["g"])][name] = row["n"]
 
     labels = _labels(group_by, {g for _, g in figures})
     result = []
