@@ -292,3 +292,59 @@ def build(province, staff, plain) -> dict:
         rating_submit(case=c[name], value=value, comment="", now=at)
     c["_builder"] = b
     return c
+
+
+def committed_october(django_db_blocker):
+    """October built once and committed, for a module of read-only report tests (each test
+    still runs in a transaction that rolls back what it changes); emptied afterwards.
+
+    The province, staff and procedure are those of conftest's fixtures, so a test asking for
+    `province` or `staff` gets the same rows back (their factories get or create by code).
+    """
+    from django.core.management import call_command
+
+    from cases.models import Level, SupplementClock
+    from reports.models import ReportStamp
+
+    from .factories import AgencyFactory
+
+    with django_db_blocker.unblock():
+        ubnd = AgencyFactory(code="000.00.00.H38", name="UBND tỉnh Lào Cai", level=Level.PROVINCE)
+        province = {
+            "ubnd": ubnd,
+            "centre": AgencyFactory(
+                code="000.00.01.H38", name="Trung tâm Phục vụ HCC tỉnh", parent=ubnd
+            ),
+            "justice": AgencyFactory(code="000.00.20.H38", name="Sở Tư pháp", parent=ubnd),
+            "construction": AgencyFactory(code="000.00.21.H38", name="Sở Xây dựng", parent=ubnd),
+        }
+        staff = {
+            "counter": UserFactory(
+                username="counter", agency=province["centre"], roles=[Role.COUNTER_STAFF]
+            ),
+            "officer": UserFactory(
+                username="officer", agency=province["justice"], roles=[Role.OFFICER]
+            ),
+            "signer": UserFactory(
+                username="signer", agency=province["justice"], roles=[Role.SIGNER]
+            ),
+            "builder": UserFactory(
+                username="builder", agency=province["construction"], roles=[Role.OFFICER]
+            ),
+            "supervisor": UserFactory(
+                username="supervisor", agency=province["ubnd"], roles=[Role.SUPERVISOR]
+            ),
+            "citizen": UserFactory(username="citizen"),
+        }
+        plain = ProcedureFactory(
+            code="2.000488",
+            name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+            agency=province["justice"],
+            processing_time_value=3,
+            supplement_clock=SupplementClock.EXTEND,
+        )
+        cases = build(province, staff, plain)
+    yield cases
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        ReportStamp.objects.bulk_create([ReportStamp(id=i) for i in range(ReportStamp.SHARDS)])

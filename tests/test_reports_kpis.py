@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from reports.direct import direct_counts
 from reports.kpis import Scope, kpi_drill_down, kpi_report
 
-from .report_province import build
+from .report_province import committed_october
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,9 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def october(province, staff, procedure):
-    return build(province, staff, procedure)
+@pytest.fixture(scope="module")
+def october(django_db_setup, django_db_blocker):
+    yield from committed_october(django_db_blocker)
 
 
 @pytest.fixture
@@ -143,8 +143,11 @@ def test_drill_down_lists_exactly_the_cases_behind_a_figure(october, province_sc
 
 def test_a_step_counts_in_the_next_report_at_once(october, province_scope, staff):
     """No lag: returning A4 now moves the online-return figure of its period."""
+    from cases.models import Case
+
     before = by_id(kpi_report(province_scope))["online_return"]
-    october["_builder"].give_back(october["A4"], date_at(2026, 10, 20), "online")
+    a4 = Case.objects.get(pk=october["A4"].pk)  # a fresh copy: the module's stays as built
+    october["_builder"].give_back(a4, date_at(2026, 10, 20), "online")
     after = by_id(kpi_report(province_scope))["online_return"]
     assert (after["numerator"], after["denominator"]) == (
         before["numerator"] + 1,

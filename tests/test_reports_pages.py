@@ -2,16 +2,16 @@
 
 import pytest
 
-from .report_province import build
+from .report_province import committed_october
 
 pytestmark = pytest.mark.django_db
 
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
 
 
-@pytest.fixture
-def october(province, staff, procedure):
-    return build(province, staff, procedure)
+@pytest.fixture(scope="module")
+def october(django_db_setup, django_db_blocker):
+    yield from committed_october(django_db_blocker)
 
 
 def test_the_dashboard_shows_every_kpi_with_rate_score_and_charts(october, staff, client):

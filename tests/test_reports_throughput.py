@@ -7,16 +7,16 @@ import pytest
 from reports.kpis import Scope
 from reports.throughput import throughput
 
-from .report_province import build
+from .report_province import committed_october
 
 pytestmark = pytest.mark.django_db
 
 OCTOBER = Scope(date(2026, 10, 1), date(2026, 10, 31))
 
 
-@pytest.fixture
-def october(province, staff, procedure):
-    return build(province, staff, procedure)
+@pytest.fixture(scope="module")
+def october(django_db_setup, django_db_blocker):
+    yield from committed_october(django_db_blocker)
 
 
 def test_october_as_one_month(october):
