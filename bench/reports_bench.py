@@ -96,6 +96,7 @@ def main():
     _, kpi_warm = timed(kpis, 20)
     rows, tp_first = timed(cold(months))
     _, tp_cold = timed(cold(months), args.runs)
+    _, tp_warm = timed(months, 20)
     print(
         f"KPI report, a year: first {ms(first[0])}, cold median {ms(statistics.median(kpi_cold))}"
         f" (max {ms(max(kpi_cold))}), warm median {ms(statistics.median(kpi_warm))}"
