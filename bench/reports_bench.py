@@ -103,7 +103,8 @@ def main():
     )
     print(
         f"throughput by month, a year: first {ms(tp_first[0])}, cold median "
-        f"{ms(statistics.median(tp_cold))} (max {ms(max(tp_cold))})"
+        f"{ms(statistics.median(tp_cold))} (max {ms(max(tp_cold))}), warm median "
+        f"{ms(statistics.median(tp_warm))}"
     )
     for item in report:
         print(
