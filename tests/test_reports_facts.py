@@ -38,3 +38,12 @@ def test_rebuilding_restores_the_facts_from_the_history(file_case):
 def test_report_work_has_its_own_queue():
     assert settings.CELERY_TASK_ROUTES["reports.tasks.*"] == {"queue": "reports"}
     assert rebuild_case_facts.name == "reports.tasks.rebuild_case_facts"
+
+
+def test_cases_without_facts_get_them(file_case):
+    from django.core.management import call_command
+
+    case = file_case(vn(2026, 11, 2, 9, 0))
+    CaseFact.objects.filter(case=case).delete()
+    call_command("rebuild_case_facts", missing=True)
+    assert CaseFact.objects.get(case=case).received_at == vn(2026, 11, 2, 9, 0)

@@ -38,6 +38,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=1)
+        # Cases filed before the reports app existed get their report facts once.
+        call_command("rebuild_case_facts", missing=True)
         demo = self._load_demo(no_demo)
 
         worker = self._start_worker()
