@@ -216,7 +216,7 @@ def ratings_in(scope: Scope) -> QuerySet[Rating]:
     )
 
 
-def _compute(scope: Scope) -> list[dict]:
+def _compute(scope: Scope) -> dict[str, dict]:
     db = reports_db()
     resolved = _in("resolved_at", scope)
     aggregates = {}

@@ -123,7 +123,18 @@ def dashboard(request):
         trend = None
         if item["rate"] is not None and before is not None:
             trend = round(item["rate"] - before, 2)
-        cards.append({**item, "trend": trend, "drillable": item["id"] != "procedures_online"})
+        # Fewer working days is better; a higher rate is better.
+        better = trend is not None and (trend < 0 if item["unit"] == "working_days" else trend > 0)
+        worse = trend is not None and trend != 0 and not better
+        cards.append(
+            {
+                **item,
+                "trend": trend,
+                "better": better,
+                "worse": worse,
+                "drillable": item["id"] != "procedures_online",
+            }
+        )
 
     bucket = _bucket_for(scope.first, scope.last)
     rows = throughput(scope, bucket=bucket)

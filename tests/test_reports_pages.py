@@ -22,6 +22,8 @@ def test_the_dashboard_shows_every_kpi_with_rate_score_and_charts(october, staff
     for kpi in ("online_receipt", "on_time", "satisfaction", "procedures_online", "digitised"):
         assert f'id="kpi-{kpi}"' in html
     assert "66,67%" in html and "13,33 / 20" in html  # on time: rate, score of max points (vi)
+    # Against September (A12–A14, all at the counter: 0% online): +30 points, better.
+    assert 'class="trend better"' in html and "▲ +30,00" in html
     assert html.count("<svg") == 3  # throughput, on time by agency, channel mix
     assert "<script" not in html  # the charts need no script, and nothing from a CDN
     assert "/api/v1/reports/kpis/?from=2026-10-01&amp;to=2026-10-31&amp;format=xlsx" in html
