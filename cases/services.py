@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from notifications import sla
 from notifications.services import notify_applicant
+from reports.facts import case_fact_refresh
 
 from . import working_time
 from .exceptions import ActionForbidden, InvalidTransition
@@ -183,6 +184,8 @@ def case_file(
     case.pin = pin  # before accepting: the receipt message carries it (see notifications)
     if staff:
         case = _apply(case=case, action="accept", by=by, now=now)
+    else:
+        case_fact_refresh(case_id=case.pk)
     return case
 
 
@@ -191,6 +194,7 @@ def case_file(
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+@transaction.atomic
 def case_document_add(
     *, case: Case, name: str, file, by: User, reused: bool = False
 ) -> CaseDocument:
@@ -205,6 +209,7 @@ def case_document_add(
     document = CaseDocument(case=case, name=name, digitised=True, reused=reused)
     _store_file(document, file)
     document.save()
+    case_fact_refresh(case_id=case.pk)
     return document
 
 
@@ -393,6 +398,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         )
     for name, value in fields.items():
         setattr(case, name, value)
+    case_fact_refresh(case_id=case.pk)  # the reports see the step as soon as it commits
     notify_applicant(case=case, event=event)
     if step.then:
         return _apply(case=case, action=step.then, by=ONESTOP, now=now)

@@ -63,14 +63,14 @@ def home(request):
         status = 404
     elif data is not None:
         status = 400  # the errors stand next to their fields
-    case = None
-    if data is None and request.session.get(SESSION_CASE):
-        case = (
-            Case.objects.select_related("procedure")
-            .filter(pk=request.session[SESSION_CASE])
-            .first()
-        )
+    case = session_case(request) if data is None else None
     return _page(request, form, case, status=status)
+
+
+def session_case(request) -> Case | None:
+    """The case this browser proved the PIN of on the home page, if any."""
+    case_id = request.session.get(SESSION_CASE)
+    return Case.objects.select_related("procedure").filter(pk=case_id).first() if case_id else None
 
 
 def _page(request, form, case, *, status):
@@ -87,8 +87,7 @@ def _page(request, form, case, *, status):
 def home_result(request):
     """The signed result of the case this browser proved the PIN of (see `home`); the
     applicant's first download returns the case online."""
-    case_id = request.session.get(SESSION_CASE)
-    case = Case.objects.filter(pk=case_id).first() if case_id else None
+    case = session_case(request)
     if case is None:
         return redirect("home")
     return result_file_response(case, result_download(case=case, applicant=True))

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "documents",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Reports and drill-downs read from a PostgreSQL replica when one is given; writes never go
+# there (reports.routers). Give the replica the same credentials as the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["reports.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cases.User"
@@ -185,6 +195,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Report work (rebuilding case facts) has its own queue and worker, so it never delays the
+# notifications of the counter: `celery -A onestop worker -Q reports`.
+CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULE = {
     # The deadline watcher: alerts the cases whose next threshold has come.
     "sla-scan": {"task": "notifications.tasks.sla_scan", "schedule": 60.0},

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases import views as case_pages
 from cases.api.views import CODE_IN_URL
 from notifications import views as notification_pages
+from reports import views as report_pages
 
 
 class CodeConverter:
@@ -28,6 +29,7 @@ urlpatterns = [
     path("alerts/", notification_pages.alerts_page, name="alerts"),
     path("alerts/read/", notification_pages.alerts_mark_read, name="alerts-read"),
     path("health/", notification_pages.health, name="health"),
+    path("rating/", report_pages.rate, name="rate-case"),
     path("", include("cases.web.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -38,6 +40,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("payments/", include("payments.urls")),
+    path("api/v1/", include("reports.api.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

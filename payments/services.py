@@ -128,13 +128,15 @@ def fee_exemption_grant(
         for code in codes
     ]
     settled = case.status == Status.AWAITING_PAYMENT and not selectors.fees_due(case).amount
+    # Fully exempt (every fee item waived): the case leaves the online-payment KPI's count.
+    fully = case.exemptions.count() == case.procedure.fees.count()
     case_act(
         case=case,
         action="payment-confirmed" if settled else "payment",
         by=PAYMENTS,
         now=now,
         reason=reason,
-        payment={"exempted": codes, "recorded_by": by.username},
+        payment={"exempted": codes, "recorded_by": by.username, "fee_exempt": fully},
     )
     return exemptions
 

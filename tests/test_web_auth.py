@@ -15,7 +15,7 @@ def log_in(client, username, password="secret-pass-123", **extra):
         ("counter", "/desk/counter/"),
         ("officer", "/desk/officer/"),
         ("signer", "/desk/signer/"),
-        ("supervisor", "/desk/queue/"),
+        ("supervisor", "/reports/"),
         ("citizen", "/my/cases/"),
     ],
 )

@@ -449,6 +449,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     fees = serializers.SerializerMethodField(
         help_text=_("The fees due now, with the link where the applicant pays them.")
     )
+    rating = serializers.SerializerMethodField(help_text=_("The applicant's rating, once given."))
 
     class Meta:
         model = Case
@@ -465,6 +466,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "requested",
             "result",
             "fees",
+            "rating",
         ]
 
     @extend_schema_field(FeesDueSerializer)
@@ -474,6 +476,26 @@ class PublicCaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, case):
         return PublicEventSerializer(public_timeline(case), many=True).data
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "rating": {
+                    "type": "string",
+                    "enum": ["very_satisfied", "satisfied", "not_satisfied"],
+                },
+                "comment": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+        }
+    )
+    def get_rating(self, case):
+        rating = getattr(case, "rating", None)  # the reverse one-to-one: None when not rated
+        if rating is None:
+            return None
+        return {"rating": rating.value, "comment": rating.comment, "created_at": rating.created_at}
 
     @extend_schema_field(
         {

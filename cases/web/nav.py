@@ -10,7 +10,7 @@ DESKS = [
     (Role.COUNTER_STAFF, "counter-intake", _("Counter")),
     (Role.OFFICER, "officer-desk", _("My cases")),
     (Role.SIGNER, "signer-desk", _("To sign")),
-    (Role.SUPERVISOR, "work-queue", _("Work queue")),
+    (Role.SUPERVISOR, "reports-dashboard", _("Reports")),
     (Role.ADMIN, "admin:index", _("Administration")),
 ]
 
@@ -37,6 +37,8 @@ def nav_links(request) -> dict:
         if not any(url == reverse("work-queue") for url, _label in links):
             links.append((reverse("work-queue"), _("Work queue")))
         links.append((reverse("alerts"), _("Alerts")))
+        if Role.ADMIN in user.roles and Role.SUPERVISOR not in user.roles:
+            links.append((reverse("reports-dashboard"), _("Reports")))
     else:
         links = [
             (reverse("portal-procedures"), _("Procedures")),

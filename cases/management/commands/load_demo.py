@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases import demo
 from cases.models import Case, Status
+from reports.demo import build_ratings
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 added = len(demo.build_cases(agencies=agencies, staff=staff, now=now))
+                build_ratings()
         self._report(demo.summary(now), added)
 
     def _report(self, s: dict, added: int):

@@ -39,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=1)
+        # Cases filed before the reports app existed get their report facts once.
+        call_command("rebuild_case_facts", missing=True)
         demo = self._load_demo(no_demo)
         if settings.DEBUG:
             # Signing certificates for every agency (only the missing ones after the first run).
@@ -85,7 +87,7 @@ class Command(BaseCommand):
         self.worker_name = f"serve-{os.getpid()}@{socket.gethostname()}"
         cmd = [
             sys.executable, "-m", "celery", "-A", "onestop",
-            "worker", "-B", "-l", "info", "--concurrency", "2",
+            "worker", "-B", "-l", "info", "--concurrency", "2", "-Q", "celery,reports",
             "-n", self.worker_name,
             "-s", str(settings.VAR_DIR / "celerybeat-schedule"),
         ]  # fmt: skip

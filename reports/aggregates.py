@@ -1,0 +1,119 @@
+"""SQL helpers the report selectors share: percentiles, and a cache that cannot go stale."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Value,
+    When,
+)
+from django.db.models.lookups import IsNull, LessThan
+
+from .models import ReportStamp
+
+CACHE_SECONDS = 600
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the exact (interpolated) percentile of a column."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class BucketIndex(Func):
+    """Which of the buckets [bounds[i], bounds[i + 1]) a moment falls in: -1 before the first,
+    len(bounds) - 1 after the last, NULL for NULL. One binary search per row in PostgreSQL
+    (width_bucket), no time-zone arithmetic; a CASE over the bounds elsewhere."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bounds: list):
+        super().__init__(expression)
+        self.bounds = list(bounds)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        marks = ", ".join(["%s"] * len(self.bounds))
+        return (
+            f"(width_bucket({sql}, ARRAY[{marks}]::timestamptz[]) - 1)",
+            (*params, *self.bounds),
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        moment = self.source_expressions[0]
+        case = Case(
+            When(IsNull(moment, True), then=Value(None)),
+            *[
+                When(LessThan(moment, Value(b, DateTimeField())), then=Value(i - 1))
+                for i, b in enumerate(self.bounds)
+            ],
+            default=Value(len(self.bounds) - 1),
+            output_field=IntegerField(),
+        )
+        return compiler.compile(case.resolve_expression(compiler.query))
+
+
+def is_postgres(db: str) -> bool:
+    return connections[db].vendor == "postgresql"
+
+
+def python_percentile(values: list[float], fraction: float) -> float | None:
+    """percentile_cont in Python (the embedded SQLite mode has no such aggregate)."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def stamp_bump(case_id: int) -> None:
+    """Record that report data changed: call in the transaction that changes it."""
+    ReportStamp.objects.filter(pk=case_id % ReportStamp.SHARDS).update(changes=F("changes") + 1)
+
+
+def stamp_key(db: str) -> str | None:
+    """What the report data looks like now, in one short read; None not to cache.
+
+    Every step and rating moves a counter in its own transaction, and counters only grow,
+    so a report cached under the counters it saw is served again only while no step was
+    committed since: it can never miss one. A transaction that has written sees its own
+    uncommitted rows, which may yet roll back: it never caches (nor does SQLite).
+    """
+    if not is_postgres(db):
+        return None
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT txid_current_if_assigned(), string_agg(changes::text, ',' ORDER BY id) "
+            f"FROM {ReportStamp._meta.db_table}"
+        )
+        own_writes, stamp = cursor.fetchone()
+    return None if own_writes is not None else stamp
+
+
+def cached_report(db: str, name: str, params: tuple, compute):
+    """`compute()`, served from the cache while the database has not changed."""
+    stamp = stamp_key(db)
+    if stamp is None:
+        return compute()
+    digest = hashlib.sha256(repr((name, params, db, stamp)).encode()).hexdigest()
+    key = f"reports:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

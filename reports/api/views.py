@@ -1,0 +1,220 @@
+"""Reports API (supervisors and admins) and the public rating. Thin: validate, select, render."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils.functional import cached_property
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.views import public_case_or_404
+
+from .. import services
+from ..access import may_read_reports, scope_for
+from ..kpis import KPI_BY_ID, kpi_drill_down, kpi_report, with_cases
+from ..models import CaseFact, Rating
+from ..routers import reports_db
+from ..throughput import throughput
+from . import serializers as s
+from .renderers import CSVRenderer, XLSXRenderer
+
+FILE_FORMATS = [
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", "csv", "xlsx"],
+        description="Answer as a CSV or XLSX file instead of JSON.",
+    )
+]
+
+
+class CanReadReports(permissions.BasePermission):
+    message = "Reports are for supervisors and administrators."
+
+    def has_permission(self, request, view):
+        return may_read_reports(request.user)
+
+
+class ReportView(APIView):
+    permission_classes = [CanReadReports]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    query_serializer = s.ReportQuerySerializer
+    filename = "report"
+
+    def scope(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        scope = scope_for(
+            request.user,
+            first=data["first"],
+            last=data["last"],
+            agency=data.get("agency", ""),
+            level=data.get("level", ""),
+            procedure=data.get("procedure", ""),
+        )
+        return scope, data
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            # An error is JSON whatever file was asked for: a spreadsheet cannot say why.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        renderer = getattr(request, "accepted_renderer", None)
+        if not response.exception and renderer is not None and renderer.format in ("csv", "xlsx"):
+            response["Content-Disposition"] = (
+                f'attachment; filename="{self.filename}.{renderer.format}"'
+            )
+        return response
+
+
+class KPIReportView(ReportView):
+    """The KPIs of a period, an agency with its sub-agencies, a level, a procedure."""
+
+    filename = "kpis"
+
+    @extend_schema(
+        parameters=[s.ReportQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.KPISerializer(many=True),
+            400: OpenApiResponse(description="Bad query parameters."),
+            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            404: OpenApiResponse(description="Unknown agency or procedure, or outside yours."),
+        },
+    )
+    def get(self, request):
+        scope, _ = self.scope(request)
+        return Response(kpi_report(scope))
+
+
+class ThroughputView(ReportView):
+    """Received, resolved, returned, backlog, overdue and due soon per day, week or month."""
+
+    query_serializer = s.ThroughputQuerySerializer
+    filename = "throughput"
+
+    @extend_schema(
+        parameters=[s.ThroughputQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.ThroughputRowSerializer(many=True),
+            400: OpenApiResponse(description="Bad query parameters."),
+            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            404: OpenApiResponse(description="Unknown agency or procedure, or outside yours."),
+        },
+    )
+    def get(self, request):
+        scope, data = self.scope(request)
+        rows = throughput(scope, bucket=data["bucket"], group_by=data.get("group_by", ""))
+        return Response(s.ThroughputRowSerializer(rows, many=True).data)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count: the drill-down's count is the report's own figure."""
+
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        return self.known_count if self.known_count is not None else super().count
+
+
+class DrillDownPagination(PageNumberPagination):
+    page_size = 50
+
+    def django_paginator_class(self, *args, **kwargs):
+        return KnownCountPaginator(*args, known_count=self.known_count, **kwargs)
+
+
+class KPICasesView(ReportView, GenericAPIView):
+    """The cases behind one KPI figure (its numerator or its denominator), 50 a page."""
+
+    query_serializer = s.DrillDownQuerySerializer
+    serializer_class = s.DrillDownCaseSerializer
+    pagination_class = DrillDownPagination
+    queryset = CaseFact.objects.none()  # for the schema: the rows come from kpi_drill_down
+    filename = "cases"
+
+    @extend_schema(
+        parameters=[s.DrillDownQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.DrillDownCaseSerializer(many=True),
+            400: OpenApiResponse(description="Bad query parameters."),
+            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            404: OpenApiResponse(description="Unknown KPI, agency or procedure."),
+        },
+    )
+    def get(self, request, kpi):
+        if kpi not in KPI_BY_ID or kpi == "procedures_online":
+            raise Http404
+        scope, data = self.scope(request)
+        facts, count = kpi_drill_down(scope, kpi, data["part"])
+        self.paginator.known_count = count
+        rows = with_cases(self.paginate_queryset(facts))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class RatingListView(ReportView, GenericAPIView):
+    """The citizens' ratings of the cases in scope, newest first."""
+
+    serializer_class = s.RatingSerializer
+    queryset = Rating.objects.none()  # for the schema: the rows are the scope's ratings
+    filename = "ratings"
+
+    @extend_schema(
+        parameters=[s.ReportQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.RatingSerializer(many=True),
+            400: OpenApiResponse(description="Bad query parameters."),
+            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            404: OpenApiResponse(description="Unknown agency or procedure."),
+        },
+    )
+    def get(self, request):
+        scope, _ = self.scope(request)
+        ratings = (
+            Rating.objects.using(reports_db())
+            .filter(created_at__gte=scope.start, created_at__lt=scope.end)
+            .filter(scope.facts_filter("case__fact__"))
+            .select_related("case")
+            .order_by("-created_at", "-case_id")
+        )
+        page = self.paginate_queryset(ratings)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PublicRatingView(APIView):
+    """The applicant rates a returned case, once, with the receipt's PIN."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    error_statuses = {429}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("pin", OpenApiTypes.STR, required=True)],
+        request=s.RatingInSerializer,
+        responses={
+            201: s.RatingSerializer,
+            400: OpenApiResponse(description="Not one of the three ratings."),
+            404: OpenApiResponse(description="No case with this code and PIN."),
+            409: OpenApiResponse(description="Not returned yet, or already rated."),
+            429: OpenApiResponse(description="Too many failed lookups."),
+        },
+    )
+    def post(self, request, code):
+        body = s.RatingInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = public_case_or_404(request, code)
+        rating = services.rating_submit(
+            case=case,
+            value=body.validated_data["rating"],
+            comment=body.validated_data.get("comment", ""),
+        )
+        return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)

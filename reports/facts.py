@@ -1,0 +1,144 @@
+"""A case's facts for the reports, derived from its history (CaseFact).
+
+`derive` is pure: the case, its events and a few catalogue facts in, one row of facts out.
+`case_fact_refresh` runs it in the same transaction as every step (called by
+`cases.services`), so the reports count every step committed before they are asked;
+`generate_cases` calls `derive` directly for the cases it writes in bulk.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cases import working_time
+from cases.models import AppointmentChange, Case, CaseDocument, FeeItem, OnlineLevel, Status
+from cases.selectors import calendar_for
+
+from .aggregates import stamp_bump
+from .models import CaseFact
+
+# The clock is paused while the case waits for the applicant (documents, a fee).
+PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
+FINISHED = frozenset({Status.RESOLVED, Status.RETURNED, Status.STOPPED, Status.REJECTED})
+
+
+@dataclass(frozen=True)
+class Step:
+    """What `derive` needs of a CaseEvent."""
+
+    action: str
+    to_status: str
+    at: datetime
+    data: dict
+
+
+def signed_digitally(step: Step) -> bool:
+    """A `sign` step with an electronic signature. The signing service records its kind in
+    `data["signature"]`; "approval" is the paper result approved without one."""
+    return step.action == "sign" and step.data.get("signature", "approval") != "approval"
+
+
+def payment_facts(steps: list[Step]) -> tuple[bool, bool]:
+    """(fully fee-exempt, paid online), from the payments app's steps: an exemption that
+    waives every fee item says `data["fee_exempt"]`; a payment request paid through the
+    gateway is a step with `data["method"] == "online"` and `data["state"] == "paid"`."""
+    exempt = any(step.data.get("fee_exempt") is True for step in steps)
+    online = any(
+        step.data.get("method") == "online" and step.data.get("state") == "paid" for step in steps
+    )
+    return exempt, online
+
+
+def derive(
+    case,
+    steps: list[Step],
+    *,
+    level: str,
+    online_level: str,
+    before_apology: datetime | None,
+    has_digitised: bool,
+    fee_bearing: bool,
+    calendar: working_time.WorkCalendar,
+) -> dict:
+    """The CaseFact fields of `case` (a Case or anything with its attributes)."""
+    status = case.status
+    finished_at = None
+    if status in FINISHED or case.resolved_at:
+        finished_at = case.resolved_at or case.returned_at or case.closed_at
+    ended_at = finished_at or (case.closed_at if status == Status.WITHDRAWN else None)
+    due_at = before_apology or case.appointment_at
+    supplements = sum(step.action == "request-supplement" for step in steps)
+    signed = any(signed_digitally(step) for step in steps)
+    exempt, paid_online = payment_facts(steps)
+
+    on_time = None
+    if finished_at and case.received_at and due_at:
+        on_time = finished_at <= due_at and supplements <= 1
+
+    processing_days = None
+    if case.received_at and case.resolved_at:
+        worked = working_time.between(case.received_at, case.resolved_at, calendar)
+        paused_since = None
+        for step in steps:
+            if step.to_status in PAUSED and paused_since is None:
+                paused_since = step.at
+            elif step.to_status not in PAUSED and paused_since is not None:
+                worked -= working_time.between(paused_since, step.at, calendar)
+                paused_since = None
+        processing_days = round(worked / calendar.day_length, 4)
+
+    return {
+        "procedure_id": case.procedure_id,
+        "deciding_agency_id": case.deciding_agency_id,
+        "officer_id": case.assigned_to_id,
+        "level": level,
+        "online_level": online_level,
+        "channel": case.channel,
+        "status": status,
+        "return_channel": case.return_channel or "",
+        "received_at": case.received_at,
+        "due_at": due_at,
+        "resolved_at": case.resolved_at,
+        "returned_at": case.returned_at,
+        "finished_at": finished_at,
+        "ended_at": ended_at,
+        "on_time": on_time,
+        "supplements": supplements,
+        "transfers": sum(step.action == "transfer" for step in steps),
+        "apologised": before_apology is not None,
+        "signed_digitally": signed,
+        # An electronic result is required where the whole procedure runs online.
+        "digitised": has_digitised and (online_level != OnlineLevel.FULL or signed),
+        "fee_bearing": fee_bearing,
+        "fee_exempt": exempt,
+        "paid_online": paid_online,
+        "processing_days": processing_days,
+    }
+
+
+def case_fact_refresh(*, case_id: int) -> None:
+    """Rewrite one case's facts from its history; call it inside the step's transaction."""
+    case = Case.objects.select_related("procedure", "receiving_agency").get(pk=case_id)
+    steps = [Step(*row) for row in case.events.values_list("action", "to_status", "at", "data")]
+    before_apology = (
+        AppointmentChange.objects.filter(case_id=case_id, reason=AppointmentChange.Reason.APOLOGY)
+        .order_by("id")
+        .values_list("old_at", flat=True)
+        .first()
+    )
+    fields = derive(
+        case,
+        steps,
+        level=case.procedure.level,
+        online_level=case.procedure.online_level,
+        before_apology=before_apology,
+        has_digitised=CaseDocument.objects.filter(case_id=case_id, digitised=True).exists(),
+        fee_bearing=FeeItem.objects.filter(procedure_id=case.procedure_id, amount__gt=0).exists(),
+        calendar=calendar_for(case.receiving_agency),
+    )
+    stamp_bump(case_id)
+    CaseFact.objects.bulk_create(
+        [CaseFact(case_id=case_id, **fields)],
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=list(fields),
+    )

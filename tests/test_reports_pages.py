@@ -1,0 +1,66 @@
+"""The supervisor's pages: the dashboard with its cards and charts, the drill-down."""
+
+import re
+
+import pytest
+
+from .report_province import committed_october
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
+
+
+@pytest.fixture(scope="module")
+def october(django_db_setup, django_db_blocker):
+    yield from committed_october(django_db_blocker)
+
+
+def test_the_dashboard_shows_every_kpi_with_rate_score_and_charts(october, staff, client):
+    client.force_login(staff["supervisor"])
+    page = client.get("/reports/", OCTOBER)
+    assert page.status_code == 200
+    html = page.content.decode()
+    for kpi in ("online_receipt", "on_time", "satisfaction", "procedures_online", "digitised"):
+        assert f'id="kpi-{kpi}"' in html
+    assert "66,67%" in html and "13,33 / 20" in html  # on time: rate, score of max points (vi)
+    # Against September (A12–A14, all at the counter: 0% online): +30 points, better.
+    assert 'class="trend better"' in html and "▲ +30,00" in html
+    assert html.count("<svg") == 3  # throughput, on time by agency, channel mix
+    # The charts are SVG drawn on the server; the only scripts are our own static files.
+    assert re.findall(r'<script src="([^"]+)"', html) == [
+        "/static/django_htmx/htmx-2.min.js",
+        "/static/onestop/site.js",
+    ]
+    assert "/api/v1/reports/kpis/?from=2026-10-01&amp;to=2026-10-31&amp;format=xlsx" in html
+    assert "/reports/kpis/on_time/?from=2026-10-01&amp;to=2026-10-31&amp;part=numerator" in html
+
+
+def test_the_drill_down_page_lists_the_cases_of_a_figure(october, staff, client):
+    client.force_login(staff["supervisor"])
+    page = client.get("/reports/kpis/online_receipt/", {**OCTOBER, "part": "numerator"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("A2", "B1", "B2", "B4", "C1", "C4"):
+        assert october[name].code in html
+    assert october["A1"].code not in html
+
+
+def test_the_dashboard_is_for_supervisors(staff, client):
+    assert client.get("/reports/").status_code == 302  # to the login page
+    client.force_login(staff["counter"])
+    assert client.get("/reports/").status_code == 403
+
+
+def test_a_bad_period_is_an_error_next_to_the_field(staff, client):
+    client.force_login(staff["supervisor"])
+    page = client.get("/reports/", {"from": "2026-10-31", "to": "2026-10-01"})
+    assert page.status_code == 400
+    assert 'class="errors"' in page.content.decode()
+
+
+def test_the_nav_links_to_the_dashboard_for_supervisors_only(staff, client):
+    client.force_login(staff["supervisor"])
+    assert 'href="/reports/"' in client.get("/").content.decode()
+    client.force_login(staff["counter"])
+    assert 'href="/reports/"' not in client.get("/").content.decode()
