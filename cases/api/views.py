@@ -18,8 +18,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cases import selectors, services
+from cases.actions import perform_action
 from cases.models import Agency, Procedure
-from documents import services as document_services
 
 from . import serializers as s
 from .filters import AgencyFilter, CaseFilter, ProcedureFilter
@@ -135,13 +135,9 @@ class CaseActionView(generics.GenericAPIView):
         case = visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        perform = ACTION_SERVICES.get(self.action_name)
-        if perform is None:
-            services.case_act(
-                case=case, action=self.action_name, by=request.user, **serializer.validated_data
-            )
-        else:
-            perform(case=case, by=request.user, **serializer.validated_data)
+        perform_action(
+            case=case, action=self.action_name, by=request.user, **serializer.validated_data
+        )
         # A transfer can take the case out of the actor's sight: show them what they did.
         case = (
             selectors.case_get_for_user(
@@ -167,14 +163,6 @@ class CaseDocumentUploadView(generics.GenericAPIView):
             case=case, by=request.user, **serializer.validated_data
         )
         return Response(s.CaseDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
-
-
-# Actions whose step comes with file work: the documents app draws, stores and signs the
-# result PDF in the same transaction as its `case_act`.
-ACTION_SERVICES = {
-    "submit-result": document_services.case_submit_result,
-    "sign": document_services.case_sign,
-}
 
 
 def action_views():

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
+from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
 
 from .common import put_errors
-from .forms import ACTION_FORMS, ACTION_LABELS, action_form
+from .forms import ACTION_FORMS, ACTION_LABELS, action_form, action_params
 
 
 def _visible_case(request, code):
@@ -56,15 +57,15 @@ def case_page(request, code, *, bound_form=None, status=200):
 @require_POST
 @login_required
 def act(request, code, action):
-    """Apply one action through `services.case_act`; errors go back next to their field."""
+    """Apply one action through `perform_action`; errors go back next to their field."""
     if action not in ACTION_FORMS:
         raise Http404
     case = _visible_case(request, code)
-    form = action_form(action, case, request.POST)
+    form = action_form(action, case, request.POST, request.FILES)
     if not form.is_valid():
         return case_page(request, code, bound_form=form, status=400)
     try:
-        case = services.case_act(case=case, action=action, by=request.user, **form.cleaned_data)
+        case = perform_action(case=case, action=action, by=request.user, **action_params(form))
     except ValidationError as error:
         put_errors(form, error)
         return case_page(request, code, bound_form=form, status=400)
