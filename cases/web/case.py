@@ -1,20 +1,25 @@
-"""The case page: details, documents, the full timeline, and a button with its form for
-exactly the actions `services.allowed_actions` gives this user now."""
+"""The case page: details, documents, the result and its signature, the full timeline (with
+the forms it issued), and a button with its form for exactly the actions
+`services.allowed_actions` gives this user now."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
+from cases.models import Role
+from documents import selectors as document_selectors
 
-from .common import put_errors
+from .common import pin_for, put_errors
 from .forms import ACTION_FORMS, ACTION_LABELS, action_form, action_params
+from .papers import NOTICE_FORMS
 
 
 def _visible_case(request, code):
@@ -41,16 +46,29 @@ def case_page(request, code, *, bound_form=None, status=200):
                 "open": form is not None,
             }
         )
+    staff = request.user.is_staff_member
+    code = case.code or case.reference
     timeline = [
         {
             "event": event,
             "label": ACTION_LABELS.get(event.action, event.action),
             "items": event.data.get("items", []),  # the documents a supplement asks for
+            "form_url": reverse("desk-form" if staff else "my-form", args=[code, event.pk])
+            if event.form in NOTICE_FORMS
+            else "",
         }
         for event in case.events.all()
     ]
-    template = "cases/desk/case.html" if request.user.is_staff_member else "cases/portal/case.html"
-    context = {"case": case, "actions": actions, "timeline": timeline}
+    results = document_selectors.results_of(case)
+    context = {
+        "case": case,
+        "actions": actions,
+        "timeline": timeline,
+        "results": results if staff else [r for r in results if r.is_signed],
+        "receipt_desk": bool(case.code) and Role.COUNTER_STAFF in request.user.roles,
+        "receipt_pin_kept": bool(pin_for(request, case)),
+    }
+    template = "cases/desk/case.html" if staff else "cases/portal/case.html"
     return render(request, template, context, status=status)
 
 
