@@ -83,7 +83,7 @@ def case_submit_result(
     )
     if file is None:
         template = ResultTemplate.objects.filter(procedure_id=case.procedure_id).first()
-        data = results_pdf.generated_result(case, template)
+        data = results_pdf.generated_result(case, template, now=now)
     draft = ResultDocument(
         id=document_id,
         case=case,

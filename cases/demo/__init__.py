@@ -7,7 +7,7 @@ from). The builders: `build.build_catalogue` and `build.build_users`, and
 """
 
 from .build import build_catalogue, build_users, summary
-from .history import CASE_STATES, build_cases
+from .history import CASE_STATES, SIGNED_RESULTS, build_cases
 from .procedures import PROCEDURES
 from .province import (
     CALENDAR_OVERRIDES,
@@ -30,6 +30,7 @@ __all__ = [
     "DISTRICTS",
     "PROCEDURES",
     "PROVINCE",
+    "SIGNED_RESULTS",
     "build_cases",
     "build_catalogue",
     "build_users",
