@@ -23,7 +23,9 @@ PASSWORD = "secret-pass-123"  # the factories' password
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's event loop runs on this thread while the browser is open, and
+# would break asyncio.run (pyHanko's signing) in the tests that follow on the same worker.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         message = f"No Chromium at {CHROMIUM} (apt-get install chromium): browser journeys"
