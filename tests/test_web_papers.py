@@ -169,3 +169,10 @@ def test_the_citizen_downloads_the_signed_result_from_their_case_page(client, st
     citizen_case.refresh_from_db()
     assert citizen_case.status == Status.RETURNED and citizen_case.return_channel == "online"
     assert CaseEvent.objects.filter(case=citizen_case, action="return").count() == 1
+
+
+def test_a_submission_not_yet_received_has_no_receipt_to_reprint(client, staff, procedure):
+    submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
+    client.force_login(staff["counter"])
+    assert client.get(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
+    assert client.post(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404

@@ -70,6 +70,8 @@ def receipt_reprint(request, code):
     """In lại giấy tiếp nhận: asks first (GET); the POST issues a new PIN, the old one stops
     working, and the receipt shows the new PIN."""
     case = _case(request, code)
+    if case.code is None:
+        raise Http404  # not received: no receipt to reprint
     if request.method == "POST":
         try:
             pin = document_services.receipt_reissue(case=case, by=request.user)
