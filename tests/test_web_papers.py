@@ -176,3 +176,15 @@ def test_a_submission_not_yet_received_has_no_receipt_to_reprint(client, staff, 
     client.force_login(staff["counter"])
     assert client.get(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
     assert client.post(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
+
+
+def test_a_draft_sent_back_is_not_shown_as_awaiting_signature(client, staff, citizen_case):
+    code = citizen_case.code
+    client.force_login(staff["officer"])
+    client.post(f"/desk/cases/{code}/actions/submit-result/", {"submit-result-result": "generated"})
+    client.force_login(staff["signer"])
+    client.post(f"/desk/cases/{code}/actions/send-back/", {"send-back-reason": "Sai ngày sinh"})
+
+    page = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Draft, sent back or replaced" in page and "awaiting signature" not in page

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors, services
 from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Role
+from cases.models import Role, Status
 from documents import selectors as document_selectors
 
 from .common import pin_for, put_errors
@@ -60,6 +60,13 @@ def case_page(request, code, *, bound_form=None, status=200):
         for event in case.events.all()
     ]
     results = document_selectors.results_of(case)
+    waiting = (
+        document_selectors.latest_draft(case)
+        if staff and case.status == Status.AWAITING_SIGNATURE
+        else None
+    )
+    for result in results:  # any other unsigned draft was sent back (or replaced)
+        result.replaced = not result.is_signed and (waiting is None or waiting.pk != result.pk)
     context = {
         "case": case,
         "actions": actions,
