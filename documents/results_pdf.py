@@ -25,15 +25,16 @@ def render_text(body: str, case) -> list[str]:
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
-def generated_result(case, template=None) -> bytes:
-    """The result PDF for `case` from `template` (a `ResultTemplate`) or the default text."""
+def generated_result(case, template=None, *, now=None) -> bytes:
+    """The result PDF for `case` from `template` (a `ResultTemplate`) or the default text,
+    dated `now` (the moment it is submitted)."""
     title = template.title if template else DEFAULT_TITLE
     paragraphs = render_text(template.body if template else DEFAULT_BODY, case)
     agency = case.deciding_agency
     return Document(
         head=letterhead_for(agency, f"Số: {esc(case.code)}"),
         title=esc(title),
-        place_date=vn_date(timezone.now()).capitalize(),
+        place_date=vn_date(now or timezone.now()).capitalize(),
         body=[paragraph(esc(p).replace("\n", "<br/>"), "paragraph") for p in paragraphs],
         signature_title=esc(agency.name.upper()),
         bottom_margin=40 * mm,

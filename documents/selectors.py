@@ -23,3 +23,10 @@ def signed_document(document_id) -> ResultDocument | None:
         .filter(pk=document_id)
         .first()
     )
+
+
+def results_of(case) -> list[ResultDocument]:
+    """Every result document of a case, oldest first, with who submitted and signed it."""
+    return list(
+        ResultDocument.objects.filter(case=case).select_related("submitted_by", "signed_by")
+    )

@@ -83,7 +83,7 @@ def case_submit_result(
     )
     if file is None:
         template = ResultTemplate.objects.filter(procedure_id=case.procedure_id).first()
-        data = results_pdf.generated_result(case, template)
+        data = results_pdf.generated_result(case, template, now=now)
     draft = ResultDocument(
         id=document_id,
         case=case,
@@ -174,46 +174,60 @@ def _new_pin() -> str:
     )
 
 
-@transaction.atomic
-def receipt_print(*, case: Case, by, pin: str = "", now: datetime | None = None) -> bytes:
-    """Form 01 for counter staff. With the PIN issued at filing, the receipt as issued; without
-    one, a reprint: a new PIN (the old one stops working), recorded as an event."""
-    now = now or timezone.now()
+def _check_counter(case: Case, by) -> None:
     if Role.COUNTER_STAFF not in by.roles or case.receiving_agency_id not in user_agency_ids(by):
         raise ActionForbidden(_("Only the receiving counter prints the receipt."))
     if not case.code:
         raise InvalidTransition(_("The case has not been received: it has no receipt yet."))
+
+
+@transaction.atomic
+def receipt_reissue(*, case: Case, by, now: datetime | None = None) -> str:
+    """A new PIN for the case's receipt (the old one stops working), recorded as an event."""
+    now = now or timezone.now()
+    _check_counter(case, by)
+    pin = _new_pin()
+    Case.objects.filter(pk=case.pk).update(
+        pin_hash=case_services.pin_hash(reference=case.reference, pin=pin),
+    )
+    CaseEvent.objects.create(
+        case=case,
+        actor=by,
+        at=now,
+        action="reprint-receipt",
+        from_status=case.status,
+        to_status=case.status,
+        form="01",
+        data={"new_pin": True},
+    )
+    return pin
+
+
+@transaction.atomic
+def receipt_print(*, case: Case, by, pin: str = "", now: datetime | None = None) -> bytes:
+    """Form 01 for counter staff. With the PIN issued at filing, the receipt as issued; without
+    one, a reprint: a new PIN (the old one stops working), recorded as an event."""
+    _check_counter(case, by)
     if pin:
         if not case_services.pin_matches(case, pin):
             raise ValidationError({"pin": _("This is not the case's current PIN.")})
         pin = case_services.normalise_pin(pin)
     else:
-        pin = _new_pin()
-        Case.objects.filter(pk=case.pk).update(
-            pin_hash=case_services.pin_hash(reference=case.reference, pin=pin)
-        )
-        CaseEvent.objects.create(
-            case=case,
-            actor=by,
-            at=now,
-            action="reprint-receipt",
-            from_status=case.status,
-            to_status=case.status,
-            form="01",
-            data={"new_pin": True},
-        )
+        pin = receipt_reissue(case=case, by=by, now=now)
     accepted = case.events.filter(action="accept").select_related("actor").first()
     clerk = accepted.actor if accepted else None
     name = (clerk.get_full_name() or clerk.username) if clerk else ""
     return forms_pdf.receipt(case, pin=pin, received_by=name)
 
 
-def form_pdf(*, case: Case, form: forms_pdf.Form) -> bytes:
-    """Forms 02–05 as issued with the latest event that issued them."""
+def form_pdf(*, case: Case, form: forms_pdf.Form, event: CaseEvent | None = None) -> bytes:
+    """Forms 02–05 as issued with `event` (one of the case's events that issued `form`), by
+    default the latest event that issued it."""
     if form.code == "01":
         raise ValidationError({"form": _("Form 01 carries the PIN: print it as a receipt.")})
-    event = case.events.filter(form=form.code).select_related("actor").order_by("-at", "-id")
-    event = event.first()
+    if event is None:
+        events = case.events.filter(form=form.code).select_related("actor")
+        event = events.order_by("-at", "-id").first()
     if event is None:
         raise InvalidTransition(_("This form was not issued for this case."))
     officer = (event.actor.get_full_name() or event.actor.username) if event.actor else ""

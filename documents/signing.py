@@ -201,6 +201,20 @@ def backend() -> Backend:
     return import_string(settings.SIGNING_KEY_BACKEND)()
 
 
+def certificate_window(agency) -> tuple[datetime, datetime] | None:
+    """When the agency's signing certificate is valid, or None without one."""
+
+    async def window():
+        async with backend().signer(agency) as signer:
+            cert = signer.signing_cert
+            return cert.not_valid_before, cert.not_valid_after
+
+    try:
+        return asyncio.run(window())
+    except SigningUnavailable:
+        return None
+
+
 # --- signing -----------------------------------------------------------------------------
 
 

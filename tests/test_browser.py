@@ -15,6 +15,7 @@ from cases.models import Case, Level, OnlineLevel, Status
 
 from .conftest import APPLICANT, SCREENSHOTS
 from .factories import ProcedureFactory
+from .test_signing import two_page_pdf
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "secret-pass-123"  # the factories' password
@@ -22,7 +23,9 @@ PASSWORD = "secret-pass-123"  # the factories' password
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's event loop runs on this thread while the browser is open, and
+# would break asyncio.run (pyHanko's signing) in the tests that follow on the same worker.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         message = f"No Chromium at {CHROMIUM} (apt-get install chromium): browser journeys"
@@ -149,3 +152,54 @@ def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, pro
     assert page.locator("#reference").inner_text() == case.reference
     assert case.status == Status.SUBMITTED and case.documents.get().sha256
     shoot(page, "citizen-submitted")
+
+
+def test_a_result_uploaded_and_signed_reaches_the_citizen_and_verifies_as_authentic(
+    page, staff, procedure, tmp_path
+):
+    case = services.case_file(
+        procedure=procedure, applicant=APPLICANT, channel="online", by=staff["citizen"]
+    )
+    case = services.case_act(case=case, action="accept", by=staff["counter"])
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+    draft = tmp_path / "ket-qua.pdf"
+    draft.write_bytes(two_page_pdf("Phiếu lý lịch tư pháp số 1"))
+
+    log_in(page, "officer")
+    page.goto(f"/desk/cases/{case.code}/")
+    page.click("#action-submit-result summary")
+    page.check("#id_submit-result-result_1")  # upload a PDF
+    page.set_input_files("#id_submit-result-file", draft)
+    page.click("#action-submit-result button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
+    assert page.locator("section.result").count() == 1  # the draft, with its checksum
+    shoot(page, "officer-result-draft")
+    page.click("header .account button")  # log out
+
+    log_in(page, "signer")
+    page.wait_for_url("**/desk/signer/")
+    page.check(f'input[name=case][value="{case.code}"]')
+    page.click('form[action="/desk/signer/sign/"] button[type=submit]')
+    page.wait_for_selector("ul.messages li.success")
+    page.click("header .account button")
+
+    log_in(page, "citizen")
+    page.goto(f"/my/cases/{case.code}/")
+    page.wait_for_selector("section.result-signed")
+    shoot(page, "citizen-signed-result")
+    with page.expect_download() as downloading:
+        page.click(f'a[href="/my/cases/{case.code}/result/"]')
+    signed = tmp_path / "downloaded.pdf"
+    downloading.value.save_as(signed)
+    case.refresh_from_db()
+    assert case.status == Status.RETURNED and case.return_channel == "online"
+
+    page.click("section.result-signed a.secondary")  # the verification link of the page
+    assert "verdict-authentic" in page.locator("section.verdict").get_attribute("class")
+    page.goto("/verify/")
+    page.set_input_files("#id_file", signed)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("section.verdict")
+    assert "verdict-authentic" in page.locator("section.verdict").get_attribute("class")
+    assert case.code in page.locator("section.verdict").inner_text()
+    shoot(page, "citizen-result-verified")

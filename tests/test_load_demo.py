@@ -1,6 +1,7 @@
 """`manage.py load_demo`: a demo province whose cases are built through the service layer."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -25,6 +26,10 @@ from cases.models import (
     User,
 )
 from cases.models.catalogue import AGENCY_CODE_VALIDATOR
+from documents import pki
+from documents.models import ResultDocument
+from documents.services import verify_stored
+from documents.signing import Verdict
 from notifications.models import Notification
 
 DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
@@ -88,8 +93,27 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
     assert not User.objects.filter(username__in=DEMO_LOGINS).exists()
 
 
+@pytest.fixture
+def demo_pki(settings, tmp_path):
+    """Certificates for every demo agency, valid from before the demo's history."""
+    folder = tmp_path / "pki"
+    agencies = [demo.PROVINCE, demo.CENTRE, *demo.DEPARTMENTS]
+    agencies += [(key, code, name) for key, code, name, _ in demo.DISTRICTS]
+    agencies += [(key, code, name) for key, code, name, _ in demo.communes()]
+    pki.write_dev_pki(
+        folder,
+        [(code, name) for _key, code, name in agencies],
+        passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode(),
+        now=datetime.now(UTC) - timedelta(days=120),
+        valid_for=timedelta(days=365),
+    )
+    settings.SIGNING_PKCS12_DIR = str(folder / pki.AGENCY_DIR)
+    settings.SIGNING_TRUST_ROOTS = [str(folder / pki.ROOT_FILE)]
+    settings.SIGNING_CRLS = [str(folder / pki.CRL_FILE)]
+
+
 @pytest.mark.django_db
-def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(settings):
+def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(settings, demo_pki):
     settings.DEBUG = False
     started = timezone.now()
 
@@ -136,6 +160,16 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
     assert centre_cases.exists()
     assert set(centre_cases) <= set(selectors.cases_visible_to(counter))
     assert selectors.cases_visible_to(User.objects.get(username="officer")).exists()
+
+    # The latest results are PAdES-signed PDFs, authentic; the others are paper results.
+    signed = ResultDocument.objects.exclude(signed_sha256="").select_related("case")
+    assert signed.count() == demo.SIGNED_RESULTS
+    assert {r.case.status for r in signed} <= {Status.RESOLVED, Status.RETURNED}
+    verification, _document = verify_stored(document=signed.first())
+    assert verification.verdict == Verdict.AUTHENTIC
+    assert CaseEvent.objects.filter(action="sign", data__signature="pades").count() == (
+        demo.SIGNED_RESULTS
+    )
 
     before = row_counts()
     settings.DEBUG = True  # with DEBUG on, no --force is needed

@@ -6,8 +6,11 @@ import pytest
 
 from cases import services
 from cases.models import Case, CaseEvent, Status
+from documents import signing
+from documents.models import ResultDocument
 
 from .conftest import APPLICANT, vn
+from .test_signing import two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +217,102 @@ def test_bad_input_to_the_pages_never_crashes(
     client.force_login(staff["counter"])
     answer = getattr(client, method)(path.format(code=case.code), data)
     assert answer.status_code == expected
+
+
+def test_signing_on_the_signer_desk_pades_signs_the_result(client, staff, file_case, media):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+    client.force_login(staff["officer"])
+    client.post(
+        f"/desk/cases/{case.code}/actions/submit-result/", {"submit-result-result": "generated"}
+    )
+
+    client.force_login(staff["signer"])
+    client.post("/desk/signer/sign/", {"case": [case.code]})
+
+    result = ResultDocument.objects.get(case=case)
+    assert result.is_signed and result.signed_by == staff["signer"]
+    with result.signed.open("rb") as stored:
+        assert signing.verify_pdf(stored.read()).verdict == signing.Verdict.AUTHENTIC
+    event = CaseEvent.objects.get(case=case, action="sign")
+    assert event.data == {"signature": "pades", "document": str(result.pk)}
+
+
+@pytest.fixture
+def officer_case(client, staff, file_case):
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+    client.force_login(staff["officer"])
+    return case
+
+
+def invalid_field(answer, name) -> str:
+    """The HTML of the field marked invalid that holds the input `name`."""
+    for field in answer.content.decode().split('<div class="field invalid">')[1:]:
+        field = field.split("</form>")[0].split('<div class="field')[0]
+        if f'name="{name}"' in field:
+            return field
+    raise AssertionError(f"{name} is not marked invalid")
+
+
+def submit_result(client, case, **data):
+    return client.post(
+        f"/desk/cases/{case.code}/actions/submit-result/", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+def test_the_officer_uploads_the_result_pdf_from_the_case_page(client, officer_case, media):
+    page = client.get(f"/desk/cases/{officer_case.code}/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+
+    answer = submit_result(
+        client,
+        officer_case,
+        **{"submit-result-result": "uploaded", "submit-result-file": upload(two_page_pdf())},
+    )
+
+    assert answer.status_code == 302
+    result = ResultDocument.objects.get(case=officer_case)
+    assert result.origin == ResultDocument.Origin.UPLOADED and not result.is_signed
+    officer_case.refresh_from_db()
+    assert officer_case.status == Status.AWAITING_SIGNATURE
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (lambda: upload(b"just text, not a PDF", name="ket-qua.txt"), "must be a PDF"),
+        (lambda: upload(b"%PDF-1.7 broken beyond repair"), ""),
+        (lambda: None, "Choose the PDF to upload"),
+    ],
+    ids=["not-a-pdf", "unparsable", "missing"],
+)
+def test_a_bad_result_file_is_an_error_next_to_the_field_and_nothing_is_written(
+    client, officer_case, media, file, message
+):
+    data = {"submit-result-result": "uploaded"}
+    if (chosen := file()) is not None:
+        data["submit-result-file"] = chosen
+
+    answer = submit_result(client, officer_case, **data)
+
+    assert answer.status_code == 400
+    field = invalid_field(answer, "submit-result-file")
+    assert "errorlist" in field and message in field
+    officer_case.refresh_from_db()
+    assert officer_case.status == Status.PROCESSING
+    assert not ResultDocument.objects.exists()
+    assert not CaseEvent.objects.filter(action="submit-result").exists()
+
+
+def test_a_result_over_the_size_limit_is_refused_next_to_the_field(
+    client, officer_case, media, settings
+):
+    settings.RESULT_MAX_BYTES = 1000
+    answer = submit_result(
+        client,
+        officer_case,
+        **{"submit-result-result": "uploaded", "submit-result-file": upload(two_page_pdf())},
+    )
+    assert answer.status_code == 400 and "larger than" in answer.content.decode()
+    assert not ResultDocument.objects.exists()

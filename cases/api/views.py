@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
+from cases.actions import perform_action
 from cases.models import Agency, Procedure
 from cases.public_lookup import LookupThrottled, case_public_lookup
-from documents import services as document_services
 from onestop.clients import client_ip
 
 from . import serializers as s
@@ -165,13 +165,9 @@ class CaseActionView(generics.GenericAPIView):
         case = visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        perform = ACTION_SERVICES.get(self.action_name)
-        if perform is None:
-            services.case_act(
-                case=case, action=self.action_name, by=request.user, **serializer.validated_data
-            )
-        else:
-            perform(case=case, by=request.user, **serializer.validated_data)
+        perform_action(
+            case=case, action=self.action_name, by=request.user, **serializer.validated_data
+        )
         # A transfer can take the case out of the actor's sight: show them what they did.
         case = (
             selectors.case_get_for_user(
@@ -262,14 +258,6 @@ class CaseDocumentFileView(APIView):
             filename=f"{slugify(document.name) or 'document'}-{document.pk}.{extension}",
             content_type={v: k for k, v in services.SCAN_TYPES.items()}.get(extension),
         )
-
-
-# Actions whose step comes with file work: the documents app draws, stores and signs the
-# result PDF in the same transaction as its `case_act`.
-ACTION_SERVICES = {
-    "submit-result": document_services.case_submit_result,
-    "sign": document_services.case_sign,
-}
 
 
 def action_views():

@@ -7,7 +7,7 @@ from). The builders: `build.build_catalogue` and `build.build_users`, and
 """
 
 from .build import build_catalogue, build_users, summary
-from .history import CASE_STATES, build_cases
+from .history import CASE_STATES, SIGNED_RESULTS, build_cases
 from .payment import WALKTHROUGH_PIN, walkthrough_case
 from .procedures import PROCEDURES
 from .province import (
@@ -32,6 +32,7 @@ __all__ = [
     "PROCEDURES",
     "PROVINCE",
     "WALKTHROUGH_PIN",
+    "SIGNED_RESULTS",
     "build_cases",
     "build_catalogue",
     "build_users",

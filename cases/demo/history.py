@@ -3,8 +3,10 @@
 Cases are never written directly: each one is filed and moved through its life by
 `services.case_file` and `services.case_act` at moments in the past (office hours, Vietnam
 time), so every case has the codes, appointments, events and forms a real one would have.
-A seeded `random.Random` makes the data the same on every run, relative to the moment the
-command runs.
+The most recently signed results (`SIGNED_RESULTS`) are drawn as PDFs and PAdES-signed
+through `cases.actions.perform_action`, where the deciding agency has a certificate valid
+at that moment; the others are approved on paper. A seeded `random.Random` makes the data
+the same on every run, relative to the moment the command runs.
 """
 
 import random
@@ -16,9 +18,11 @@ from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from documents.signing import certificate_window
 from notifications.models import Notification
 
 from .. import selectors, services, working_time
+from ..actions import perform_action
 from ..models import (
     Case,
     Channel,
@@ -66,6 +70,7 @@ OPEN_STATES = {
 }
 DEMO_FOCUS_USER = "officer"
 DEMO_FOCUS_SHARE = 0.3
+SIGNED_RESULTS = 12  # electronic results, signed: a PDF and a signature each (~0.1 s)
 HISTORY_WORKING_DAYS = 40  # finished cases were received within this many working days (~60 days)
 
 REASONS = {
@@ -644,6 +649,7 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
         timeline.extend((step.at, index, number, step) for number, step in enumerate(plan.steps))
     timeline.sort(key=lambda item: item[:3])
 
+    electronic = _electronic_results(plans)
     cases: dict[int, Case] = {}
     for at, index, _number, step in timeline:
         plan = plans[index]
@@ -661,10 +667,11 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
             cases[index] = _pay(cases[index], plan, step.actor, at)
             continue
         params = step.params(cases[index]) if callable(step.params) else dict(step.params)
+        act = perform_action if index in electronic else services.case_act
+        if act is services.case_act and step.action == "submit-result":
+            params.setdefault("result", "paper")
         try:
-            services.case_act(
-                case=cases[index], action=step.action, by=step.actor, now=at, **params
-            )
+            act(case=cases[index], action=step.action, by=step.actor, now=at, **params)
         except Exception as exc:
             raise RuntimeError(
                 f"demo case {index} ({plan.target}, {plan.procedure.code}): "
@@ -696,6 +703,24 @@ def _pay(case: Case, plan: Plan, clerk: User, at: datetime) -> Case:
     )
     payments.callback_apply(callback_id=callback.pk, now=at)
     return Case.objects.get(pk=case.pk)
+
+
+def _electronic_results(plans: list[Plan]) -> set[int]:
+    """The plans whose result is signed electronically: the last `SIGNED_RESULTS` signed,
+    where the signer's agency has a certificate valid when they sign."""
+    windows = {}
+    signed = []
+    for index, plan in enumerate(plans):
+        signs = [step for step in plan.steps if step.action == "sign"]
+        if not signs:
+            continue
+        agency = signs[-1].actor.agency
+        if agency.pk not in windows:
+            windows[agency.pk] = certificate_window(agency)
+        window = windows[agency.pk]
+        if window and window[0] <= signs[-1].at <= window[1]:
+            signed.append((signs[-1].at, index))
+    return {index for _at, index in sorted(signed)[-SIGNED_RESULTS:]}
 
 
 def _silence_replayed_messages(cases: list[Case]) -> None:

@@ -59,10 +59,12 @@ def put_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def remember_pin(request, case) -> None:
-    """Keep the PIN of a case just filed for its receipt page (the only time it exists)."""
+def remember_pin(request, case, *, pin: str = "") -> None:
+    """Keep the PIN of a case just filed (or reprinted) for its receipt: the only time the PIN
+    exists in clear."""
     pins = request.session.get("receipt_pins", {})
-    pins[case.reference] = case.pin
+    pins.pop(case.reference, None)  # the newest last: the oldest are dropped first
+    pins[case.reference] = pin or case.pin
     request.session["receipt_pins"] = dict(list(pins.items())[-RECEIPT_PINS_KEPT:])
 
 

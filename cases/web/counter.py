@@ -97,7 +97,11 @@ def receipt(request, code):
     )
     if case is None or case.code is None:
         raise Http404
-    context = {"case": case, "pin": pin_for(request, case)}
+    context = {
+        "case": case,
+        "pin": pin_for(request, case),
+        "receipt_desk": Role.COUNTER_STAFF in request.user.roles,
+    }
     return render(request, "cases/desk/receipt.html", context)
 
 

@@ -203,13 +203,41 @@ class TransferForm(ReasonForm):
 
 
 class SubmitResultForm(forms.Form):
+    """Trình kết quả: a PDF the officer uploads, one generated from the procedure's template,
+    or a paper result. The PDF itself is checked by `documents.services` (content, size)."""
+
     required_css_class = "required"
     result = forms.ChoiceField(
         label=_("Draft result"),
-        choices=[("generated", _("Generated from the case")), ("paper", _("Paper result"))],
+        choices=[
+            ("generated", _("Generated from the procedure's template")),
+            ("uploaded", _("Upload a PDF")),
+            ("paper", _("Paper result")),
+        ],
         initial="generated",
         widget=forms.RadioSelect,
     )
+    file = forms.FileField(
+        label=_("Result PDF"),
+        required=False,
+        help_text=_("When uploading: the result as a PDF, signed by the signer."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        uploading = data.get("result") == "uploaded"
+        if uploading and not data.get("file"):
+            self.add_error("file", _("Choose the PDF to upload."))
+        elif data.get("file") and not uploading:
+            self.add_error("file", _("Choose “Upload a PDF” to submit this file."))
+        return data
+
+    def action_params(self) -> dict:
+        """The arguments of `documents.services.case_submit_result`."""
+        if self.cleaned_data["result"] == "uploaded":
+            return {"file": self.cleaned_data["file"]}
+        return {"result": self.cleaned_data["result"]}
 
 
 class ApologiseForm(ReasonForm):
@@ -277,7 +305,14 @@ ACTION_LABELS = {
 }
 
 
-def action_form(action: str, case, data=None):
+def action_form(action: str, case, data=None, files=None):
     form_class = ACTION_FORMS[action]
     kwargs = {"case": case} if form_class in NEEDS_CASE else {}
-    return form_class(data, prefix=action, **kwargs)
+    return form_class(data, files, prefix=action, **kwargs)
+
+
+def action_params(form) -> dict:
+    """What a valid action form passes to `cases.actions.perform_action`."""
+    if hasattr(form, "action_params"):
+        return form.action_params()
+    return form.cleaned_data

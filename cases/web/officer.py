@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import selectors, services
+from cases import selectors
+from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
 from cases.models.case import OPEN_STATES
@@ -51,7 +52,7 @@ def sign_selected(request):
     signed, refused = [], []
     for case in cases:
         try:
-            services.case_act(case=case, action="sign", by=request.user)
+            perform_action(case=case, action="sign", by=request.user)
         except (ValidationError, InvalidTransition, ActionForbidden) as error:
             refused.append(f"{case.code}: {'; '.join(getattr(error, 'messages', [str(error)]))}")
         else:

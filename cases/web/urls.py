@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, case, counter, officer, portal
+from . import auth, case, counter, officer, papers, portal
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -17,9 +17,20 @@ urlpatterns = [
     path("desk/cases/<code:code>/", case.case_page, name="case"),
     path("desk/cases/<code:code>/receipt/", counter.receipt, name="receipt"),
     path("desk/cases/<code:code>/actions/<str:action>/", case.act, name="case-act"),
+    path("desk/cases/<code:code>/receipt/pdf/", papers.receipt_pdf, name="receipt-pdf"),
+    path("desk/cases/<code:code>/receipt/reprint/", papers.receipt_reprint, name="receipt-reprint"),
+    path("desk/cases/<code:code>/forms/<int:event_id>/", papers.event_form, name="desk-form"),
+    path(
+        "desk/cases/<code:code>/results/<uuid:document_id>/draft/",
+        papers.result_draft,
+        name="desk-result-draft",
+    ),
+    path("desk/cases/<code:code>/result/", papers.result_signed, name="desk-result"),
     path("procedures/", portal.procedures, name="portal-procedures"),
     path("procedures/<code:code>/submit/", portal.submit, name="portal-submit"),
     path("submitted/<code:reference>/", portal.submitted, name="portal-submitted"),
     path("my/cases/", portal.my_cases, name="my-cases"),
     path("my/cases/<code:code>/", case.case_page, name="my-case"),
+    path("my/cases/<code:code>/forms/<int:event_id>/", papers.event_form, name="my-form"),
+    path("my/cases/<code:code>/result/", papers.result_signed, name="my-result"),
 ]

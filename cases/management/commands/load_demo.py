@@ -3,12 +3,17 @@
 Builds, in one transaction each: the catalogue (agencies, procedures, fees, calendar
 overrides), the users (`counter`, `officer`, `signer`, `supervisor`, `admin` and the staff of
 the other agencies, all with the password `demo`) and, when the database has no case yet,
-about two hundred cases filed and processed through the service layer. Running it again
-updates the catalogue and the users and leaves the cases alone.
+about two hundred cases filed and processed through the service layer, the latest results
+PAdES-signed (with DEBUG on, it first makes the development PKI, as `serve` does, with
+certificates valid from before the demo's history). Running it again updates the catalogue
+and the users and leaves the cases alone.
 
 It writes accounts with a known password, so it refuses to run with DEBUG off unless it
 is given --force.
 """
+
+from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import demo
-from cases.models import Case, Status
+from cases.models import Agency, Case, Status
+from documents import pki
 from reports.demo import build_ratings
+
+# The demo's finished cases were signed within the last ~60 days (HISTORY_WORKING_DAYS).
+DEV_CERTIFICATES_BACKDATED = timedelta(days=120)
 
 
 class Command(BaseCommand):
@@ -48,10 +57,26 @@ class Command(BaseCommand):
         if Case.objects.exists():
             added = 0
         else:
+            if settings.DEBUG:
+                self._dev_certificates(now)
             with transaction.atomic():
                 added = len(demo.build_cases(agencies=agencies, staff=staff, now=now))
                 build_ratings()
         self._report(demo.summary(now), added)
+
+    def _dev_certificates(self, now):
+        """The development PKI (as `serve` makes it), its certificates valid from before the
+        demo's history so that its results can be signed at their own dates. Only what is
+        missing is made: certificates made earlier keep their dates."""
+        made = pki.write_dev_pki(
+            Path(settings.SIGNING_PKI_DIR),
+            list(Agency.objects.order_by("code").values_list("code", "name")),
+            passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode(),
+            now=now - DEV_CERTIFICATES_BACKDATED,
+            valid_for=DEV_CERTIFICATES_BACKDATED + timedelta(days=365 * 2),
+        )
+        if made:
+            self.stdout.write(f"Development signing certificates for {len(made)} agencies.")
 
     def _report(self, s: dict, added: int):
         levels = s["agencies_by_level"]
