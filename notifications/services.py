@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cases.models import Case, CaseEvent, NotifyBy
+from payments.links import pay_path
 
 from .backends import PermanentFailure, send_email, send_sms
 from .models import PIN_PLACEHOLDER, Notification
@@ -57,6 +58,8 @@ def _applicant_context(case: Case, event: CaseEvent) -> dict:
         # The plain PIN exists only while the case is being filed (see cases.services).
         "pin": PIN_PLACEHOLDER if getattr(case, "pin", None) else "",
         "lookup_url": f"{base}/?code={code}",
+        # A fee due: the signed pay link (valid a day; the lookup page makes a new one).
+        "pay_url": f"{base}{pay_path(case)}" if event.action == "request-payment" else "",
     }
 
 

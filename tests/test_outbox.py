@@ -92,18 +92,15 @@ def test_the_applicant_chooses_the_channels(staff, procedure, notify_by, channel
     )
 
 
-def test_a_new_action_needs_only_its_template(file_case):
-    """`request-payment` (the payments step) has its message before it has its action."""
+def test_a_message_is_a_template_per_action(file_case):
+    """An action with a template is heard about; an action without one is silent."""
     case = file_case(FRIDAY_9AM)
     event = CaseEvent.objects.create(
-        case=case,
-        action="request-payment",
-        to_status="awaiting_payment",
-        data={"amount": 200000, "payment_url": "https://pay.example.vn/r/abc"},
+        case=case, action="request-payment", to_status="awaiting_payment", data={"amount": 200000}
     )
     email, sms = outbox.notify_applicant(case=case, event=event)
-    assert "https://pay.example.vn/r/abc" in email.body and "200000" in email.body
-    assert "https://pay.example.vn/r/abc" in sms.body
+    assert "200.000 ₫" in email.body and "/payments/pay/" in email.body  # amount, pay link
+    assert "/payments/pay/" in sms.body
     event = CaseEvent.objects.create(case=case, action="no-such-message", to_status="received")
     assert outbox.notify_applicant(case=case, event=event) == []
 

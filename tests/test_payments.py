@@ -39,7 +39,11 @@ def test_an_upfront_fee_stops_the_case_until_it_is_paid(file_case, upfront):
         "items": ["LP-DKDN", "PHI-CBTT"],
         "system": "onestop",
     }
-    assert Notification.objects.filter(event=request, subject__contains="nộp phí").exists()
+    message = Notification.objects.get(event=request, channel="email")
+    assert "nộp phí" in message.subject
+    assert "150.000 ₫" in message.body and "/payments/pay/" in message.body  # amount, pay link
+    sms = Notification.objects.get(event=request, channel="sms")
+    assert "/payments/pay/" in sms.body
 
 
 def test_paying_online_starts_the_clock_at_the_payment(file_case, upfront):
