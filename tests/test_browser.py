@@ -298,3 +298,41 @@ def test_a_citizen_downloads_the_signed_result_verifies_it_and_rates_the_service
     rating = Rating.objects.get()
     assert (rating.case_id, rating.value, rating.comment) == (case.pk, "satisfied", "Nhanh, gọn.")
     shoot(page, "citizen-rated")
+
+
+def test_the_supervisor_reads_the_dashboard_drills_down_and_exports(page, staff, file_case):
+    counter_case = file_case()
+    online = services.case_file(
+        procedure=counter_case.procedure, applicant=APPLICANT, channel="online"
+    )
+    online = services.case_act(case=online, action="accept", by=staff["counter"])
+
+    log_in(page, "supervisor")
+    page.wait_for_url("**/reports/")
+    assert page.locator("section.kpi-cards article.kpi").count() >= 5
+    assert page.locator("section.charts figure.chart svg").count() == 3
+    shoot(page, "supervisor-dashboard")
+
+    with page.expect_download() as downloading:
+        page.click("p.exports a[href*='/reports/kpis/?'][href$='format=csv']")
+    csv = Path(downloading.value.path()).read_text(encoding="utf-8-sig")
+    assert "on_time" in csv
+
+    page.click("#kpi-on_time dd a[title]:last-child")  # its denominator: the cases counted
+    page.wait_for_url(re.compile(r"/reports/kpis/on_time/"))
+    listed = page.locator("table tbody td:first-child").all_inner_texts()
+    assert sorted(listed) == sorted([counter_case.code, online.code])
+
+
+def test_the_counter_switches_to_english_with_the_header_selector(page, staff, file_case):
+    case = file_case()
+    log_in(page, "counter")
+    page.wait_for_url("**/desk/counter/")
+    assert page.locator("h1").inner_text() == "Tiếp nhận hồ sơ"
+
+    page.select_option("header form.lang select", "en")
+    page.wait_for_selector("html[lang=en]")
+    assert page.locator("h1").inner_text() == "Receive an application"
+    page.click("header nav a[href='/desk/queue/']")
+    assert page.locator(f"tr:has-text('{case.code}')").inner_text().count("Received") == 1
+    shoot(page, "counter-in-english")
