@@ -243,7 +243,7 @@ def test_a_citizen_pays_the_upfront_fee_in_the_simulator_and_the_case_is_receive
     assert case.status == Status.AWAITING_PAYMENT
 
     look_up(page, case.code, case.pin)
-    assert "150000" in page.locator("div.fees").inner_text().replace(".", "")
+    assert "150.000 ₫" in page.locator("div.fees").inner_text()
     page.click("div.fees a.button")
     page.click("main form button[type=submit]")  # to the national payment platform
     page.wait_for_url(re.compile(r"/payments/simulator/paygov/"))
