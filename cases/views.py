@@ -17,6 +17,7 @@ from .public_lookup import (
     public_timeline,
     supplement_items,
 )
+from .web.forms import ACTION_LABELS
 
 # The case this browser proved the PIN of: the page shows it without the PIN in any URL.
 SESSION_CASE = "public_case_id"
@@ -74,10 +75,16 @@ def session_case(request) -> Case | None:
 
 
 def _page(request, form, case, *, status):
+    timeline = public_timeline(case) if case else []
+    for event in timeline:
+        # A step that left the status as it was (a payment attempt, a reprint) says what it
+        # was; otherwise the page shows the same status twice in a row.
+        if event["from_status"] == event["to_status"]:
+            event["label"] = ACTION_LABELS.get(event["action"], "")
     context = {
         "form": form,
         "case": case,
-        "timeline": public_timeline(case) if case else [],
+        "timeline": timeline,
         "supplement_items": supplement_items(case) if case else [],
         "result": signed_result(case) if case else None,
     }

@@ -6,16 +6,20 @@ Chromium these tests skip with a message, except in CI, where `.ci/run` installs
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from cases import services
 from cases.models import Case, Level, OnlineLevel, Status
+from payments import tasks as payment_tasks
+from payments.models import GatewayCallback
+from reports.models import Rating
 
 from .conftest import APPLICANT, SCREENSHOTS
 from .factories import ProcedureFactory
-from .test_signing import two_page_pdf
+from .test_signing import sign, submit, two_page_pdf, upload
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "secret-pass-123"  # the factories' password
@@ -207,3 +211,130 @@ def test_a_result_uploaded_and_signed_reaches_the_citizen_and_verifies_as_authen
     assert "verdict-authentic" in page.locator("section.verdict").get_attribute("class")
     assert case.code in page.locator("section.verdict").inner_text()
     shoot(page, "citizen-result-verified")
+
+
+def off_the_browser_thread(arrange):
+    """Run `arrange` on another thread: signing uses asyncio.run, which Playwright's event
+    loop on this thread would refuse."""
+    from django.db import connection
+
+    def run():
+        try:
+            return arrange()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def look_up(page, code, pin):
+    page.goto("/")
+    page.fill("#id_code", code)
+    page.fill("#id_pin", pin)
+    page.click("form.lookup button[type=submit]")
+    page.wait_for_selector("section.case")
+
+
+def test_a_citizen_pays_the_upfront_fee_in_the_simulator_and_the_case_is_received(
+    page, file_case, upfront, simulated_paygov
+):
+    case = file_case(procedure=upfront)
+    assert case.status == Status.AWAITING_PAYMENT
+
+    look_up(page, case.code, case.pin)
+    assert "150.000 ₫" in page.locator("div.fees").inner_text()
+    page.click("div.fees a.button")
+    page.click("main form button[type=submit]")  # to the national payment platform
+    page.wait_for_url(re.compile(r"/payments/simulator/paygov/"))
+    shoot(page, "citizen-paygov-simulator")
+    page.click("button[value=success]")
+    page.wait_for_url(re.compile(r"/payments/return/"))
+
+    # The worker's part: the callback the platform sent is applied by its task.
+    for callback_id in GatewayCallback.objects.values_list("pk", flat=True):
+        payment_tasks.apply_callback(callback_id)
+    page.click("main a[href='/']")  # back to the case
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED and case.appointment_at
+    assert page.locator("section.case p.status").inner_text() == case.get_status_display()
+    assert page.locator("section.case p.appointment").count() == 1
+    assert page.locator("div.fees a.button").count() == 0  # nothing due any more
+    shoot(page, "citizen-paid")
+
+
+def test_a_citizen_downloads_the_signed_result_verifies_it_and_rates_the_service(
+    page, file_case, staff, client_for, tmp_path
+):
+    def resolved():
+        case = file_case()
+        pin = case.pin
+        services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+        submit(client_for(staff["officer"]), case.code, file=upload(two_page_pdf()))
+        assert sign(client_for(staff["signer"]), case.code).status_code == 200
+        return case, pin
+
+    case, pin = off_the_browser_thread(resolved)
+
+    look_up(page, case.code, pin)
+    with page.expect_download() as downloading:
+        page.click("p.result a[href='/result/']")
+    signed = tmp_path / "ket-qua.pdf"
+    downloading.value.save_as(signed)
+    case.refresh_from_db()
+    assert case.status == Status.RETURNED and case.return_channel == "online"
+
+    page.goto("/verify/")
+    page.set_input_files("#id_file", signed)
+    page.click("main form button[type=submit]")
+    assert "verdict-authentic" in page.locator("section.verdict").get_attribute("class")
+
+    page.goto("/")  # the case this browser looked up, now returned: the rating form
+    page.check("input[name=rating][value=satisfied]")
+    page.fill("#rating-comment", "Nhanh, gọn.")
+    page.click("section.rating button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
+    assert page.locator("section.rating form").count() == 0  # rated: no second form
+    rating = Rating.objects.get()
+    assert (rating.case_id, rating.value, rating.comment) == (case.pk, "satisfied", "Nhanh, gọn.")
+    shoot(page, "citizen-rated")
+
+
+def test_the_supervisor_reads_the_dashboard_drills_down_and_exports(page, staff, file_case):
+    counter_case = file_case()
+    online = services.case_file(
+        procedure=counter_case.procedure, applicant=APPLICANT, channel="online"
+    )
+    online = services.case_act(case=online, action="accept", by=staff["counter"])
+
+    log_in(page, "supervisor")
+    page.wait_for_url("**/reports/")
+    assert page.locator("section.kpi-cards article.kpi").count() >= 5
+    assert page.locator("section.charts figure.chart svg").count() == 3
+    shoot(page, "supervisor-dashboard")
+
+    with page.expect_download() as downloading:
+        page.click("p.exports a[href*='/reports/kpis/?'][href$='format=csv']")
+    csv = Path(downloading.value.path()).read_text(encoding="utf-8-sig")
+    assert "on_time" in csv
+
+    page.click("#kpi-on_time dd a[title]:last-child")  # its denominator: the cases counted
+    page.wait_for_url(re.compile(r"/reports/kpis/on_time/"))
+    listed = page.locator("table tbody td:first-child").all_inner_texts()
+    assert sorted(listed) == sorted([counter_case.code, online.code])
+
+
+def test_the_counter_switches_to_english_with_the_header_selector(page, staff, file_case):
+    case = file_case()
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=staff["officer"])
+    log_in(page, "counter")
+    page.wait_for_url("**/desk/counter/")
+    assert page.locator("h1").inner_text() == "Tiếp nhận hồ sơ"
+
+    page.select_option("header form.lang select", "en")
+    page.wait_for_selector("html[lang=en]")
+    assert page.locator("h1").inner_text() == "Receive an application"
+    page.click("header nav a[href='/desk/queue/']")
+    row = page.locator(f"tr:has-text('{case.code}') td").all_inner_texts()
+    assert row[3:5] == ["Processing", "officer"]  # status in English; a user with no full name
+    shoot(page, "counter-in-english")

@@ -294,7 +294,7 @@ def test_the_citizen_pays_through_the_simulator_from_the_public_lookup(file_case
     assert lookup["fees"]["pay_url"] in home
 
     pay_page = client.get(lookup["fees"]["pay_url"])
-    assert "150000" in pay_page.content.decode()
+    assert "150.000 ₫" in pay_page.content.decode()
     to_gateway = client.post(lookup["fees"]["pay_url"])
     assert to_gateway.status_code == 302
     simulator_page = to_gateway["Location"]
