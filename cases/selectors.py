@@ -8,7 +8,10 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from . import working_time
+from . import (
+    lookups,  # noqa: F401 - registers `__any_of`
+    working_time,
+)
 from .models import Agency, CalendarOverride, Case, CaseEvent, Procedure, Role, Status, User
 from .models.case import OPEN_STATES
 
@@ -68,9 +71,10 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return cases.none()
     if user.is_staff_member:
         ids = user_agency_ids(user)
-        visible = Q(receiving_agency_id__in=ids) | Q(deciding_agency_id__in=ids)
+        visible = Q(receiving_agency_id__any_of=ids) | Q(deciding_agency_id__any_of=ids)
         if Role.COUNTER_STAFF in user.roles:
-            visible |= Q(status=Status.SUBMITTED, deciding_agency_id__in=province_agency_ids(user))
+            province = province_agency_ids(user)
+            visible |= Q(status=Status.SUBMITTED, deciding_agency_id__any_of=province)
         return cases.filter(visible)
     return cases.filter(applicant_user=user)
 
