@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
@@ -27,6 +27,7 @@ from cases import selectors, services
 from cases.actions import perform_action
 from cases.models import Agency, Procedure
 from cases.public_lookup import LookupThrottled, case_public_lookup
+from cases.user_context import CachedTokenAuthentication
 from onestop.clients import client_ip
 
 from . import serializers as s
@@ -46,7 +47,7 @@ class MeView(APIView):
     """
 
     # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
 
     @extend_schema(
         responses={200: s.MeSerializer, 401: OpenApiResponse(description="Not logged in.")}
