@@ -5,14 +5,24 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import (
     lookups,  # noqa: F401 - registers `__any_of`
     working_time,
 )
-from .models import Agency, CalendarOverride, Case, CaseEvent, Procedure, Role, Status, User
+from .models import (
+    Agency,
+    CalendarOverride,
+    Case,
+    CaseEvent,
+    FeeItem,
+    Procedure,
+    Role,
+    Status,
+    User,
+)
 from .models.case import OPEN_STATES
 
 
@@ -95,6 +105,38 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.filter(applicant_user=user)
 
 
+# What a row of the case list shows, read as `.values()`: no model instance per row.
+CASE_QUEUE_FIELDS = (
+    "code",
+    "reference",
+    "status",
+    "channel",
+    "procedure__code",
+    "procedure__name",
+    "receiving_agency__code",
+    "deciding_agency__code",
+    "assigned_to__username",
+    "applicant_full_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "applicant_notify_by",
+    "submitted_at",
+    "received_at",
+    "appointment_at",
+    "resolved_at",
+    "returned_at",
+    "closed_at",
+    "return_channel",
+)
+
+
+def case_queue(user) -> QuerySet:
+    """The cases a user may see, by appointment, as rows of what a list shows."""
+    return cases_visible_to(user).order_by("appointment_at", "id").values(*CASE_QUEUE_FIELDS)
+
+
 def due_soon_window(agency: Agency, calendar: working_time.WorkCalendar) -> timedelta:
     """How close to its appointment a case of this agency counts as due soon."""
     return working_time.working_days(agency.due_soon_working_days, calendar)
@@ -148,6 +190,45 @@ def procedure_search(
 
 def staff_with_role(role: Role):
     return User.objects.filter(groups__name=role, is_active=True)
+
+
+# --- the catalogue, as plain rows: a list of them builds no model instance ---------------
+
+
+def agency_rows() -> QuerySet:
+    return Agency.objects.order_by("code").values(
+        "code", "name", "level", parent_code=F("parent__code")
+    )
+
+
+def procedure_rows() -> QuerySet:
+    """Active procedures; their fees come from `procedure_fees`."""
+    return (
+        Procedure.objects.filter(is_active=True)
+        .order_by("code")
+        .values(
+            "id",
+            "code",
+            "name",
+            "level",
+            "processing_time_value",
+            "processing_time_unit",
+            "online_level",
+            "collection",
+            "supplement_clock",
+            "required_documents",
+            agency_code=F("agency__code"),
+        )
+    )
+
+
+def procedure_fees(procedure_ids) -> dict[int, list[dict]]:
+    """The fee items of these procedures, by procedure id: one query."""
+    fees: dict[int, list[dict]] = {}
+    rows = FeeItem.objects.filter(procedure_id__in=procedure_ids).order_by("id")
+    for fee in rows.values("procedure_id", "code", "name", "kind", "amount"):
+        fees.setdefault(fee.pop("procedure_id"), []).append(fee)
+    return fees
 
 
 # --- the working calendar -------------------------------------------------------------

@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["cases.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "cases.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
 }

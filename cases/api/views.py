@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.actions import perform_action
-from cases.models import Agency, Procedure
 from cases.public_lookup import LookupThrottled, case_public_lookup
 from cases.user_context import CachedTokenAuthentication
 from onestop.clients import client_ip
@@ -64,12 +63,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProcedureFilter
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
-    queryset = (
-        Procedure.objects.filter(is_active=True)
-        .select_related("agency")
-        .prefetch_related("fees")
-        .order_by("code")
-    )
+    queryset = selectors.procedure_rows()
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -80,7 +74,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AgencyFilter
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
-    queryset = Agency.objects.select_related("parent").order_by("code")
+    queryset = selectors.agency_rows()
 
 
 def visible_case_or_404(user, code: str, *, with_timeline: bool = False):
@@ -121,6 +115,8 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return []
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.case_queue(self.request.user)
         return selectors.cases_visible_to(self.request.user).order_by("appointment_at", "id")
 
     def get_serializer_class(self):
