@@ -54,7 +54,21 @@ def user_agency_ids(user: User) -> frozenset[int]:
 
 
 def province_subtree_ids(agency: Agency) -> frozenset[int]:
-    """Every agency of the agency's province (the tree under its top), in one query."""
+    """Every agency of the agency's province (the top of its tree)."""
+    return _province_ids(agency.pk)
+
+
+def province_agency_ids(user: User) -> frozenset[int]:
+    """Every agency of the user's province; cached on the user for the request."""
+    if user.agency_id is None:
+        return frozenset()
+    if not hasattr(user, "_province_ids"):
+        user._province_ids = _province_ids(user.agency_id)
+    return user._province_ids
+
+
+def _province_ids(agency_id: int) -> frozenset[int]:
+    """Up the tree from the agency to its top, then down to every agency under it: one query."""
     table = Agency._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -70,18 +84,9 @@ def province_subtree_ids(agency: Agency) -> frozenset[int]:
             )
             SELECT id FROM province
             """,
-            [agency.pk],
+            [agency_id],
         )
         return frozenset(row[0] for row in cursor.fetchall())
-
-
-def province_agency_ids(user: User) -> frozenset[int]:
-    """Every agency of the user's province; cached on the user for the request."""
-    if user.agency_id is None:
-        return frozenset()
-    if not hasattr(user, "_province_ids"):
-        user._province_ids = province_subtree_ids(Agency(pk=user.agency_id))
-    return user._province_ids
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
