@@ -85,7 +85,7 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
-# Every bench/*_bench.py, or one: make bench BENCH=bench/intake_bench.py ARGS="--cases 500"
+# Every bench/*_bench.py, or one: make bench BENCH=bench/http_bench.py ARGS="--compare-to main"
 BENCH ?= $(wildcard bench/*_bench.py)
 bench: $(STAMP)
 	@$(PY) tests/services_up.py

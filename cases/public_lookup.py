@@ -10,7 +10,7 @@ block only the clients that failed; the right PIN from anyone else always works.
 """
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from onestop.ratelimit import Hit, Limit, exceeded
 
@@ -51,7 +51,12 @@ def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
     `LookupThrottled` whatever the PIN, so a throttled guesser learns nothing.
     """
     code = code.strip()
-    case = Case.objects.select_related("procedure").filter(Q(code=code) | Q(reference=code)).first()
+    # The rating too (a reverse one-to-one, None when not rated): the lookup shows it.
+    case = (
+        Case.objects.select_related("procedure", "rating")
+        .filter(Q(code=code) | Q(reference=code))
+        .first()
+    )
     found = case is not None and pin_matches(case, pin)
     requests, failures, case_failures = _limits()
     wait = exceeded(
@@ -75,8 +80,13 @@ def supplement_items(case: Case) -> list[str]:
 
 
 def public_timeline(case: Case) -> list[dict]:
-    """The steps as the applicant sees them: no staff, no internal notes."""
-    new_dates = dict(AppointmentChange.objects.filter(case=case).values_list("event_id", "new_at"))
+    """The steps as the applicant sees them: no staff, no internal notes. One query."""
+    new_at = AppointmentChange.objects.filter(event=OuterRef("pk")).order_by("-id")
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .annotate(new_appointment_at=Subquery(new_at.values("new_at")[:1]))
+        .order_by("at", "id")
+    )
     return [
         {
             "at": event.at,
@@ -86,8 +96,8 @@ def public_timeline(case: Case) -> list[dict]:
             "to_status_display": event.get_to_status_display(),
             "reason": event.reason if event.action in PUBLIC_REASONS else "",
             "items": event.data.get("items", []) if event.action == "request-supplement" else [],
-            "new_appointment_at": new_dates.get(event.pk),
+            "new_appointment_at": event.new_appointment_at,
             "form": event.form,
         }
-        for event in CaseEvent.objects.filter(case=case).order_by("at", "id")
+        for event in events
     ]

@@ -5,11 +5,24 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from . import working_time
-from .models import Agency, CalendarOverride, Case, CaseEvent, Procedure, Role, Status, User
+from . import (
+    lookups,  # noqa: F401 - registers `__any_of`
+    working_time,
+)
+from .models import (
+    Agency,
+    CalendarOverride,
+    Case,
+    CaseEvent,
+    FeeItem,
+    Procedure,
+    Role,
+    Status,
+    User,
+)
 from .models.case import OPEN_STATES
 
 
@@ -42,17 +55,38 @@ def user_agency_ids(user: User) -> frozenset[int]:
 
 def province_subtree_ids(agency: Agency) -> frozenset[int]:
     """Every agency of the agency's province (the top of its tree)."""
-    root = agency
-    while root.parent_id is not None:
-        root = root.parent
-    return agency_subtree_ids(root.pk)
+    return _province_ids(agency.pk)
 
 
 def province_agency_ids(user: User) -> frozenset[int]:
     """Every agency of the user's province; cached on the user for the request."""
+    if user.agency_id is None:
+        return frozenset()
     if not hasattr(user, "_province_ids"):
-        user._province_ids = province_subtree_ids(user.agency)
+        user._province_ids = _province_ids(user.agency_id)
     return user._province_ids
+
+
+def _province_ids(agency_id: int) -> frozenset[int]:
+    """Up the tree from the agency to its top, then down to every agency under it: one query."""
+    table = Agency._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE up(id, parent_id) AS (
+                SELECT id, parent_id FROM {table} WHERE id = %s
+                UNION ALL
+                SELECT a.id, a.parent_id FROM {table} a JOIN up ON a.id = up.parent_id
+            ), province(id) AS (
+                SELECT id FROM up WHERE parent_id IS NULL
+                UNION ALL
+                SELECT a.id FROM {table} a JOIN province p ON a.parent_id = p.id
+            )
+            SELECT id FROM province
+            """,
+            [agency_id],
+        )
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -68,11 +102,44 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return cases.none()
     if user.is_staff_member:
         ids = user_agency_ids(user)
-        visible = Q(receiving_agency_id__in=ids) | Q(deciding_agency_id__in=ids)
+        visible = Q(receiving_agency_id__any_of=ids) | Q(deciding_agency_id__any_of=ids)
         if Role.COUNTER_STAFF in user.roles:
-            visible |= Q(status=Status.SUBMITTED, deciding_agency_id__in=province_agency_ids(user))
+            province = province_agency_ids(user)
+            visible |= Q(status=Status.SUBMITTED, deciding_agency_id__any_of=province)
         return cases.filter(visible)
     return cases.filter(applicant_user=user)
+
+
+# What a row of the case list shows, read as `.values()`: no model instance per row.
+CASE_QUEUE_FIELDS = (
+    "code",
+    "reference",
+    "status",
+    "channel",
+    "procedure__code",
+    "procedure__name",
+    "receiving_agency__code",
+    "deciding_agency__code",
+    "assigned_to__username",
+    "applicant_full_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "applicant_notify_by",
+    "submitted_at",
+    "received_at",
+    "appointment_at",
+    "resolved_at",
+    "returned_at",
+    "closed_at",
+    "return_channel",
+)
+
+
+def case_queue(user) -> QuerySet:
+    """The cases a user may see, by appointment, as rows of what a list shows."""
+    return cases_visible_to(user).order_by("appointment_at", "id").values(*CASE_QUEUE_FIELDS)
 
 
 def due_soon_window(agency: Agency, calendar: working_time.WorkCalendar) -> timedelta:
@@ -128,6 +195,45 @@ def procedure_search(
 
 def staff_with_role(role: Role):
     return User.objects.filter(groups__name=role, is_active=True)
+
+
+# --- the catalogue, as plain rows: a list of them builds no model instance ---------------
+
+
+def agency_rows() -> QuerySet:
+    return Agency.objects.order_by("code").values(
+        "code", "name", "level", parent_code=F("parent__code")
+    )
+
+
+def procedure_rows() -> QuerySet:
+    """Active procedures; their fees come from `procedure_fees`."""
+    return (
+        Procedure.objects.filter(is_active=True)
+        .order_by("code")
+        .values(
+            "id",
+            "code",
+            "name",
+            "level",
+            "processing_time_value",
+            "processing_time_unit",
+            "online_level",
+            "collection",
+            "supplement_clock",
+            "required_documents",
+            agency_code=F("agency__code"),
+        )
+    )
+
+
+def procedure_fees(procedure_ids) -> dict[int, list[dict]]:
+    """The fee items of these procedures, by procedure id: one query."""
+    fees: dict[int, list[dict]] = {}
+    rows = FeeItem.objects.filter(procedure_id__in=procedure_ids).order_by("id")
+    for fee in rows.values("procedure_id", "code", "name", "kind", "amount"):
+        fees.setdefault(fee.pop("procedure_id"), []).append(fee)
+    return fees
 
 
 # --- the working calendar -------------------------------------------------------------

@@ -144,13 +144,14 @@ def case_file(
 
     pin = _random_base32(PIN_LENGTH)
     reference = "HS" + _random_base32(10)
-    case = Case.objects.create(
+    actor = by if by is not None and by.is_authenticated else None
+    case = Case(
         reference=reference,
         pin_hash=pin_hash(reference=reference, pin=pin),
         procedure=procedure,
         receiving_agency=by.agency if staff else procedure.agency,
         deciding_agency=procedure.agency,
-        applicant_user=by if by is not None and by.is_authenticated and not staff else None,
+        applicant_user=actor if not staff else None,
         applicant_full_name=applicant["full_name"],
         applicant_id_number=applicant["id_number"],
         applicant_phone=applicant.get("phone", ""),
@@ -160,6 +161,35 @@ def case_file(
         channel=channel,
         submitted_at=now,
     )
+    case.pin = pin  # before accepting: the receipt message carries it (see notifications)
+    events = [
+        CaseEvent(
+            case=case,
+            actor=actor,
+            at=now,
+            action="submit",
+            to_status=Status.SUBMITTED,
+            data={"channel": channel, "documents": len(documents)},
+        )
+    ]
+    if staff:
+        # The code counter's row stays locked until commit, so its number is taken last:
+        # with the case's id reserved, its documents and history go first (PostgreSQL
+        # checks foreign keys at commit), then the number and the case, inserted already
+        # received. Without ids ahead (SQLite, where writers queue anyway) the row goes
+        # first and takes the accepted fields at the end.
+        case.pk = _reserve_case_id()
+        if case.pk is None:
+            case.save(force_insert=True)
+        # The accept step of `_apply`, checked and planned the same way, written with the
+        # INSERT instead of as an UPDATE of the row just inserted.
+        move, step, fields, reason = _plan(case=case, action="accept", by=by, now=now)
+        accepted = _event(case=case, move=move, step=step, by=by, now=now, reason=reason)
+        events.append(accepted)
+        for name, value in fields.items():
+            setattr(case, name, value)
+    else:
+        case.save(force_insert=True)
     documents_to_create = []
     for doc in documents:
         document = CaseDocument(
@@ -173,20 +203,24 @@ def case_file(
             _store_file(document, doc["file"])
         documents_to_create.append(document)
     CaseDocument.objects.bulk_create(documents_to_create)
-    CaseEvent.objects.create(
-        case=case,
-        actor=by if by is not None and by.is_authenticated else None,
-        at=now,
-        action="submit",
-        to_status=Status.SUBMITTED,
-        data={"channel": channel, "documents": len(documents)},
-    )
-    case.pin = pin  # before accepting: the receipt message carries it (see notifications)
-    if staff:
-        case = _apply(case=case, action="accept", by=by, now=now)
-    else:
+    CaseEvent.objects.bulk_create(events)
+    if not staff:
         case_fact_refresh(case_id=case.pk)
-    return case
+        return case
+    if step.new_appointment:
+        _appointment_change(case=case, event=accepted, step=step, old_at=None)
+    case.code = issue_case_code(agency=step.code_at, moment=now)
+    case.save(force_insert=case._state.adding)
+    return _after_step(case=case, step=step, event=accepted, now=now)
+
+
+def _reserve_case_id() -> int | None:
+    """The next case id from its sequence; None where ids are not reserved ahead (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 # What a scan may be, recognised by its content (never by the name or declared type), and
@@ -246,6 +280,7 @@ class Step:
     new_appointment: datetime | None = None
     appointment_reason: str = ""
     then: str = ""  # a move the system makes right after this one
+    code_at: Agency | None = None  # issue a case code of this (receiving) agency
 
 
 @dataclass(frozen=True)
@@ -334,10 +369,37 @@ def case_act(*, case: Case, action: str, by: User, now: datetime | None = None, 
 
 def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **params) -> Case:
     """`case_act` within a transaction the caller already holds: no savepoint of its own."""
+    now = now or timezone.now()
+    move, step, fields, reason = _plan(case=case, action=action, by=by, now=now, **params)
+    if step is UNCHANGED:
+        return case
+    if step.code_at is not None:
+        # The code counter's row lock is held to commit: taken after all the computing.
+        fields["code"] = issue_case_code(agency=step.code_at, moment=now)
+
+    # Compare-and-set: if anyone took a step on the case since we read it (a move to another
+    # state, or a step within one such as a transfer), we change nothing.
+    updated = Case.objects.filter(pk=case.pk, status=case.status, version=case.version).update(
+        **fields
+    )
+    if updated != 1:
+        raise InvalidTransition(_("The case changed meanwhile; reload it and try again."))
+    event = _event(case=case, move=move, step=step, by=by, now=now, reason=reason)
+    event.save()
+    if step.new_appointment:
+        _appointment_change(case=case, event=event, step=step, old_at=case.appointment_at)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return _after_step(case=case, step=step, event=event, now=now)
+
+
+def _plan(*, case: Case, action: str, by: User, now: datetime, **params):
+    """Check one action against the table, the case and the user; say what it changes:
+    (move, step, the case's new fields, the reason). Writes nothing but what the step's own
+    function does (a step that issues a code says so in `code_at`)."""
     move = MOVES.get(action)
     if move is None:
         raise InvalidTransition(_("Unknown action: %s.") % action)
-    now = now or timezone.now()
     if not _permitted(move, case, by):
         raise ActionForbidden(_("You may not %(action)s this case.") % {"action": action})
     if case.status not in move.sources:
@@ -353,7 +415,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
 
     step = STEPS[action](case=case, by=by, now=now, **params)
     if step is UNCHANGED:
-        return case
+        return move, step, {}, reason
     target = move.target or case.status
     appointment = step.new_appointment or case.appointment_at
     # A new appointment starts its thresholds afresh.
@@ -364,40 +426,41 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         "next_alert_at": next_alert_at(
             case, status=target, appointment_at=appointment, alerted=alerted
         ),
+        "version": case.version + 1,
     }
     if step.new_appointment:
         fields["appointment_at"] = step.new_appointment
         fields["alert_level"] = 0
+    return move, step, fields, reason
 
-    # Compare-and-set: if anyone took a step on the case since we read it (a move to another
-    # state, or a step within one such as a transfer), we change nothing.
-    fields["version"] = case.version + 1
-    updated = Case.objects.filter(pk=case.pk, status=case.status, version=case.version).update(
-        **fields
-    )
-    if updated != 1:
-        raise InvalidTransition(_("The case changed meanwhile; reload it and try again."))
-    event = CaseEvent.objects.create(
+
+def _event(*, case: Case, move: Move, step: Step, by, now: datetime, reason: str) -> CaseEvent:
+    """The history row of a step, made before the case's fields change (not saved)."""
+    return CaseEvent(
         case=case,
         actor=by if by.is_authenticated else None,
         at=now,
-        action=action,
+        action=move.action,
         from_status=case.status,
-        to_status=target,
+        to_status=move.target or case.status,
         reason=reason,
         form=move.form,
         data={**step.data, "system": by.name} if isinstance(by, SystemActor) else step.data,
     )
-    if step.new_appointment:
-        AppointmentChange.objects.create(
-            case=case,
-            event=event,
-            old_at=case.appointment_at,
-            new_at=step.new_appointment,
-            reason=step.appointment_reason,
-        )
-    for name, value in fields.items():
-        setattr(case, name, value)
+
+
+def _appointment_change(*, case: Case, event: CaseEvent, step: Step, old_at) -> None:
+    AppointmentChange.objects.create(
+        case=case,
+        event=event,
+        old_at=old_at,
+        new_at=step.new_appointment,
+        reason=step.appointment_reason,
+    )
+
+
+def _after_step(*, case: Case, step: Step, event: CaseEvent, now: datetime) -> Case:
+    """What follows every step once the case row holds it: facts, message, chained move."""
     case_fact_refresh(case_id=case.pk)  # the reports see the step as soon as it commits
     notify_applicant(case=case, event=event)
     if step.then:
@@ -436,18 +499,15 @@ def _appointment_from(case: Case, start: datetime) -> datetime:
 
 def _accept(*, case, by, now):
     case.receiving_agency = by.agency  # received where the accepting clerk works
-    fields = {
-        "receiving_agency": by.agency,
-        "code": issue_case_code(agency=by.agency, moment=now),
-        "received_at": now,
-    }
+    fields = {"receiving_agency": by.agency, "received_at": now}
     if case.procedure.collection == CollectionMode.UPFRONT and _fees_due(case):
         # Thu trước: the clock starts when the fee is paid; until then the case waits.
-        return Step(fields=fields, then="request-payment")
+        return Step(fields=fields, then="request-payment", code_at=by.agency)
     return Step(
         fields=fields,
         new_appointment=_appointment_from(case, now),
         appointment_reason=AppointmentChange.Reason.RECEIVED,
+        code_at=by.agency,
     )
 
 

@@ -2,11 +2,12 @@
 
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import services
+from cases import selectors, services
 from cases.models import (
     Agency,
     Case,
@@ -21,6 +22,7 @@ from cases.models import (
     Status,
     User,
 )
+from cases.models.case import NATIONAL_CODES, OPEN_STATES
 from cases.public_lookup import public_timeline, supplement_items
 from documents.selectors import signed_result
 from payments.api.serializers import FeesDueSerializer, fees_for
@@ -78,15 +80,38 @@ def _viewer_is_staff(serializer) -> bool:
     return bool(request and getattr(request.user, "is_staff_member", False))
 
 
+# The hot outputs (the catalogue lists, the case list, the case page, the public lookup)
+# declare their fields for the schema and fill them by hand in `to_representation` (the
+# lists from `.values()` rows): DRF's field-by-field walk costs more than the query behind
+# it. tests/test_serializers.py checks each against DRF's own rendering of its fields.
+
+
+def when(value):
+    """A moment as DRF's DateTimeField renders it: ISO 8601 in the current time zone."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 # --- catalogue -------------------------------------------------------------------------
 
 
+# Renders a row of `selectors.agency_rows()` (a comment: a docstring would enter the schema).
 class AgencySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
         fields = ["code", "name", "level", "parent"]
+
+    def to_representation(self, row):
+        return {
+            "code": row["code"],
+            "name": row["name"],
+            "level": row["level"],
+            "parent": row["parent_code"],
+        }
 
 
 class FeeItemSerializer(serializers.ModelSerializer):
@@ -100,6 +125,16 @@ class ProcessingTimeSerializer(serializers.Serializer):
     unit = serializers.CharField(source="processing_time_unit")
 
 
+class ProcedureListSerializer(serializers.ListSerializer):
+    def to_representation(self, rows):
+        rows = list(rows)
+        fees = selectors.procedure_fees([row["id"] for row in rows])
+        return [
+            self.child.to_representation({**row, "fees": fees.get(row["id"], [])}) for row in rows
+        ]
+
+
+# Renders a row of `selectors.procedure_rows()`; a list reads all their fees at once.
 class ProcedureSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     processing_time = ProcessingTimeSerializer(source="*", read_only=True)
@@ -108,6 +143,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Procedure
+        list_serializer_class = ProcedureListSerializer
         fields = [
             "code",
             "name",
@@ -120,6 +156,26 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "supplement_clock",
             "required_documents",
         ]
+
+    def to_representation(self, row):
+        fees = row.get("fees")
+        if fees is None:  # one procedure on its own
+            fees = selectors.procedure_fees([row["id"]]).get(row["id"], [])
+        return {
+            "code": row["code"],
+            "name": row["name"],
+            "level": row["level"],
+            "agency": row["agency_code"],
+            "processing_time": {
+                "value": row["processing_time_value"],
+                "unit": row["processing_time_unit"],
+            },
+            "online_level": row["online_level"],
+            "fees": fees,
+            "collection": row["collection"],
+            "supplement_clock": row["supplement_clock"],
+            "required_documents": [str(name) for name in row["required_documents"]],
+        }
 
 
 # --- cases: input ----------------------------------------------------------------------
@@ -237,6 +293,34 @@ class CaseEventSerializer(serializers.ModelSerializer):
         return data
 
 
+def _event_out(event: CaseEvent, *, staff: bool) -> dict:
+    """`CaseEventSerializer`'s rendering, by hand (the case page's events)."""
+    actor, data = event.actor, event.data
+    name = actor.username if actor is not None else None
+    if not staff and actor is not None:
+        if actor.agency_id is not None:
+            name = actor.agency.code
+        data = {k: v for k, v in data.items() if k not in STAFF_DATA_KEYS}
+    return {
+        "at": when(event.at),
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor": name,
+        "reason": event.reason,
+        "form": event.form,
+        "data": data,
+    }
+
+
+def _download_link(request, case_key: str, document: CaseDocument) -> str | None:
+    """`CaseDocumentSerializer.get_download`, by hand."""
+    if not document.file:
+        return None
+    path = reverse("case-document-file", kwargs={"code": case_key, "document_id": document.pk})
+    return request.build_absolute_uri(path) if request else path
+
+
 class ApplicantOutSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="applicant_full_name")
     id_number = serializers.CharField(source="applicant_id_number")
@@ -244,6 +328,14 @@ class ApplicantOutSerializer(serializers.Serializer):
     email = serializers.CharField(source="applicant_email")
     address = serializers.CharField(source="applicant_address")
     notify_by = serializers.CharField(source="applicant_notify_by")
+
+
+class CaseRowsSerializer(serializers.ListSerializer):
+    """A page of the case list: rows of `selectors.case_queue()`, no model instances."""
+
+    def to_representation(self, rows):
+        now, staff = timezone.now(), _viewer_is_staff(self)
+        return [case_row(row, now, staff=staff) for row in rows]
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -265,6 +357,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
+        list_serializer_class = CaseRowsSerializer
         fields = [
             "code",
             "reference",
@@ -287,10 +380,53 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, case):
-        data = super().to_representation(case)
-        if not _viewer_is_staff(self):
-            data["assigned_to"] = None
-        return data
+        row = _as_row(case, selectors.CASE_QUEUE_FIELDS)
+        return case_row(row, timezone.now(), staff=_viewer_is_staff(self))
+
+
+def _as_row(obj, fields) -> dict:
+    """The values of these `a__b` paths of an object, as `.values(*fields)` would give them."""
+    row = {}
+    for path in fields:
+        value = obj
+        for name in path.split("__"):
+            value = getattr(value, name) if value is not None else None
+        row[path] = value
+    return row
+
+
+def case_row(row: dict, now, *, staff: bool) -> dict:
+    """A row of `selectors.case_queue()` as `CaseListSerializer`'s fields render it."""
+    status, appointment_at = row["status"], row["appointment_at"]
+    return {
+        "code": row["code"],
+        "reference": row["reference"],
+        "status": status,
+        "national_status": NATIONAL_CODES[status],
+        "channel": row["channel"],
+        "procedure": {"code": row["procedure__code"], "name": row["procedure__name"]},
+        "receiving_agency": row["receiving_agency__code"],
+        "deciding_agency": row["deciding_agency__code"],
+        "applicant": {
+            "full_name": row["applicant_full_name"],
+            "id_number": row["applicant_id_number"],
+            "phone": row["applicant_phone"],
+            "email": row["applicant_email"],
+            "address": row["applicant_address"],
+            "notify_by": row["applicant_notify_by"],
+        },
+        "submitted_at": when(row["submitted_at"]),
+        "received_at": when(row["received_at"]),
+        "appointment_at": when(appointment_at),
+        "resolved_at": when(row["resolved_at"]),
+        "returned_at": when(row["returned_at"]),
+        "closed_at": when(row["closed_at"]),
+        # Case.is_overdue_at, on a row
+        "is_overdue": status in OPEN_STATES and appointment_at is not None and now > appointment_at,
+        # The applicant sees the deciding agency, never a staff member's name.
+        "assigned_to": row["assigned_to__username"] if staff else None,
+        "return_channel": row["return_channel"],
+    }
 
 
 class CaseSerializer(CaseListSerializer):
@@ -306,6 +442,29 @@ class CaseSerializer(CaseListSerializer):
             "allowed_actions",
             "fees",
         ]
+        list_serializer_class = serializers.ListSerializer
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        staff = _viewer_is_staff(self)
+        request = self.context.get("request")
+        case_key = case.code or case.reference
+        data["documents"] = [
+            {
+                "id": document.pk,
+                "name": document.name,
+                "digitised": document.digitised,
+                "reused": document.reused,
+                "sha256": document.sha256,
+                "added_at": when(document.added_at),
+                "download": _download_link(request, case_key, document),
+            }
+            for document in case.documents.all()
+        ]
+        data["events"] = [_event_out(event, staff=staff) for event in case.events.all()]
+        data["allowed_actions"] = self.get_allowed_actions(case)
+        data["fees"] = self.get_fees(case)
+        return data
 
     @extend_schema_field(FeesDueSerializer)
     def get_fees(self, case):
@@ -325,6 +484,10 @@ class CaseCreatedSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + ["pin"]
+        list_serializer_class = serializers.ListSerializer
+
+    def to_representation(self, case):
+        return {**super().to_representation(case), "pin": case.pin}
 
 
 # --- actions: one body per action ------------------------------------------------------
@@ -468,6 +631,42 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "fees",
             "rating",
         ]
+
+    def to_representation(self, case):
+        # By hand, and the timeline read once: what is requested is its last supplement
+        # request (`supplement_items` would read it again).
+        timeline = public_timeline(case)
+        items = []
+        if case.status == Status.SUPPLEMENT_REQUESTED:
+            asked = [step["items"] for step in timeline if step["action"] == "request-supplement"]
+            items = list(asked[-1]) if asked else []
+        return {
+            "code": case.code,
+            "reference": case.reference,
+            "procedure": case.procedure.name,
+            "status": case.status,
+            "national_status": case.national_status,
+            "received_at": when(case.received_at),
+            "appointment_at": when(case.appointment_at),
+            "is_overdue": case.is_overdue,
+            "timeline": [
+                {
+                    "at": when(step["at"]),
+                    "action": step["action"],
+                    "from_status": step["from_status"],
+                    "to_status": step["to_status"],
+                    "reason": step["reason"],
+                    "items": [str(item) for item in step["items"]],
+                    "new_appointment_at": when(step["new_appointment_at"]),
+                    "form": step["form"],
+                }
+                for step in timeline
+            ],
+            "requested": {"supplement_items": items} if items else {},
+            "result": self.get_result(case),
+            "fees": self.get_fees(case),
+            "rating": self.get_rating(case),
+        }
 
     @extend_schema_field(FeesDueSerializer)
     def get_fees(self, case):

@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
@@ -25,8 +25,8 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.actions import perform_action
-from cases.models import Agency, Procedure
 from cases.public_lookup import LookupThrottled, case_public_lookup
+from cases.user_context import CachedTokenAuthentication
 from onestop.clients import client_ip
 
 from . import serializers as s
@@ -46,7 +46,7 @@ class MeView(APIView):
     """
 
     # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
 
     @extend_schema(
         responses={200: s.MeSerializer, 401: OpenApiResponse(description="Not logged in.")}
@@ -63,12 +63,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProcedureFilter
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
-    queryset = (
-        Procedure.objects.filter(is_active=True)
-        .select_related("agency")
-        .prefetch_related("fees")
-        .order_by("code")
-    )
+    queryset = selectors.procedure_rows()
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -79,7 +74,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AgencyFilter
     lookup_field = "code"
     lookup_value_regex = CODE_IN_URL
-    queryset = Agency.objects.select_related("parent").order_by("code")
+    queryset = selectors.agency_rows()
 
 
 def visible_case_or_404(user, code: str, *, with_timeline: bool = False):
@@ -120,6 +115,8 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return []
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.case_queue(self.request.user)
         return selectors.cases_visible_to(self.request.user).order_by("appointment_at", "id")
 
     def get_serializer_class(self):

@@ -1,0 +1,154 @@
+"""Who is asking: an API token's user with their roles and agencies, kept in each worker.
+
+Every staff request needs the user, their roles (auth groups), the agencies under theirs and
+those of their province: four queries, two of them recursive. A worker keeps them in memory
+per token and checks them on each request with one cache round trip that reads two stamps:
+the user's (renewed when the user, their groups or their tokens change) and the agency
+tree's (renewed when any agency or group changes). The receivers below renew a stamp at once
+and again after commit, so a revoked token, a removed role or a moved officer takes effect
+at the next request in every worker, never after a timeout. (An entry is also rebuilt after
+MAX_AGE_SECONDS: a backstop for a renewal lost while the cache was unreachable.)
+
+Writes that bypass the model signals (`QuerySet.update()`, raw SQL, fixtures loaded raw) on
+users, groups, tokens or agencies must call `forget_user(user_id)` or `forget_everyone()`.
+"""
+
+import copy
+import logging
+import secrets
+import time
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+from .models import Agency, User
+from .selectors import province_agency_ids, user_agency_ids
+
+logger = logging.getLogger(__name__)
+
+TREE_KEY = "user-context:tree"
+MAX_TOKENS = 4096  # per worker; a few hundred bytes each
+# A backstop only: a stamp renewal lost while the cache was down holds at most this long.
+MAX_AGE_SECONDS = 60
+
+# token key -> (the stamps it was built under, when, the token with its user and context)
+_by_token: dict[str, tuple[tuple, float, Token]] = {}
+
+
+def _user_key(user_id: int) -> str:
+    return f"user-context:user:{user_id}"
+
+
+def stamps(user_id: int) -> tuple:
+    """The current stamps of the agency tree and of the user: one cache round trip."""
+    keys = [TREE_KEY, _user_key(user_id)]
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        # Never stamped, or evicted: a new stamp differs from every one an entry holds.
+        for key in keys:
+            if key not in found:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        found = cache.get_many(keys)
+    return tuple(found.get(key) for key in keys)
+
+
+def _current_stamps(user_id: int) -> tuple | None:
+    """`stamps`, or None when the cache does not answer: then nothing kept is trusted."""
+    try:
+        return stamps(user_id)
+    except Exception:  # the cache's own errors differ by backend (redis, file)
+        logger.warning("User context: the cache is unavailable; read from the database.")
+        return None
+
+
+def _renew(key: str) -> None:
+    def renew():
+        try:
+            cache.set(key, secrets.token_hex(8), timeout=None)
+        except Exception:  # the write that changed the user must not fail for the cache
+            logger.warning("User context: the cache is unavailable; %s not renewed.", key)
+
+    renew()
+    # Again after commit: a worker that rebuilt the context meanwhile read the old rows.
+    transaction.on_commit(renew)
+
+
+def forget_user(user_id: int) -> None:
+    _renew(_user_key(user_id))
+
+
+def forget_everyone() -> None:
+    _renew(TREE_KEY)
+
+
+def load_context(user: User) -> User:
+    """Read the user's agency, roles and agency ids onto the user (see `selectors`)."""
+    user.agency  # noqa: B018 - loads it now, not in a later request
+    user.roles  # noqa: B018
+    if user.agency_id is not None:
+        user_agency_ids(user)
+        province_agency_ids(user)
+    return user
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, with the user's context kept per worker (see above)."""
+
+    def authenticate_credentials(self, key):
+        entry = _by_token.get(key)
+        if (
+            entry is not None
+            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
+            and _current_stamps(entry[2].user_id) == entry[0]
+        ):
+            token = entry[2]
+            return copy.copy(token.user), token  # a request may note things on its user
+        user_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
+        if user_id is None:
+            _by_token.pop(key, None)
+            return super().authenticate_credentials(key)  # DRF's answer to a bad token
+        current = _current_stamps(user_id)  # before reading what it stamps
+        user, token = super().authenticate_credentials(key)
+        load_context(user)
+        if current is not None:
+            if len(_by_token) >= MAX_TOKENS:
+                _by_token.clear()
+            _by_token[key] = (current, time.monotonic(), token)
+        return copy.copy(user), token
+
+
+# --- what renews the stamps ------------------------------------------------------------
+
+
+@receiver([post_save, post_delete], sender=User)
+def _user_changed(sender, instance, **kwargs):
+    forget_user(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Token)
+def _token_changed(sender, instance, **kwargs):
+    forget_user(instance.user_id)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def _memberships_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:  # user.groups.add/remove/clear
+        forget_user(instance.pk)
+    elif pk_set:  # group.user_set.add/remove
+        for user_id in pk_set:
+            forget_user(user_id)
+    else:  # group.user_set.clear(): who was in it is gone
+        forget_everyone()
+
+
+@receiver([post_save, post_delete], sender=Group)
+@receiver([post_save, post_delete], sender=Agency)
+def _tree_changed(sender, **kwargs):
+    forget_everyone()

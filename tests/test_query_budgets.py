@@ -1,0 +1,115 @@
+"""Query budgets of the hot paths, through token authentication as integrators call them.
+
+A change that adds a round trip to one of these paths fails here (issue 6). The context of a
+token is built on its first request; the budgets are those of every request after it.
+"""
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases import services
+
+from .conftest import APPLICANT, vn
+from .factories import FeeItemFactory, ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _friday_morning():
+    with time_machine.travel(vn(2026, 11, 27, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def counter(staff):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff['counter'])}")
+    assert client.get("/api/v1/cases/").status_code == 200  # builds the token's context
+    return client
+
+
+def filing(documents: int) -> dict:
+    return {
+        "procedure": "2.000488",
+        "applicant": APPLICANT,
+        "channel": "counter",
+        "documents": [{"name": f"Giấy tờ {n}"} for n in range(documents)],
+    }
+
+
+def busy(client, staff, documents: int, steps: int) -> str:
+    """A filed case with this many documents and this many steps after its receipt."""
+    code = client.post("/api/v1/cases/", filing(documents), format="json").json()["code"]
+    for n in range(steps):
+        case = services.Case.objects.get(code=code)
+        if n % 2 == 0:
+            params = {"action": "request-supplement", "items": ["Tờ khai"], "reason": "Thiếu"}
+        else:
+            params = {"action": "supplement-received"}
+        services.case_act(case=case, by=staff["counter"], **params)
+    return code
+
+
+def test_counter_filing_takes_fifteen_statements(counter, procedure, django_assert_max_num_queries):
+    # The procedure (validation); the case id reserved, its documents, its two events, its
+    # appointment history; the code number, the case (one INSERT, no UPDATE); the reports'
+    # facts of the case (re-read from its history: 7); the message quoting its code. Plus
+    # the test's savepoint pair.
+    counter.post("/api/v1/cases/", filing(documents=1), format="json")  # reads the calendar
+    with django_assert_max_num_queries(17) as captured:
+        answer = counter.post("/api/v1/cases/", filing(documents=3), format="json")
+    assert answer.status_code == 201
+    case_writes = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
+    assert not [sql for sql in case_writes if sql.startswith("UPDATE")]
+
+
+def test_the_case_page_takes_three_queries_however_long_its_history(
+    counter, staff, procedure, django_assert_max_num_queries
+):
+    small = busy(counter, staff, documents=1, steps=0)
+    large = busy(counter, staff, documents=8, steps=6)
+    for code, events in ((small, 2), (large, 8)):
+        with django_assert_max_num_queries(3):  # the case, its documents, its events
+            page = counter.get(f"/api/v1/cases/{code}/").json()
+        assert len(page["events"]) == events
+
+
+def test_the_case_list_takes_two_queries_however_many_cases(
+    counter, staff, procedure, django_assert_max_num_queries
+):
+    for n in range(12):
+        busy(counter, staff, documents=1, steps=n % 3)
+    with django_assert_max_num_queries(2):  # the count and the page
+        assert counter.get("/api/v1/cases/").json()["count"] == 12
+    with django_assert_max_num_queries(2):
+        assert counter.get("/api/v1/cases/?status=processing").json()["count"] == 4
+
+
+def test_the_public_lookup_takes_three_queries(
+    counter, staff, procedure, django_assert_max_num_queries
+):
+    code = busy(counter, staff, documents=2, steps=5)  # ends waiting for a supplement
+    case = services.Case.objects.get(code=code)
+    case.pin_hash = services.pin_hash(reference=case.reference, pin="ABCD2345")
+    case.save(update_fields=["pin_hash"])
+    # The case with its procedure and rating; its timeline (events with the appointment each
+    # set), from which what is requested comes too; the signed result. A fee-bearing
+    # procedure adds what `fees_due` reads (exemptions, paid requests, fee items).
+    with django_assert_max_num_queries(3):
+        answer = APIClient().get(f"/api/v1/public/cases/{code}/", {"pin": "ABCD2345"})
+    assert answer.json()["requested"] == {"supplement_items": ["Tờ khai"]}
+    assert len(answer.json()["timeline"]) == 7
+
+
+def test_the_catalogue_lists_take_a_query_per_table(
+    procedure, province, client_for, django_assert_max_num_queries
+):
+    for n in range(5):
+        FeeItemFactory(procedure=ProcedureFactory(agency=province["justice"]), code=f"LP{n}")
+    with django_assert_max_num_queries(3):  # the count, the page, the page's fees
+        assert client_for().get("/api/v1/procedures/").json()["count"] == 6
+    with django_assert_max_num_queries(2):  # the count, the page
+        assert client_for().get("/api/v1/agencies/").json()["count"] == 4
