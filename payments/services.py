@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Case, Role, Status
+from cases.models import Case, Status
 from cases.models.case import FINAL_STATES
-from cases.selectors import user_agency_ids
 from cases.services import PIN_ALPHABET, SystemActor, case_act
 from cases.working_time import VN_TZ
 
@@ -53,12 +52,7 @@ class GatewayUnavailable(Exception):
     """The payment gateway could not register the request (HTTP 503)."""
 
 
-def _counter_staff_of(user, case: Case) -> bool:
-    return (
-        getattr(user, "is_staff_member", False)
-        and Role.COUNTER_STAFF in user.roles
-        and case.receiving_agency_id in user_agency_ids(user)
-    )
+_counter_staff_of = selectors.records_payments
 
 
 def _summary(payment: PaymentRequest, **extra) -> dict:
