@@ -21,7 +21,6 @@ from .models import Method, PaymentRequest
 SIZE = 9  # the A5 receipt's body size, as form 01's
 WIDTH = A5[0] - 2 * 15 * mm  # Document's A5 margins
 
-KIND_VI = {"fee": "Phí", "charge": "Lệ phí"}
 METHOD_VI = {
     Method.ONLINE: "Trực tuyến (cổng thanh toán)",
     Method.CASH: "Tiền mặt",
@@ -35,7 +34,7 @@ def vnd(amount: int) -> str:
 
 
 def vnd_in_words(amount: int) -> str:
-    """"Một trăm năm mươi nghìn đồng" — the amount as the receipt spells it out."""
+    """ "Một trăm năm mươi nghìn đồng" — the amount as the receipt spells it out."""
     words = num2words(amount, lang="vi")
     return f"{words[:1].upper()}{words[1:]} đồng"
 
@@ -55,14 +54,16 @@ def _collector(payment: PaymentRequest) -> str:
 def _items_table(payment: PaymentRequest) -> Table:
     s = styles(SIZE)
     rows = [
-        [Paragraph(f"<b>{head}</b>", s["centre"]) for head in ("STT", "Nội dung thu", "Số tiền (đồng)")]
+        [
+            Paragraph(f"<b>{head}</b>", s["centre"])
+            for head in ("STT", "Nội dung thu", "Số tiền (đồng)")
+        ]
     ]
     for n, item in enumerate(payment.items, 1):
-        kind = KIND_VI.get(item.get("kind"), "")
         rows.append(
             [
                 Paragraph(str(n), s["centre"]),
-                Paragraph(esc(f"{kind} {item['name']} ({item['code']})".strip()), s["body"]),
+                Paragraph(esc(f"{item['name']} ({item['code']})"), s["body"]),
                 Paragraph(vnd(item["amount"]), s["right"]),
             ]
         )

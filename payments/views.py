@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from cases.exceptions import InvalidTransition
 from cases.models import Case
-
 from cases.views import session_case
 from documents.api.views import pdf_response
 

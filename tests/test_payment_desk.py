@@ -13,7 +13,6 @@ from payments.models import FeeExemption, PaymentRequest, PaymentState
 
 from . import pdf_tools
 from .conftest import vn
-from .paying import upfront  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +111,9 @@ def test_the_staff_case_page_shows_fees_due_and_the_requests(counter, file_case,
     payments.payment_request_create(case=case, method="online")
     page = counter.get(f"/desk/cases/{case.code}/").content.decode()
     assert 'id="fees"' in page
-    assert "150000 VND" in page or "150,000 VND" in page or "150.000 VND" in page
+    assert "150.000 VND" in page
     assert PaymentRequest.objects.get(case=case).reference in page
-    assert 'data-confirm' in page  # the cash button asks first
+    assert "data-confirm" in page  # the cash button asks first
 
 
 def test_the_cash_button_clicked_twice_records_one_payment_and_moves_the_case_on(
@@ -171,7 +170,9 @@ def test_a_bank_transfer_needs_its_reference(counter, file_case, upfront):
     token = token_of(page, "fee-transfer")
     url = f"/desk/cases/{case.code}/fees/transfer/"
 
-    missing = counter.post(url, {"fee-transfer-token": token, "fee-transfer-transfer_reference": ""})
+    missing = counter.post(
+        url, {"fee-transfer-token": token, "fee-transfer-transfer_reference": ""}
+    )
     assert missing.status_code == 400
     assert not PaymentRequest.objects.filter(case=case).exists()
 
@@ -215,16 +216,16 @@ def test_waiving_every_fee_moves_an_upfront_case_on(counter, file_case, upfront)
     assert FeeExemption.objects.filter(case=case).count() == 2
 
 
-def test_a_refund_of_a_paid_request_is_an_event_on_the_timeline(
-    counter, file_case, upfront, staff
-):
+def test_a_refund_of_a_paid_request_is_an_event_on_the_timeline(counter, file_case, upfront, staff):
     case = file_case(FRIDAY_9AM, procedure=upfront)
     payment = paid_in_cash(case, staff)
     page = counter.get(f"/desk/cases/{case.code}/").content.decode()
     prefix = f"fee-refund-{payment.reference}"
     url = f"/desk/cases/{case.code}/fees/refund/{payment.reference}/"
 
-    no_reason = counter.post(url, {f"{prefix}-token": token_of(page, prefix), f"{prefix}-reason": ""})
+    no_reason = counter.post(
+        url, {f"{prefix}-token": token_of(page, prefix), f"{prefix}-reason": ""}
+    )
     assert no_reason.status_code == 400
 
     done = counter.post(
