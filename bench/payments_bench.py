@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "onestop_payments_bench"
+# A scratch database of its own (BENCH_DB_NAME: another name for a run beside others).
+DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_payments_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
 os.environ["PAYGOV_SIMULATOR"] = "true"
