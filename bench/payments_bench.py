@@ -208,7 +208,7 @@ def applied_per_second() -> None:
     from django.db import connection
 
     from notifications.models import Notification
-    from notifications.tasks import send_notification
+    from notifications.tasks import dispatch_notifications
     from payments.models import GatewayCallback
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
@@ -220,7 +220,7 @@ def applied_per_second() -> None:
     stash = "bench-callbacks"
     client.rename("celery", stash)  # set the callbacks aside while the baseline runs
     for _ in range(queued):
-        send_notification.delay(noop_id)
+        dispatch_notifications.delay([noop_id])
     base_before = drain(client, "no-op tasks (baseline)")
     client.rename(stash, "celery")
     started = time.perf_counter()
@@ -228,7 +228,7 @@ def applied_per_second() -> None:
     connection.close()
     left = GatewayCallback.objects.filter(processed_at=None).count()
     for _ in range(queued):
-        send_notification.delay(noop_id)
+        dispatch_notifications.delay([noop_id])
     base_after = drain(client, "no-op tasks (baseline)")
     base = (base_before + base_after) / 2
     print(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.exceptions import ActionForbidden, InvalidTransition
+from cases.models import CollectionMode
 from payments import selectors, services
 from payments.models import PaymentState
 
@@ -76,7 +77,7 @@ def _form(step, case, due, data=None, *, prefix=None):
 def fee_desk(case, user, bound_form=None) -> dict | None:
     """The case page's fees panel, or None for a case without fees or requests."""
     requests = list(case.payment_requests.select_related("receipt__agency"))
-    if case.procedure.collection == "none" and not requests:
+    if case.procedure.collection == CollectionMode.NONE and not requests:
         return None
     due = selectors.fees_payable(case)
     counter = selectors.records_payments(user, case)
