@@ -194,6 +194,9 @@ else:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's fixup would close the database connection around every task (a new session per
+# callback applied); onestop/celery.py keeps it for CONN_MAX_AGE instead, as for requests.
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Report work (rebuilding case facts) has its own queue and worker, so it never delays the

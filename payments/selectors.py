@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import Case, CollectionMode, FeeItem, Status
+from cases.models import Case, CollectionMode, FeeItem, Role, Status
 from cases.models.case import FINAL_STATES
+from cases.selectors import user_agency_ids
 from cases.working_time import VN_TZ
 
 from .models import GatewayCallback, PaymentRequest, PaymentState
@@ -23,6 +25,16 @@ class Due:
     @property
     def amount(self) -> int:
         return sum(item.amount for item in self.items)
+
+
+def records_payments(user, case: Case) -> bool:
+    """Whether the user is the case's receiving counter: who records cash, transfers,
+    exemptions and refunds."""
+    return (
+        getattr(user, "is_staff_member", False)
+        and Role.COUNTER_STAFF in user.roles
+        and case.receiving_agency_id in user_agency_ids(user)
+    )
 
 
 def fees_due(case: Case) -> Due:
@@ -56,6 +68,26 @@ def fees_payable(case: Case) -> Due:
 def open_online_request(case: Case) -> PaymentRequest | None:
     """A pending online request for the case, if the citizen has one under way."""
     return case.payment_requests.filter(state=PaymentState.PENDING).order_by("-id").first()
+
+
+def receipted_requests(case: Case) -> list[PaymentRequest]:
+    """The case's requests that were paid (refunded ones keep their receipt)."""
+    return list(
+        case.payment_requests.filter(receipt__isnull=False)
+        .select_related("receipt__agency")
+        .order_by("created_at", "id")
+    )
+
+
+def paid_request_or_404(case: Case, reference: str) -> PaymentRequest:
+    """A request of the case that has its receipt (paid, or refunded since), for printing."""
+    return get_object_or_404(
+        case.payment_requests.select_related(
+            "receipt__agency", "created_by", "case__procedure", "case__receiving_agency__parent"
+        ),
+        reference=reference,
+        receipt__isnull=False,
+    )
 
 
 def requests_to_query(*, older_than: timedelta, limit: int = 200, now=None) -> list[int]:

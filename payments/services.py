@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Case, Role, Status
+from cases.models import Case, Status
 from cases.models.case import FINAL_STATES
-from cases.selectors import user_agency_ids
 from cases.services import PIN_ALPHABET, SystemActor, case_act
 from cases.working_time import VN_TZ
 
@@ -53,12 +52,7 @@ class GatewayUnavailable(Exception):
     """The payment gateway could not register the request (HTTP 503)."""
 
 
-def _counter_staff_of(user, case: Case) -> bool:
-    return (
-        getattr(user, "is_staff_member", False)
-        and Role.COUNTER_STAFF in user.roles
-        and case.receiving_agency_id in user_agency_ids(user)
-    )
+_counter_staff_of = selectors.records_payments
 
 
 def _summary(payment: PaymentRequest, **extra) -> dict:
@@ -72,9 +66,16 @@ def _summary(payment: PaymentRequest, **extra) -> dict:
     }
 
 
-def _record_on_case(payment: PaymentRequest, *, actor, now, reason: str = "", **extra) -> None:
-    """The payment's new state as a step of its case; an upfront fee settled moves it on."""
-    case = Case.objects.select_related("procedure", "receiving_agency").get(pk=payment.case_id)
+def _record_on_case(
+    payment: PaymentRequest, *, actor, now, case: Case | None = None, reason: str = "", **extra
+) -> None:
+    """The payment's new state as a step of its case; an upfront fee settled moves it on.
+
+    `case`: the case as `_locked` read it under its lock (fresh); otherwise it is read here.
+    """
+    case = case or (
+        Case.objects.select_related("procedure", "receiving_agency").get(pk=payment.case_id)
+    )
     action = "payment"
     if (
         payment.state == PaymentState.PAID
@@ -227,19 +228,23 @@ def payment_request_create(
     return payment
 
 
-def _locked(payment_id: int) -> PaymentRequest:
-    """The request with its row locked, its case's row locked first.
+def _locked(payment_id: int, case_id: int | None = None) -> PaymentRequest:
+    """The request with its row locked, its case's row locked first and read with it.
 
     Every writer of payments takes the case's lock, then the request's: two of them (a
     callback and a cash payment at the counter, say) never wait on each other crosswise.
+    The case read under the lock is `payment.case`, fresh for the step that follows.
     """
-    case_id = PaymentRequest.objects.values_list("case_id", flat=True).get(pk=payment_id)
-    Case.objects.select_for_update().only("pk").get(pk=case_id)
-    return (
-        PaymentRequest.objects.select_for_update(of=("self",))
-        .select_related("case__receiving_agency")
-        .get(pk=payment_id)
+    if case_id is None:
+        case_id = PaymentRequest.objects.values_list("case_id", flat=True).get(pk=payment_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("procedure", "receiving_agency")
+        .get(pk=case_id)
     )
+    payment = PaymentRequest.objects.select_for_update().get(pk=payment_id)
+    payment.case = case
+    return payment
 
 
 def _next_receipt_number(agency_id: int, year: int) -> int:
@@ -264,6 +269,7 @@ def _settle(
     now,
     transaction_id: str | None = None,
     bank_code: str = "",
+    case: Case | None = None,
     **extra,
 ) -> Receipt:
     """Mark a request paid, issue its receipt (biên lai), and record it on the case."""
@@ -281,7 +287,7 @@ def _settle(
         number=_next_receipt_number(agency.pk, year),
         issued_at=now,
     )
-    _record_on_case(payment, actor=actor, now=now, receipt=receipt.label, **extra)
+    _record_on_case(payment, actor=actor, now=now, case=case, receipt=receipt.label, **extra)
     return receipt
 
 
@@ -299,7 +305,9 @@ def payment_refund(*, payment: PaymentRequest, reason: str, by, now=None) -> Pay
     payment.state = PaymentState.REFUNDED
     payment.needs_review = False
     payment.save(update_fields=["state", "needs_review"])
-    _record_on_case(payment, actor=PAYMENTS, now=now, reason=reason, recorded_by=by.username)
+    _record_on_case(
+        payment, actor=PAYMENTS, now=now, case=payment.case, reason=reason, recorded_by=by.username
+    )
     return payment
 
 
@@ -380,14 +388,14 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
         notice = gateway(callback.gateway).notice(callback.payload)
     except ValueError as exc:
         return CallbackOutcome.IGNORED, f"unusable: {exc}"
-    payment_id = (
+    found = (
         PaymentRequest.objects.filter(reference=notice.reference, gateway=callback.gateway)
-        .values_list("pk", flat=True)
+        .values_list("pk", "case_id")
         .first()
     )
-    if payment_id is None:
+    if found is None:
         return CallbackOutcome.UNKNOWN, f"no payment request {notice.reference!r}"
-    payment = _locked(payment_id)
+    payment = _locked(*found)
     actor = SystemActor(callback.gateway)
 
     if notice.pending:
@@ -400,7 +408,9 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
             )
         payment.state = PaymentState.CANCELLED
         payment.save(update_fields=["state"])
-        _record_on_case(payment, actor=actor, now=now, result_code=notice.result_code)
+        _record_on_case(
+            payment, actor=actor, now=now, case=payment.case, result_code=notice.result_code
+        )
         return CallbackOutcome.APPLIED, f"payment failed ({notice.result_code})"
     return _apply_success(payment, notice, actor=actor, callback=callback, now=now)
 
@@ -436,8 +446,7 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
     elif payment.case.status in FINAL_STATES:
         problem = f"paid after the case was {payment.case.status} (refund it)"
     elif payment.state in {PaymentState.CANCELLED, PaymentState.EXPIRED}:
-        case = Case.objects.select_related("procedure").get(pk=payment.case_id)
-        due = {item.code for item in selectors.fees_due(case).items}
+        due = {item.code for item in selectors.fees_due(payment.case).items}
         if not {item["code"] for item in payment.items} <= due:
             problem = f"paid after the request was {payment.state}, and the fees are settled"
     if problem:
@@ -445,7 +454,12 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
         payment.review_note = "\n".join(filter(None, [payment.review_note, problem]))
         payment.save(update_fields=["needs_review", "review_note"])
         _record_on_case(
-            payment, actor=actor, now=now, review=problem, transaction=notice.transaction_id
+            payment,
+            actor=actor,
+            now=now,
+            case=payment.case,
+            review=problem,
+            transaction=notice.transaction_id,
         )
         return CallbackOutcome.FLAGGED, problem
 
@@ -453,6 +467,7 @@ def _apply_success(payment, notice, *, actor, callback, now) -> tuple[str, str]:
         payment,
         actor=actor,
         now=now,
+        case=payment.case,
         transaction_id=notice.transaction_id,
         bank_code=notice.bank_code,
         transaction=notice.transaction_id,
@@ -497,4 +512,4 @@ def _expire(*, payment_id: int, now: datetime) -> None:
     if payment.state == PaymentState.PENDING:
         payment.state = PaymentState.EXPIRED
         payment.save(update_fields=["state"])
-        _record_on_case(payment, actor=PAYMENTS, now=now)
+        _record_on_case(payment, actor=PAYMENTS, now=now, case=payment.case)

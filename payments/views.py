@@ -9,9 +9,21 @@ from django.views.decorators.http import require_http_methods
 
 from cases.exceptions import InvalidTransition
 from cases.models import Case
+from cases.views import session_case
+from documents.api.views import pdf_response
 
-from . import links, selectors, services, simulator
+from . import links, receipt_pdf, selectors, services, simulator
 from .models import PaymentRequest, PaymentState
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_receipt(request, reference):
+    """The receipt of a paid request of the case this browser proved the PIN of."""
+    case = session_case(request)
+    if case is None:
+        raise Http404
+    payment = selectors.paid_request_or_404(case, reference)
+    return pdf_response(receipt_pdf.receipt_pdf(payment), receipt_pdf.filename(payment))
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from cases.models import Role, Status
 from documents import selectors as document_selectors
 
 from .common import pin_for, put_errors
+from .fees import fee_desk
 from .forms import ACTION_FORMS, ACTION_LABELS, action_form, action_params
 from .papers import NOTICE_FORMS
 
@@ -74,6 +75,7 @@ def case_page(request, code, *, bound_form=None, status=200):
         "results": results if staff else [r for r in results if r.is_signed],
         "receipt_desk": bool(case.code) and Role.COUNTER_STAFF in request.user.roles,
         "receipt_pin_kept": bool(pin_for(request, case)),
+        "fees": fee_desk(case, request.user, bound_form) if staff else None,
     }
     template = "cases/desk/case.html" if staff else "cases/portal/case.html"
     return render(request, template, context, status=status)

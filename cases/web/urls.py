@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, case, counter, officer, papers, portal
+from . import auth, case, counter, fees, officer, papers, portal
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -17,6 +17,12 @@ urlpatterns = [
     path("desk/cases/<code:code>/", case.case_page, name="case"),
     path("desk/cases/<code:code>/receipt/", counter.receipt, name="receipt"),
     path("desk/cases/<code:code>/actions/<str:action>/", case.act, name="case-act"),
+    path("desk/cases/<code:code>/fees/<str:step>/", fees.fee_step, name="case-fees"),
+    path(
+        "desk/cases/<code:code>/fees/<str:step>/<code:reference>/",
+        fees.fee_step,
+        name="case-fees-payment",
+    ),
     path("desk/cases/<code:code>/receipt/pdf/", papers.receipt_pdf, name="receipt-pdf"),
     path("desk/cases/<code:code>/receipt/reprint/", papers.receipt_reprint, name="receipt-reprint"),
     path("desk/cases/<code:code>/forms/<int:event_id>/", papers.event_form, name="desk-form"),

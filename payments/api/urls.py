@@ -10,6 +10,11 @@ urlpatterns = [
         name="payment-refund",
     ),
     path(
+        "cases/<code:code>/payments/<code:reference>/receipt/",
+        views.PaymentReceiptView.as_view(),
+        name="payment-receipt",
+    ),
+    path(
         "cases/<code:code>/exemptions/", views.CaseExemptionsView.as_view(), name="case-exemptions"
     ),
     path("payments/callback/paygov/", views.PayGovCallbackView.as_view(), name="paygov-callback"),

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.views import visible_case_or_404
-from payments import services
+from documents.api.views import pdf_response
+from payments import receipt_pdf, selectors, services
 
 from . import serializers as s
 
@@ -92,6 +93,24 @@ class PaymentRefundView(APIView):
             payment=payment, reason=body.validated_data["reason"], by=request.user
         )
         return Response(s.PaymentRequestSerializer(payment).data)
+
+
+class PaymentReceiptView(APIView):
+    """The receipt (biên lai thu phí, lệ phí) of a paid request, as a PDF."""
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="The receipt, A5."),
+            401: OpenApiResponse(description="Not logged in."),
+            404: OpenApiResponse(
+                description="No such case or request, not visible to the caller, or not paid."
+            ),
+        }
+    )
+    def get(self, request, code, reference):
+        case = visible_case_or_404(request.user, code)
+        payment = selectors.paid_request_or_404(case, reference)
+        return pdf_response(receipt_pdf.receipt_pdf(payment), receipt_pdf.filename(payment))
 
 
 class CaseExemptionsView(APIView):
