@@ -119,7 +119,10 @@ def init(payment, return_url: str) -> str:
 def _receipt_data(payment) -> str:
     """ThongTinGiaoDich: what the payer's receipt says (payer, case, fee items)."""
     case = payment.case
-    items = "; ".join(f"{item['name']} {item['amount']}" for item in payment.items)
+    # Amounts as Vietnamese write them (50.000đ): the platform shows this text to the payer.
+    items = "; ".join(
+        f"{item['name']} {item['amount']:,}đ".replace(",", ".") for item in payment.items
+    )
     return f"{case.applicant_full_name} - {case.code or case.reference} - {items}"[:255]
 
 
