@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cases.working_time import VN_TZ
 
-from .pdf import Document, QRCode, esc, letterhead_for, paragraph, styles
+from .pdf import Document, QRCode, esc, facts_table, letterhead_for, paragraph
 
 
 @dataclass(frozen=True)
@@ -95,25 +95,6 @@ def lookup_url(code: str, pin: str) -> str:
     return public_url(reverse("home")) + f"?code={code}&pin={pin}"
 
 
-def _rows(rows: list[tuple[str, str]], width: float, size: float = 11) -> Table:
-    s = styles(size)
-    table = Table(
-        [[Paragraph(label, s["body"]), Paragraph(esc(value), s["body"])] for label, value in rows],
-        colWidths=[width * 0.34, width * 0.66],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
-    return table
-
-
 def _numbered(items, size: float = 11) -> list[Paragraph]:
     return [paragraph(f"{n}. {esc(item)}", size=size) for n, item in enumerate(items, 1)]
 
@@ -165,7 +146,7 @@ def receipt(case, *, pin: str, received_by: str = "") -> bytes:
     )
     lookup.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     body = [
-        _rows(rows, width, RECEIPT_SIZE),
+        facts_table(rows, width, size=RECEIPT_SIZE),
         Spacer(1, 2 * mm),
         paragraph(f"<b>Hồ sơ gồm ({len(documents)}):</b>", size=RECEIPT_SIZE),
         *_numbered(documents or ["—"], RECEIPT_SIZE),

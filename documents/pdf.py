@@ -210,3 +210,26 @@ class Document:
 def esc(text) -> str:
     """Escape for ReportLab's paragraph markup."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def facts_table(
+    rows: list[tuple[str, str]], width: float, *, size: float = 11, label=0.34
+) -> Table:
+    """Label / value rows as forms and receipts print them: the label a fixed share of the
+    width, each value wrapping under itself."""
+    s = styles(size)
+    table = Table(
+        [[Paragraph(name, s["body"]), Paragraph(esc(value), s["body"])] for name, value in rows],
+        colWidths=[width * label, width * (1 - label)],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table

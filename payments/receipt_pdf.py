@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cases.working_time import VN_TZ
 from documents.forms_pdf import vn_date
-from documents.pdf import Document, QRCode, esc, letterhead_for, styles
+from documents.pdf import Document, QRCode, esc, facts_table, letterhead_for, styles
 
 from .models import Method, PaymentRequest
 
@@ -86,25 +86,6 @@ def _items_table(payment: PaymentRequest) -> Table:
     return table
 
 
-def _facts(rows: list[tuple[str, str]]) -> Table:
-    s = styles(SIZE)
-    table = Table(
-        [[Paragraph(label, s["body"]), Paragraph(esc(value), s["body"])] for label, value in rows],
-        colWidths=[WIDTH * 0.3, WIDTH * 0.7],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
-    return table
-
-
 def _signatures(payer: str, collector: str) -> Table:
     s = styles(SIZE)
 
@@ -143,7 +124,7 @@ def receipt_pdf(payment: PaymentRequest) -> bytes:
         method += f", mã chuyển khoản {payment.transfer_reference}"
     qr_data = f"BLP|{receipt.label}|{case_code}|{payment.amount}|{payment.reference}"
     body = [
-        _facts(facts),
+        facts_table(facts, WIDTH, size=SIZE, label=0.3),
         Spacer(1, 3 * mm),
         _items_table(payment),
         Spacer(1, 2 * mm),
