@@ -84,21 +84,23 @@ def pin_matches(case: Case, pin: str) -> bool:
     )
 
 
-def _next_case_number(agency: Agency, day) -> int:
-    """Take the next number of the agency's daily sequence.
+def next_in_sequence(sequence, **key) -> int:
+    """Take the next number of a counter row (`CaseCodeSequence`, payments' receipts...).
 
     One upsert: the row lock it takes is held to the end of the transaction, so numbers
     are never issued twice; if the transaction rolls back, so does the number.
     """
-    table = CaseCodeSequence._meta.db_table
+    table = sequence._meta.db_table
+    columns = [sequence._meta.get_field(name).column for name in key]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1)
-            ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1
+            INSERT INTO {table} ({", ".join(columns)}, last)
+            VALUES ({", ".join(["%s"] * len(columns))}, 1)
+            ON CONFLICT ({", ".join(columns)}) DO UPDATE SET last = {table}.last + 1
             RETURNING last
             """,
-            [agency.pk, day],
+            list(key.values()),
         )
         return cursor.fetchone()[0]
 
@@ -106,7 +108,7 @@ def _next_case_number(agency: Agency, day) -> int:
 def issue_case_code(*, agency: Agency, moment: datetime) -> str:
     """`{agency code}-{yyMMdd}-{NNNN}`, the day in Vietnam time; past 9999 it grows."""
     day = timezone.localtime(moment, working_time.VN_TZ).date()
-    number = _next_case_number(agency, day)
+    number = next_in_sequence(CaseCodeSequence, agency=agency.pk, day=day)
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 

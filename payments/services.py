@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Case, Status
 from cases.models.case import FINAL_STATES
-from cases.services import PIN_ALPHABET, SystemActor, case_act
+from cases.services import PIN_ALPHABET, SystemActor, case_act, next_in_sequence
 from cases.working_time import VN_TZ
 
 from . import selectors
@@ -247,21 +247,6 @@ def _locked(payment_id: int, case_id: int | None = None) -> PaymentRequest:
     return payment
 
 
-def _next_receipt_number(agency_id: int, year: int) -> int:
-    """One upsert, its row lock held to the end of the transaction: no number twice."""
-    table = ReceiptSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (agency_id, year, last) VALUES (%s, %s, 1)
-            ON CONFLICT (agency_id, year) DO UPDATE SET last = {table}.last + 1
-            RETURNING last
-            """,
-            [agency_id, year],
-        )
-        return cursor.fetchone()[0]
-
-
 def _settle(
     payment: PaymentRequest,
     *,
@@ -284,7 +269,7 @@ def _settle(
         payment=payment,
         agency=agency,
         year=year,
-        number=_next_receipt_number(agency.pk, year),
+        number=next_in_sequence(ReceiptSequence, agency=agency.pk, year=year),
         issued_at=now,
     )
     _record_on_case(payment, actor=actor, now=now, case=case, receipt=receipt.label, **extra)
