@@ -6,7 +6,7 @@ urlpatterns = [
     path("alerts/", api.StaffAlertList.as_view(), name="staff-alerts"),
     path("alerts/<int:pk>/read/", api.StaffAlertRead.as_view(), name="staff-alert-read"),
     path(
-        "cases/<str:code>/apology-draft/",
+        "cases/<code:code>/apology-draft/",
         api.ApologyDraftView.as_view(),
         name="case-apology-draft",
     ),

@@ -211,6 +211,15 @@ def test_an_overdue_case_gets_an_apology_draft_the_officer_confirms(assigned_cas
     assert case.next_alert_at == vn(2026, 12, 4, 10, 0) and case.alert_level == 0
 
 
+def test_the_officers_case_page_offers_the_drafted_apology_date(assigned_case, staff):
+    """The draft reached the API only: on the desk the officer had to work the date out."""
+    scan_at(OVERDUE)
+    officer = _logged_in_client(staff["officer"])
+    with time_machine.travel(OVERDUE + timedelta(hours=1), tick=False):
+        page = officer.get(reverse("case", args=[assigned_case.code])).content.decode()
+    assert 'name="apologise-new_appointment_at" value="2026-12-08T10:00"' in page
+
+
 def test_two_scans_at_once_alert_each_case_once(transactional_db, file_case, staff):
     cases = [file_case(FILED) for _ in range(30)]
     errors = []

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
@@ -12,6 +13,7 @@ from cases.api.serializers import ID_NUMBER, PHONE
 from cases.models import Agency, Channel, Level, ReturnChannel, Role, User
 from cases.selectors import agency_subtree_ids
 from cases.workflow import USER_ACTIONS
+from notifications.selectors import apology_draft
 
 
 class PhoneField(forms.CharField):
@@ -308,7 +310,18 @@ ACTION_LABELS = {
 def action_form(action: str, case, data=None, files=None):
     form_class = ACTION_FORMS[action]
     kwargs = {"case": case} if form_class in NEEDS_CASE else {}
+    if action == "apologise" and data is None:
+        kwargs["initial"] = _apology_initial(case)
     return form_class(data, files, prefix=action, **kwargs)
+
+
+def _apology_initial(case) -> dict:
+    """Form 04 as the deadline watcher drafted it: the officer confirms or edits the date."""
+    draft = apology_draft(case)
+    if draft is None:
+        return {}
+    suggested = timezone.localtime(draft["suggested_appointment_at"])
+    return {"new_appointment_at": suggested.replace(second=0, microsecond=0, tzinfo=None)}
 
 
 def action_params(form) -> dict:
