@@ -40,6 +40,13 @@ class CanReadReports(permissions.BasePermission):
         return may_read_reports(request.user)
 
 
+# What every report answers besides its rows (404s differ by what can be unknown).
+REPORT_ERRORS = {
+    400: OpenApiResponse(description="Bad query parameters."),
+    403: OpenApiResponse(description="Not a supervisor or an administrator."),
+}
+
+
 class ReportView(APIView):
     permission_classes = [CanReadReports]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
@@ -83,8 +90,7 @@ class KPIReportView(ReportView):
         parameters=[s.ReportQuerySerializer, *FILE_FORMATS],
         responses={
             200: s.KPISerializer(many=True),
-            400: OpenApiResponse(description="Bad query parameters."),
-            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            **REPORT_ERRORS,
             404: OpenApiResponse(description="Unknown agency or procedure, or outside yours."),
         },
     )
@@ -103,8 +109,7 @@ class ThroughputView(ReportView):
         parameters=[s.ThroughputQuerySerializer, *FILE_FORMATS],
         responses={
             200: s.ThroughputRowSerializer(many=True),
-            400: OpenApiResponse(description="Bad query parameters."),
-            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            **REPORT_ERRORS,
             404: OpenApiResponse(description="Unknown agency or procedure, or outside yours."),
         },
     )
@@ -146,8 +151,7 @@ class KPICasesView(ReportView, GenericAPIView):
         parameters=[s.DrillDownQuerySerializer, *FILE_FORMATS],
         responses={
             200: s.DrillDownCaseSerializer(many=True),
-            400: OpenApiResponse(description="Bad query parameters."),
-            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            **REPORT_ERRORS,
             404: OpenApiResponse(description="Unknown KPI, agency or procedure."),
         },
     )
@@ -172,8 +176,7 @@ class RatingListView(ReportView, GenericAPIView):
         parameters=[s.ReportQuerySerializer, *FILE_FORMATS],
         responses={
             200: s.RatingSerializer(many=True),
-            400: OpenApiResponse(description="Bad query parameters."),
-            403: OpenApiResponse(description="Not a supervisor or an administrator."),
+            **REPORT_ERRORS,
             404: OpenApiResponse(description="Unknown agency or procedure."),
         },
     )
