@@ -82,7 +82,9 @@ def test_counter_intake_ends_with_the_receipt(page, staff, procedure):
     page.keyboard.press("Tab")  # to the first procedure found
     page.keyboard.press("Enter")
     page.wait_for_selector("form.intake")
-    page.keyboard.type(APPLICANT["full_name"])  # the name field has the focus
+    # The name field takes the focus as the page loads; wait for it rather than race it.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_full_name'")
+    page.keyboard.type(APPLICANT["full_name"])
     page.fill("#id_id_number", APPLICANT["id_number"])
     page.fill("#id_phone", "0912 345 678")
     page.click("button.primary")
