@@ -9,8 +9,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from cases import working_time
-from cases.models import AppointmentChange, Case, CaseDocument, FeeItem, OnlineLevel, Status
+from cases.models import (
+    AppointmentChange,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    FeeItem,
+    OnlineLevel,
+    Status,
+)
 from cases.selectors import calendar_for
 
 from .aggregates import stamp_bump
@@ -115,24 +125,57 @@ def derive(
     }
 
 
+# What `derive` reads of the case row itself.
+CASE_FIELDS = (
+    "status", "channel", "return_channel", "procedure", "deciding_agency", "assigned_to",
+    "receiving_agency", "received_at", "appointment_at", "resolved_at", "returned_at",
+    "closed_at",
+)  # fmt: skip
+
+
 def case_fact_refresh(*, case_id: int) -> None:
-    """Rewrite one case's facts from its history; call it inside the step's transaction."""
-    case = Case.objects.select_related("procedure", "receiving_agency").get(pk=case_id)
-    steps = [Step(*row) for row in case.events.values_list("action", "to_status", "at", "data")]
-    before_apology = (
-        AppointmentChange.objects.filter(case_id=case_id, reason=AppointmentChange.Reason.APOLOGY)
-        .order_by("id")
-        .values_list("old_at", flat=True)
-        .first()
+    """Rewrite one case's facts from its history; call it inside the step's transaction.
+
+    Every step pays for it, so it costs four round trips: the case with what `derive` needs
+    of its procedure, agency, papers and apology in one read, its steps, the reports'
+    stamp, and the row itself.
+    """
+    apology = AppointmentChange.objects.filter(
+        case_id=OuterRef("pk"), reason=AppointmentChange.Reason.APOLOGY
+    ).order_by("id")
+    case = (
+        Case.objects.select_related("procedure", "receiving_agency")
+        .only(
+            *CASE_FIELDS,
+            "procedure__level",
+            "procedure__online_level",
+            "receiving_agency__office_hours",
+        )
+        .annotate(
+            before_apology=Subquery(apology.values("old_at")[:1]),
+            has_digitised=Exists(
+                CaseDocument.objects.filter(case_id=OuterRef("pk"), digitised=True)
+            ),
+            fee_bearing=Exists(
+                FeeItem.objects.filter(procedure_id=OuterRef("procedure_id"), amount__gt=0)
+            ),
+        )
+        .get(pk=case_id)
     )
+    steps = [
+        Step(*row)
+        for row in CaseEvent.objects.filter(case_id=case_id)
+        .order_by("at", "id")
+        .values_list("action", "to_status", "at", "data")
+    ]
     fields = derive(
         case,
         steps,
         level=case.procedure.level,
         online_level=case.procedure.online_level,
-        before_apology=before_apology,
-        has_digitised=CaseDocument.objects.filter(case_id=case_id, digitised=True).exists(),
-        fee_bearing=FeeItem.objects.filter(procedure_id=case.procedure_id, amount__gt=0).exists(),
+        before_apology=case.before_apology,
+        has_digitised=case.has_digitised,
+        fee_bearing=case.fee_bearing,
         calendar=calendar_for(case.receiving_agency),
     )
     stamp_bump(case_id)

@@ -53,13 +53,13 @@ def busy(client, staff, documents: int, steps: int) -> str:
     return code
 
 
-def test_counter_filing_takes_fifteen_statements(counter, procedure, django_assert_max_num_queries):
+def test_counter_filing_takes_twelve_statements(counter, procedure, django_assert_max_num_queries):
     # The procedure (validation); the case id reserved, its documents, its two events, its
     # appointment history; the code number, the case (one INSERT, no UPDATE); the reports'
-    # facts of the case (re-read from its history: 7); the message quoting its code. Plus
-    # the test's savepoint pair.
+    # facts of the case (the case and its history re-read, the stamp, the row: 4); the
+    # message quoting its code. Plus the test's savepoint pair.
     counter.post("/api/v1/cases/", filing(documents=1), format="json")  # reads the calendar
-    with django_assert_max_num_queries(17) as captured:
+    with django_assert_max_num_queries(14) as captured:
         answer = counter.post("/api/v1/cases/", filing(documents=3), format="json")
     assert answer.status_code == 201
     case_writes = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
