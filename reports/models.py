@@ -96,7 +96,10 @@ class CaseFact(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["received_at"], name="fact_received"),
-            models.Index(fields=["resolved_at"], name="fact_resolved"),
+            # Throughput's processing-time percentiles read it alone (PostgreSQL: index-only).
+            models.Index(
+                fields=["resolved_at"], include=["processing_days"], name="fact_resolved_days"
+            ),
             models.Index(fields=["returned_at"], name="fact_returned"),
             models.Index(fields=["finished_at"], name="fact_finished"),
             # Open cases: the on-time KPI's "open at period end" and the backlog.

@@ -193,7 +193,7 @@ def _throughput(scope: Scope, bucket: str, group_by: str) -> list[dict]:
         )
         .annotate(b=bucket_of("at"), **event_group)
         .values("b", "action", "g")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: the covering index answers alone
     )
     for row in rows:
         name = "supplement_requests" if row["action"] == "request-supplement" else "transfers"
