@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from cases.models.case import FINAL_STATES
 from cases.selectors import user_agency_ids
 from cases.working_time import VN_TZ
 
-from .models import GatewayCallback, PaymentRequest, PaymentState
+from .models import FeeExemption, GatewayCallback, PaymentRequest, PaymentState
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,6 @@ def fees_due(case: Case) -> Due:
     collection = case.procedure.collection
     if collection == CollectionMode.NONE:
         return Due()
-    exempt = set(case.exemptions.values_list("fee_item_id", flat=True))
     covered = {
         item["code"]
         for items in case.payment_requests.filter(state=PaymentState.PAID).values_list(
@@ -50,11 +49,9 @@ def fees_due(case: Case) -> Due:
         )
         for item in items
     }
-    items = [
-        item
-        for item in FeeItem.objects.filter(procedure_id=case.procedure_id).order_by("code")
-        if item.pk not in exempt and item.code not in covered
-    ]
+    exempted = FeeExemption.objects.filter(case_id=case.pk, fee_item_id=OuterRef("pk"))
+    unexempted = FeeItem.objects.filter(procedure_id=case.procedure_id).exclude(Exists(exempted))
+    items = [item for item in unexempted.order_by("code") if item.code not in covered]
     return Due(items=items, collection=collection)
 
 

@@ -228,21 +228,23 @@ def payment_request_create(
     return payment
 
 
-def _locked(payment_id: int, case_id: int | None = None) -> PaymentRequest:
-    """The request with its row locked, its case's row locked first and read with it.
+def _locked(**match) -> PaymentRequest | None:
+    """The request matching `match` (its pk, or its gateway and reference) with its row
+    locked, its case's row locked first and read with it; None if there is no such request.
 
     Every writer of payments takes the case's lock, then the request's: two of them (a
     callback and a cash payment at the counter, say) never wait on each other crosswise.
     The case read under the lock is `payment.case`, fresh for the step that follows.
     """
-    if case_id is None:
-        case_id = PaymentRequest.objects.values_list("case_id", flat=True).get(pk=payment_id)
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("procedure", "receiving_agency")
-        .get(pk=case_id)
+        .filter(**{f"payment_requests__{name}": value for name, value in match.items()})
+        .first()
     )
-    payment = PaymentRequest.objects.select_for_update().get(pk=payment_id)
+    if case is None:
+        return None
+    payment = PaymentRequest.objects.select_for_update().get(case=case, **match)
     payment.case = case
     return payment
 
@@ -280,7 +282,7 @@ def _settle(
 def payment_refund(*, payment: PaymentRequest, reason: str, by, now=None) -> PaymentRequest:
     """Hoàn tiền: a paid request is refunded (e.g. paid twice); the receipt stays."""
     now = now or timezone.now()
-    payment = _locked(payment.pk)
+    payment = _locked(pk=payment.pk)
     if not _counter_staff_of(by, payment.case):
         raise ActionForbidden(_("Only the receiving counter records a refund."))
     if payment.state != PaymentState.PAID:
@@ -373,14 +375,9 @@ def _apply_notice(callback: GatewayCallback, now: datetime) -> tuple[str, str]:
         notice = gateway(callback.gateway).notice(callback.payload)
     except ValueError as exc:
         return CallbackOutcome.IGNORED, f"unusable: {exc}"
-    found = (
-        PaymentRequest.objects.filter(reference=notice.reference, gateway=callback.gateway)
-        .values_list("pk", "case_id")
-        .first()
-    )
-    if found is None:
+    payment = _locked(reference=notice.reference, gateway=callback.gateway)
+    if payment is None:
         return CallbackOutcome.UNKNOWN, f"no payment request {notice.reference!r}"
-    payment = _locked(*found)
     actor = SystemActor(callback.gateway)
 
     if notice.pending:
@@ -493,7 +490,7 @@ def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> str | 
 
 @transaction.atomic
 def _expire(*, payment_id: int, now: datetime) -> None:
-    payment = _locked(payment_id)
+    payment = _locked(pk=payment_id)
     if payment.state == PaymentState.PENDING:
         payment.state = PaymentState.EXPIRED
         payment.save(update_fields=["state"])
