@@ -10,8 +10,9 @@ block only the clients that failed; the right PIN from anyone else always works.
 """
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from documents.models import ResultDocument
 from onestop.ratelimit import Hit, Limit, exceeded
 
 from .models import AppointmentChange, Case, CaseEvent, Status
@@ -42,6 +43,15 @@ def _limits():
     )
 
 
+def public_cases() -> QuerySet[Case]:
+    """Cases with what the public lookup shows of them beside the row: the procedure, the
+    rating (a reverse one-to-one, None when not rated) and the signed result's id."""
+    signed_results = ResultDocument.objects.filter(case=OuterRef("pk")).exclude(signed_sha256="")
+    return Case.objects.select_related("procedure", "rating").annotate(
+        signed_result_id=Subquery(signed_results.values("pk")[:1])
+    )
+
+
 def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
     """The case with this code (or submission reference) if the PIN is right, else None.
 
@@ -51,12 +61,7 @@ def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
     `LookupThrottled` whatever the PIN, so a throttled guesser learns nothing.
     """
     code = code.strip()
-    # The rating too (a reverse one-to-one, None when not rated): the lookup shows it.
-    case = (
-        Case.objects.select_related("procedure", "rating")
-        .filter(Q(code=code) | Q(reference=code))
-        .first()
-    )
+    case = public_cases().filter(Q(code=code) | Q(reference=code)).first()
     found = case is not None and pin_matches(case, pin)
     requests, failures, case_failures = _limits()
     wait = exceeded(
@@ -93,7 +98,8 @@ def public_timeline(case: Case) -> list[dict]:
             "action": event.action,
             "from_status": event.from_status,
             "to_status": event.to_status,
-            "to_status_display": event.get_to_status_display(),
+            # Lazy: the API never renders it (get_FOO_display translates every choice).
+            "to_status_display": Status(event.to_status).label,
             "reason": event.reason if event.action in PUBLIC_REASONS else "",
             "items": event.data.get("items", []) if event.action == "request-supplement" else [],
             "new_appointment_at": event.new_appointment_at,

@@ -88,17 +88,17 @@ def test_the_case_list_takes_two_queries_however_many_cases(
         assert counter.get("/api/v1/cases/?status=processing").json()["count"] == 4
 
 
-def test_the_public_lookup_takes_three_queries(
+def test_the_public_lookup_takes_two_queries(
     counter, staff, procedure, django_assert_max_num_queries
 ):
     code = busy(counter, staff, documents=2, steps=5)  # ends waiting for a supplement
     case = services.Case.objects.get(code=code)
     case.pin_hash = services.pin_hash(reference=case.reference, pin="ABCD2345")
     case.save(update_fields=["pin_hash"])
-    # The case with its procedure and rating; its timeline (events with the appointment each
-    # set), from which what is requested comes too; the signed result. A fee-bearing
-    # procedure adds what `fees_due` reads (exemptions, paid requests, fee items).
-    with django_assert_max_num_queries(3):
+    # The case with its procedure, rating and signed result's id; its timeline (events with
+    # the appointment each set), from which what is requested comes too. A fee-bearing
+    # procedure adds the two queries of `fees_due` (paid requests; fee items not exempted).
+    with django_assert_max_num_queries(2):
         answer = APIClient().get(f"/api/v1/public/cases/{code}/", {"pin": "ABCD2345"})
     assert answer.json()["requested"] == {"supplement_items": ["Tờ khai"]}
     assert len(answer.json()["timeline"]) == 7

@@ -14,6 +14,7 @@ from rest_framework.test import APIRequestFactory
 from cases import selectors, services
 from cases.api import serializers as s
 from cases.models import Agency, CollectionMode, Procedure
+from cases.public_lookup import public_cases
 from reports.models import Rating
 
 from .conftest import vn
@@ -97,7 +98,7 @@ def test_the_catalogue_rows_render_as_drf_renders_the_models(procedure, province
 
 
 def public_lookup_of(case):
-    return services.Case.objects.select_related("procedure", "rating").get(pk=case.pk)
+    return public_cases().get(pk=case.pk)
 
 
 def test_the_public_lookup_renders_as_drf_would(busy_case):

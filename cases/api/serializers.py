@@ -24,7 +24,6 @@ from cases.models import (
 )
 from cases.models.case import NATIONAL_CODES, OPEN_STATES
 from cases.public_lookup import public_timeline, supplement_items
-from documents.selectors import signed_result
 from payments.api.serializers import FeesDueSerializer, fees_for
 
 ID_NUMBER = RegexValidator(
@@ -718,11 +717,11 @@ class PublicCaseSerializer(serializers.ModelSerializer):
         }
     )
     def get_result(self, case):
-        document = signed_result(case)
-        if document is None:
+        # The lookup (`case_public_lookup`) read the signed result's id with the case.
+        if case.signed_result_id is None:
             return None
         return {
-            "document_id": str(document.pk),
+            "document_id": str(case.signed_result_id),
             "download_url": reverse("public-case-result", args=[case.code]),
-            "verify_url": reverse("public-verify", args=[document.pk]),
+            "verify_url": reverse("public-verify", args=[case.signed_result_id]),
         }
