@@ -6,6 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from onestop.clients import client_ip
+from onestop.ratelimit import Hit, Limit, exceeded
+
 from . import selectors, services
 
 
@@ -21,12 +24,31 @@ class VerifyUploadForm(forms.Form):
         return file
 
 
+def _verify_wait(request) -> int | None:
+    """Seconds this client must wait before another signature check (PUBLIC_VERIFY_RATE)."""
+    limit = Limit.parse("verify", settings.PUBLIC_VERIFY_RATE)
+    return exceeded([Hit(limit, client_ip(request))])
+
+
+def _throttled(request, wait: int):
+    context = {
+        "form": VerifyUploadForm(),
+        "error": _("Too many signature checks; try again later."),
+    }
+    response = render(request, "documents/verify.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def verify(request):
     """Kiểm tra văn bản ký số: upload a PDF and see whether it is authentic and intact."""
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     verification = document = None
-    if request.method == "POST" and form.is_valid():
-        verification, document = services.verify_upload(data=form.cleaned_data["file"].read())
+    if request.method == "POST":
+        if (wait := _verify_wait(request)) is not None:
+            return _throttled(request, wait)
+        if form.is_valid():
+            verification, document = services.verify_upload(data=form.cleaned_data["file"].read())
     return render(
         request,
         "documents/verify.html",
@@ -40,6 +62,8 @@ def verify_document(request, document_id):
     document = selectors.signed_document(document_id)
     if document is None:
         raise Http404
+    if (wait := _verify_wait(request)) is not None:
+        return _throttled(request, wait)
     verification, document = services.verify_stored(document=document)
     return render(
         request,

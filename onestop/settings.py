@@ -284,6 +284,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PUBLIC_LOOKUP_RATE = env.str("PUBLIC_LOOKUP_RATE", default="600/hour")
 TOKEN_RATE = env.str("TOKEN_RATE", default="30/minute")
 ONLINE_FILING_RATE = env.str("ONLINE_FILING_RATE", default="20/hour")
+# Signature checks on the public verify page and API (by link or upload), per client.
+PUBLIC_VERIFY_RATE = env.str("PUBLIC_VERIFY_RATE", default="120/hour")
 # Public lookup by case code + PIN: at most this many failed lookups per client per hour, and
 # LOOKUP_CASE_MAX_FAILURES per LOOKUP_CASE_LOCK_MINUTES by one client on one case. Only the
 # client that failed is held back; the right PIN from anyone else always works.

@@ -202,6 +202,27 @@ def test_the_upload_page_says_modified_after_one_byte_changed(signed_case, clien
     assert page.status_code == 200 and "verdict-modified" in page.content.decode()
 
 
+def test_signature_checks_are_limited_per_client(signed_case, client, settings):
+    # Each check validates a PDF signature (real CPU): a client gets PUBLIC_VERIFY_RATE of
+    # them, by link or upload, through the API or the page alike; another client is not held.
+    settings.PUBLIC_VERIFY_RATE = "3/hour"
+    document = ResultDocument.objects.get(case=signed_case)
+    assert client.get(f"/api/v1/public/verify/{document.pk}/").status_code == 200
+    assert client.get(f"/verify/{document.pk}/").status_code == 200
+    good = signed_bytes(signed_case)
+    assert verify_upload(client, good).status_code == 200
+
+    refused = verify_upload(client, good)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get(f"/api/v1/public/verify/{document.pk}/").status_code == 429
+    page = client.post("/verify/", {"file": upload(good)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 429 and "Too many signature checks" in page.content.decode()
+    assert client.get(f"/verify/{document.pk}/").status_code == 429
+
+    elsewhere = client.get(f"/api/v1/public/verify/{document.pk}/", REMOTE_ADDR="203.0.113.9")
+    assert elsewhere.status_code == 200 and elsewhere.json()["verdict"] == "authentic"
+
+
 # --- bad input: a clear 4xx, nothing half-written -------------------------------------------
 
 

@@ -28,3 +28,9 @@ class TokenThrottle(ClientRateThrottle):
 
 class OnlineFilingThrottle(ClientRateThrottle):
     scope, rate_setting = "online-filing", "ONLINE_FILING_RATE"
+
+
+class VerifyThrottle(ClientRateThrottle):
+    """Checking a signature costs real CPU: anyone may, but not without end."""
+
+    scope, rate_setting = "verify", "PUBLIC_VERIFY_RATE"

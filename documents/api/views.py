@@ -10,6 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.throttles import VerifyThrottle
 from cases.api.views import public_case_or_404, visible_case_or_404
 from documents import selectors, services
 from documents.forms_pdf import form_by_alias
@@ -143,6 +144,8 @@ class PublicVerifyDocumentView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [VerifyThrottle]
+    error_statuses = {429}
 
     @extend_schema(
         responses={200: s.VerificationSerializer, 404: OpenApiResponse()}, tags=["public"]
@@ -163,6 +166,8 @@ class PublicVerifyUploadView(generics.GenericAPIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [VerifyThrottle]
+    error_statuses = {429}
     parser_classes = [MultiPartParser]
     serializer_class = s.VerifyUploadSerializer
 
