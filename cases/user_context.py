@@ -1,4 +1,5 @@
-"""Who is asking: an API token's user with their roles and agencies, kept in each worker.
+"""Who is asking: the user of an API token or a web session with their roles and agencies,
+kept in each worker.
 
 Every staff request needs the user, their roles (auth groups), the agencies under theirs and
 those of their province: four queries, two of them recursive. A worker keeps them in memory
@@ -18,6 +19,7 @@ import logging
 import secrets
 import time
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
@@ -38,6 +40,10 @@ MAX_AGE_SECONDS = 60
 
 # token key -> (the stamps it was built under, when, the token with its user and context)
 _by_token: dict[str, tuple[tuple, float, Token]] = {}
+# user id -> (the stamps, when, the user with their context), for web sessions
+_by_user: dict[int, tuple[tuple, float, User]] = {}
+# What ModelBackend caches on a user: a permission change renews no stamp, so never kept.
+PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 
 
 def _user_key(user_id: int) -> str:
@@ -96,6 +102,15 @@ def load_context(user: User) -> User:
     return user
 
 
+def _request_copy(user: User) -> User:
+    """The kept user for one request, which may note things on it; without the permissions
+    ModelBackend caches on a user, which no stamp covers (a group's permissions)."""
+    user = copy.copy(user)
+    for name in PERMISSION_CACHES:
+        user.__dict__.pop(name, None)
+    return user
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, with the user's context kept per worker (see above)."""
 
@@ -107,7 +122,7 @@ class CachedTokenAuthentication(TokenAuthentication):
             and _current_stamps(entry[2].user_id) == entry[0]
         ):
             token = entry[2]
-            return copy.copy(token.user), token  # a request may note things on its user
+            return _request_copy(token.user), token
         user_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
         if user_id is None:
             _by_token.pop(key, None)
@@ -119,7 +134,35 @@ class CachedTokenAuthentication(TokenAuthentication):
             if len(_by_token) >= MAX_TOKENS:
                 _by_token.clear()
             _by_token[key] = (current, time.monotonic(), token)
-        return copy.copy(user), token
+        return _request_copy(user), token
+
+
+class CachedModelBackend(ModelBackend):
+    """Django's model backend, with a session's user and context kept per worker (see above).
+
+    A password change saves the user and so renews their stamp: the session hash is then
+    checked against the new password, as without the cache.
+    """
+
+    def get_user(self, user_id):
+        entry = _by_user.get(user_id)
+        if (
+            entry is not None
+            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
+            and _current_stamps(user_id) == entry[0]
+        ):
+            return _request_copy(entry[2])
+        current = _current_stamps(user_id)
+        user = super().get_user(user_id)
+        if user is None:
+            _by_user.pop(user_id, None)
+            return None
+        load_context(user)
+        if current is not None:
+            if len(_by_user) >= MAX_TOKENS:
+                _by_user.clear()
+            _by_user[user_id] = (current, time.monotonic(), user)
+        return _request_copy(user)
 
 
 # --- what renews the stamps ------------------------------------------------------------

@@ -68,7 +68,7 @@ MIDDLEWARE = [
 # django-axes watches every `authenticate()` (admin, the staff login page, the API token).
 AUTHENTICATION_BACKENDS = [
     "onestop.auth.LoginLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.user_context.CachedModelBackend",
 ]
 
 ROOT_URLCONF = "onestop.urls"

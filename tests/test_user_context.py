@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -113,3 +115,56 @@ def test_an_agency_moved_out_of_the_province_leaves_the_counters_sight_at_once(
     province["construction"].save()
 
     assert counter.get(f"/api/v1/cases/{reference}/").status_code == 404
+
+
+# --- web sessions: the same context, kept per worker, and the same immediacy --------------
+
+
+def test_a_session_page_reads_no_user_context_once_it_is_kept(client, staff, file_case):
+    code = file_case(vn(2026, 11, 27, 9, 0)).code
+    client.force_login(staff["counter"])
+    assert client.get(f"/desk/cases/{code}/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/desk/cases/{code}/").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    pk = staff["counter"].pk
+    context = [f'"cases_user"."id" = {pk}', f'"cases_user_groups"."user_id" = {pk}']
+    assert not [q for q in sql if any(part in q for part in context)], sql
+
+
+def test_a_session_loses_a_removed_role_at_once(client, staff, file_case):
+    code = file_case(vn(2026, 11, 27, 9, 0)).code
+    client.force_login(staff["counter"])
+    assert client.get(f"/desk/cases/{code}/").status_code == 200
+
+    staff["counter"].groups.remove(Group.objects.get(name=Role.COUNTER_STAFF))
+
+    assert client.get(f"/desk/cases/{code}/").status_code == 404
+
+
+def test_a_moved_officers_session_sees_only_the_new_agencys_cases_at_once(
+    client, staff, file_case, province
+):
+    code = file_case(vn(2026, 11, 27, 9, 0)).code
+    client.force_login(staff["officer"])
+    assert client.get(f"/desk/cases/{code}/").status_code == 200
+
+    staff["officer"].agency = province["construction"]
+    staff["officer"].save()
+
+    assert client.get(f"/desk/cases/{code}/").status_code == 404
+
+
+def test_a_deactivated_user_or_a_changed_password_ends_the_session_at_once(client, staff):
+    client.force_login(staff["counter"])
+    assert client.get("/desk/queue/").status_code == 200
+
+    staff["counter"].set_password("a-new-password-2026")
+    staff["counter"].save()
+    assert client.get("/desk/queue/").status_code == 302  # to the login page
+
+    client.force_login(staff["counter"])
+    assert client.get("/desk/queue/").status_code == 200
+    staff["counter"].is_active = False
+    staff["counter"].save()
+    assert client.get("/desk/queue/").status_code == 302

@@ -32,7 +32,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="cases.user_context.CachedModelBackend")
         return redirect("my-cases")
     return render(
         request, "cases/auth/signup.html", {"form": form}, status=400 if form.errors else 200
