@@ -1,12 +1,17 @@
 """`generate_cases`: a synthetic province, the same for the same seed, equal to the direct
 computation."""
 
-from datetime import date
+import re
+from datetime import date, datetime, time
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
-from cases.models import Case, CaseEvent, Channel, Procedure
+from cases.models import Case, CaseEvent, Channel, Procedure, Role, Status, User
+from cases.working_time import VN_TZ
+from payments import services as payments
+from payments.models import FeeExemption, Method, PaymentRequest, PaymentState, Receipt
 from reports.direct import direct_counts
 from reports.generate import Generator, build_province
 from reports.kpis import Scope, kpi_report
@@ -49,3 +54,72 @@ def test_a_generated_province_reports_as_its_cases_say():
         Case.objects.exclude(code=None).values("code").distinct().count()
         == Case.objects.exclude(code=None).count()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_payments_are_the_rows_the_payments_app_writes():
+    call_command("generate_cases", cases=3000, seed=5, years=1, until=UNTIL)
+    facts = CaseFact.objects.filter(fee_bearing=True, status=Status.RETURNED)
+    online = set(facts.filter(paid_online=True).values_list("case_id", flat=True))
+    exempt = set(facts.filter(fee_exempt=True).values_list("case_id", flat=True))
+    assert online and exempt
+    paid = PaymentRequest.objects.filter(state=PaymentState.PAID).select_related(
+        "receipt__agency", "case__procedure"
+    )
+    assert {p.case_id for p in paid if p.method == Method.ONLINE} == online
+    assert paid.filter(method=Method.CASH).exists()
+    steps = {
+        e.data["reference"]: e
+        for e in CaseEvent.objects.filter(action="payment", data__state=PaymentState.PAID)
+    }
+    assert len(steps) == len(paid)
+    for payment in paid:
+        fees = list(payment.case.procedure.fees.order_by("code"))
+        assert payment.amount == sum(f.amount for f in fees) > 0
+        assert [i["code"] for i in payment.items] == [f.code for f in fees]
+        assert re.fullmatch(r"OS[0-9A-Z]{14}", payment.reference)
+        online_paid = payment.method == Method.ONLINE
+        assert (payment.gateway == "paygov") == online_paid
+        assert bool(payment.transaction_id and payment.bank_code) == online_paid
+        receipt = payment.receipt
+        assert receipt.agency_id == payment.case.receiving_agency_id
+        assert receipt.issued_at == payment.paid_at
+        step = steps[payment.reference]
+        assert step.case_id == payment.case_id
+        assert step.from_status == step.to_status == Status.RESOLVED
+        assert step.data["method"] == payment.method
+        assert step.data["amount"] == payment.amount
+        assert step.data["receipt"] == receipt.label
+        assert step.at == payment.paid_at < payment.case.returned_at
+    assert Receipt.objects.values("agency", "year", "number").distinct().count() == len(paid)
+    waived = FeeExemption.objects.values_list("case_id", flat=True)
+    assert set(waived) == exempt
+    grants = CaseEvent.objects.filter(action="payment", data__fee_exempt=True)
+    assert {e.case_id for e in grants} == exempt
+    assert all(
+        len(e.data["exempted"]) == Case.objects.get(pk=e.case_id).procedure.fees.count()
+        for e in grants
+    )
+    returns = CaseEvent.objects.filter(action="return")
+    assert not returns.filter(Q(data__has_key="method") | Q(data__has_key="fee_exempt")).exists()
+
+    # A payment filed now gets the receipt number after the generated ones, and fresh ids.
+    latest = Receipt.objects.order_by("-year", "-number").first()
+    case = (
+        Case.objects.filter(
+            receiving_agency_id=latest.agency_id,
+            status__in=[Status.PROCESSING, Status.RESOLVED],
+            procedure__fees__amount__gt=0,
+            payment_requests=None,
+            exemptions=None,
+        )
+        .distinct()
+        .first()
+    )
+    clerk = User.objects.filter(agency_id=latest.agency_id, groups__name=Role.COUNTER_STAFF)
+    clerk = clerk.order_by("pk").first()
+    now = datetime.combine(UNTIL, time(16, 0), VN_TZ)
+    payment = payments.payment_request_create(case=case, method="cash", by=clerk, now=now)
+    assert payment.receipt.year == latest.year
+    assert payment.receipt.number == latest.number + 1
+    assert payment.pk > max(p.pk for p in paid)
