@@ -35,6 +35,7 @@ from cases.models import (
     CaseDocument,
     CaseEvent,
     Channel,
+    CollectionMode,
     FeeItem,
     Level,
     NotifyBy,
@@ -404,6 +405,11 @@ def _json(data: dict) -> str:
     return text
 
 
+def _after(action, status):
+    """The status after a payments step: a settled upfront fee moves the case on."""
+    return Status.RECEIVED if action == "payment-confirmed" else status
+
+
 class History:
     """One case's rows as they are drawn: events in order, the appointment's changes."""
 
@@ -462,9 +468,6 @@ class Generator:
             )
         }
         self.day_length = cal.day_length
-        # Payment details (references, moments) have their own stream: the cases drawn stay
-        # those of the main one.
-        self.pay_rng = random.Random(f"payments-{seed}")
         self.receipts: dict = {
             (agency, year): last
             for agency, year, last in ReceiptSequence.objects.values_list(
@@ -508,10 +511,30 @@ class Generator:
         )
         return cases
 
-    def waive(self, h, procedure, counter, handed):
+    def settle_upfront(self, h, procedure, channel, receiving, counter):
+        """An upfront fee, settled soon after receipt (or by `until`): asked for by Onestop
+        as the case is accepted, then paid or waived, which moves the case on. The step
+        that settled it, and when."""
+        received = h.steps[-1].at
+        fees = self.cat.fees[procedure.pk]
+        data = {
+            "amount": sum(i.amount for i in fees),
+            "items": [i.code for i in fees],
+            "system": "onestop",
+        }
+        h.event(received, "request-payment", Status.AWAITING_PAYMENT, data=data)
+        settled = min(self.add(received, self.rng.uniform(0.05, 1)), self.now)
+        if self.rng.random() < EXEMPT:
+            event = self.waive(h, procedure, counter, settled, "payment-confirmed")
+        else:
+            online = self.rng.random() < PAID_ONLINE[channel]
+            event = self.pay(h, procedure, receiving, counter, received, settled, online)
+        return event, h.steps[-1].at
+
+    def waive(self, h, procedure, counter, before, action):
         """Miễn phí, as `fee_exemption_grant` records it: every fee item waived by the
-        receiving counter, when the applicant comes for the result."""
-        at = handed - timedelta(minutes=self.pay_rng.randrange(5, 20))
+        receiving counter, shortly `before` (the result's return, or the fee's deadline)."""
+        at = before - timedelta(minutes=self.rng.randrange(5, 20))
         items = self.cat.fees[procedure.pk]
         reason = "Hộ nghèo"
         rows = self.writer.rows[FeeExemption]
@@ -525,13 +548,14 @@ class Generator:
             "fee_exempt": True,
             "system": "payments",
         }
-        h.event(at, "payment", h.status, reason=reason, data=data)
+        return h.event(at, action, _after(action, h.status), reason=reason, data=data)
 
-    def pay(self, h, procedure, receiving, counter, finish, handed, online):
-        """The fee paid once the result is signed, as `payment_request_create` and the
+    def pay(self, h, procedure, receiving, counter, after, before, online):
+        """The fee paid between `after` and `before`, as `payment_request_create` and the
         gateway's callback record it: online through PayGov (the request pending, then
-        paid), or in cash at the counter when the result is collected; then its receipt."""
-        rng, w = self.pay_rng, self.writer
+        paid), or in cash at the counter shortly `before`; then its receipt. A payment that
+        settles an upfront fee is `payment-confirmed`, which moves the case on."""
+        rng, w = self.rng, self.writer
         if procedure.pk not in self.fee_items:
             items = self.cat.fees[procedure.pk]
             listed = [
@@ -547,8 +571,8 @@ class Generator:
         method = Method.ONLINE if online else Method.CASH
         summary = {"reference": reference, "method": method, "amount": amount}
         if online:
-            paid = finish + (handed - finish) * rng.uniform(0.1, 0.9)
-            created = paid - min(timedelta(minutes=rng.randrange(1, 15)), (paid - finish) / 2)
+            paid = after + (before - after) * rng.uniform(0.1, 0.9)
+            created = paid - min(timedelta(minutes=rng.randrange(1, 15)), (paid - after) / 2)
             pending = {**summary, "state": PaymentState.PENDING, "system": "payments"}
             h.event(created, "payment", h.status, data=pending, unique=True)
             # MaGiaoDich: 14 digits, unique by the request's id behind a random prefix.
@@ -556,7 +580,7 @@ class Generator:
             gateway, bank, clerk = "paygov", rng.choice(BANKS), None
             extra = {"transaction": transaction_id, "system": "paygov"}
         else:
-            paid = created = handed - timedelta(minutes=rng.randrange(2, 20))
+            paid = created = before - timedelta(minutes=rng.randrange(2, 20))
             transaction_id, gateway, bank, clerk = None, "", "", counter
             extra = {"recorded_by": self.cat.usernames[counter], "system": "payments"}
         w.rows[PaymentRequest].append(
@@ -587,7 +611,8 @@ class Generator:
         w.rows[Receipt].append((w.next_id(Receipt), payment_id, receiving, year, number, paid))
         label = f"{self.cat.codes[receiving]}/{year}/{number:07d}"
         data = {**summary, "state": PaymentState.PAID, "receipt": label, **extra}
-        h.event(paid, "payment", h.status, data=data, unique=True)
+        action = "payment-confirmed" if h.status == Status.AWAITING_PAYMENT else "payment"
+        return h.event(paid, action, _after(action, h.status), data=data, unique=True)
 
     def case(self, procedure):
         rng, cat = self.rng, self.cat
@@ -635,6 +660,7 @@ class Generator:
             None,
         )
         return_channel, assigned = "", None
+        fee_bearing = procedure.pk in cat.fee_bearing
         h.event(submitted, "submit", Status.SUBMITTED, data={"channel": channel, "documents": 1})
 
         if channel == Channel.ONLINE and rng.random() < REJECTED:
@@ -647,18 +673,25 @@ class Generator:
             self.sequences[key] = number = self.sequences.get(key, 0) + 1
             fields["code"] = f"{cat.codes[receiving]}-{day:%y%m%d}-{number:04d}"
             fields["received_at"] = received
+            starts = h.event(received, "accept", Status.RECEIVED, counter, form="01")
+            start, reason = received, AppointmentChange.Reason.RECEIVED
+            upfront = fee_bearing and procedure.collection == CollectionMode.UPFRONT
+            if upfront:
+                # Thu trước: the case waits for its fee; the clock starts once it is settled.
+                starts, start = self.settle_upfront(h, procedure, channel, receiving, counter)
+                reason = AppointmentChange.Reason.FEE_PAID
             due = working_time.deadline(
-                received,
+                start,
                 procedure.processing_time_value,
                 procedure.processing_time_unit,
                 cat.calendar,
             )
-            accept = h.event(received, "accept", Status.RECEIVED, counter, form="01")
-            h.change(accept, None, due, AppointmentChange.Reason.RECEIVED)
-            span = max(working_time.between(received, due, cat.calendar) / self.day_length, 0.2)
-            at = self.add(received, 0.1)
-            h.event(at, "assign", Status.PROCESSING, counter, data={"officer": "canbo"})
-            assigned = officer
+            h.change(starts, None, due, reason)
+            span = max(working_time.between(start, due, cat.calendar) / self.day_length, 0.2)
+            at = self.add(start, 0.1)
+            if at <= self.now:  # an upfront fee settled at the last moment: not yet assigned
+                h.event(at, "assign", Status.PROCESSING, counter, data={"officer": "canbo"})
+                assigned = officer
             ending = rng.random()
             late = rng.random() < LATE
             supplements = (
@@ -781,9 +814,9 @@ class Generator:
                             if rng.random() < RETURN_ONLINE[channel]
                             else ReturnChannel.COUNTER
                         )
-                        if procedure.pk in cat.fee_bearing:
+                        if fee_bearing and not upfront:  # thu sau: paid before the return
                             if rng.random() < EXEMPT:
-                                self.waive(h, procedure, counter, handed)
+                                self.waive(h, procedure, counter, handed, "payment")
                             else:
                                 online = rng.random() < PAID_ONLINE[channel]
                                 self.pay(h, procedure, receiving, counter, finish, handed, online)
@@ -868,7 +901,7 @@ class Generator:
             online_level=procedure.online_level,
             before_apology=before_apology,
             has_digitised=digitised,
-            fee_bearing=procedure.pk in cat.fee_bearing,
+            fee_bearing=fee_bearing,
             calendar=cat.calendar,
         )
         w.rows[CaseFact].append((case_id, *(facts[c] for c in FACT_COLUMNS[1:])))
