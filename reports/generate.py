@@ -6,8 +6,9 @@ commune that runs them (~2,000 procedures). Cases are not filed through the serv
 million would take hours): each one's history is drawn at once (filing, assignment,
 supplements, transfers, apology, result, signature, return, rating) and its rows written
 with PostgreSQL's COPY: the case, its events, its appointment history, a document, its
-facts (`facts.derive`, as the services would) and its rating. A `random.Random(seed)` and
-the `until` date make the data the same on every run.
+payment (request and receipt) or fee exemption, its facts (`facts.derive`, as the services
+would) and its rating. A `random.Random(seed)` and the `until` date make the data the same
+on every run.
 """
 
 import json
@@ -34,6 +35,7 @@ from cases.models import (
     CaseDocument,
     CaseEvent,
     Channel,
+    CollectionMode,
     FeeItem,
     Level,
     NotifyBy,
@@ -45,6 +47,16 @@ from cases.models import (
     User,
 )
 from cases.selectors import default_calendar
+from cases.services import PIN_ALPHABET
+from payments.models import (
+    FeeExemption,
+    Method,
+    PaymentRequest,
+    PaymentState,
+    Receipt,
+    ReceiptSequence,
+)
+from payments.simulator import BANKS
 
 from .facts import Step, derive
 from .models import CaseFact, Rating, ReportStamp
@@ -171,6 +183,8 @@ class Catalogue:
     staff: dict  # agency id → {role: user id}
     transfer_to: dict  # agency id → another agency of its level
     codes: dict  # agency id → code
+    usernames: dict  # staff user id → username
+    fees: dict  # fee-bearing procedure id → its FeeItems, by code (as `fees_due` lists them)
     calendar: working_time.WorkCalendar
     names: list = field(default_factory=list)
 
@@ -195,17 +209,21 @@ def _catalogue() -> Catalogue:
         ids = [i for i in ids if i in deciders]
         for i, agency_id in enumerate(ids):
             transfer_to[agency_id] = ids[(i + 1) % len(ids)]
+    fee_bearing = set(FeeItem.objects.filter(amount__gt=0).values_list("procedure_id", flat=True))
+    fees: dict = {}
+    for item in FeeItem.objects.filter(procedure_id__in=fee_bearing).order_by("code", "pk"):
+        fees.setdefault(item.procedure_id, []).append(item)
     rng = random.Random("names")
     return Catalogue(
         procedures=procedures,
         weights=[LEVEL_WEIGHT[p.level] for p in procedures],
         centre_id=Agency.objects.get(code=demo.CENTRE[1]).pk,
-        fee_bearing=set(
-            FeeItem.objects.filter(amount__gt=0).values_list("procedure_id", flat=True)
-        ),
+        fee_bearing=fee_bearing,
         staff=staff,
         transfer_to=transfer_to,
         codes=dict(Agency.objects.values_list("pk", "code")),
+        usernames=dict(User.objects.filter(agency__isnull=False).values_list("pk", "username")),
+        fees=fees,
         calendar=default_calendar(),
         names=[_person_name(rng)[0] for _ in range(5000)],
     )
@@ -231,6 +249,13 @@ FACT_COLUMNS = ["case_id"] + [
     ).split()
 ]
 RATING_COLUMNS = "case_id value comment created_at".split()
+PAYMENT_COLUMNS = (
+    "id case_id reference method gateway amount currency items state payment_url "
+    "transaction_id bank_code transfer_reference needs_review review_note created_by_id "
+    "created_at paid_at"
+).split()
+RECEIPT_COLUMNS = "id payment_id agency_id year number issued_at".split()
+EXEMPTION_COLUMNS = "id case_id fee_item_id reason granted_by_id granted_at".split()
 
 
 def _copy_text(value) -> str:
@@ -258,12 +283,25 @@ class Writer:
         CaseDocument: DOCUMENT_COLUMNS,
         CaseFact: FACT_COLUMNS,
         Rating: RATING_COLUMNS,
+        PaymentRequest: PAYMENT_COLUMNS,
+        Receipt: RECEIPT_COLUMNS,
+        FeeExemption: EXEMPTION_COLUMNS,
     }
+    # The tables whose ids the generator draws: their sequences go on from the last one.
+    NUMBERED = (
+        Case,
+        CaseEvent,
+        AppointmentChange,
+        CaseDocument,
+        PaymentRequest,
+        Receipt,
+        FeeExemption,
+    )
 
     def __init__(self):
         self.rows = {model: [] for model in self.TABLES}
         self.ids = {}
-        for model in (Case, CaseEvent, AppointmentChange, CaseDocument):
+        for model in self.NUMBERED:
             last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self.ids[model] = last
         self.copying = connection.vendor == "postgresql"
@@ -331,7 +369,7 @@ class Writer:
         if self.failure:
             raise self.failure
         with connection.cursor() as cursor:
-            for model in (Case, CaseEvent, AppointmentChange, CaseDocument):
+            for model in self.NUMBERED:
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)",
@@ -367,6 +405,11 @@ def _json(data: dict) -> str:
     return text
 
 
+def _after(action, status):
+    """The status after a payments step: a settled upfront fee moves the case on."""
+    return Status.RECEIVED if action == "payment-confirmed" else status
+
+
 class History:
     """One case's rows as they are drawn: events in order, the appointment's changes."""
 
@@ -376,7 +419,10 @@ class History:
         self.status = ""
         self.before_apology = None
 
-    def event(self, at, action, to_status, actor=None, *, reason="", form="", data=None):
+    def event(
+        self, at, action, to_status, actor=None, *, reason="", form="", data=None, unique=False
+    ):
+        """`unique`: data seen once (a payment's reference), not worth remembering."""
         data = data or {}
         event_id = self.gen.writer.next_id(CaseEvent)
         self.gen.writer.rows[CaseEvent].append(
@@ -390,7 +436,7 @@ class History:
                 to_status,
                 reason,
                 form,
-                _json(data),
+                json.dumps(data, ensure_ascii=False) if unique else _json(data),
             )
         )
         self.steps.append(Step(action, to_status, at, data))
@@ -422,6 +468,13 @@ class Generator:
             )
         }
         self.day_length = cal.day_length
+        self.receipts: dict = {
+            (agency, year): last
+            for agency, year, last in ReceiptSequence.objects.values_list(
+                "agency_id", "year", "last"
+            )
+        }
+        self.fee_items: dict = {}  # procedure id → (amount, items JSON), as requests hold them
 
     def wd(self, days: float) -> timedelta:
         return days * self.day_length
@@ -448,7 +501,118 @@ class Generator:
             update_fields=["last"],
             batch_size=5000,
         )
+        # Receipt numbers go on from the generated ones: a payment filed now gets a fresh one.
+        ReceiptSequence.objects.bulk_create(
+            [ReceiptSequence(agency_id=a, year=y, last=n) for (a, y), n in self.receipts.items()],
+            update_conflicts=True,
+            unique_fields=["agency", "year"],
+            update_fields=["last"],
+            batch_size=5000,
+        )
         return cases
+
+    def settle_upfront(self, h, procedure, channel, receiving, counter):
+        """An upfront fee, settled soon after receipt (or by `until`): asked for by Onestop
+        as the case is accepted, then paid or waived, which moves the case on. The step
+        that settled it, and when."""
+        received = h.steps[-1].at
+        fees = self.cat.fees[procedure.pk]
+        data = {
+            "amount": sum(i.amount for i in fees),
+            "items": [i.code for i in fees],
+            "system": "onestop",
+        }
+        h.event(received, "request-payment", Status.AWAITING_PAYMENT, data=data)
+        settled = min(self.add(received, self.rng.uniform(0.05, 1)), self.now)
+        if self.rng.random() < EXEMPT:
+            event = self.waive(h, procedure, counter, settled, "payment-confirmed")
+        else:
+            online = self.rng.random() < PAID_ONLINE[channel]
+            event = self.pay(h, procedure, receiving, counter, received, settled, online)
+        return event, h.steps[-1].at
+
+    def waive(self, h, procedure, counter, before, action):
+        """Miễn phí, as `fee_exemption_grant` records it: every fee item waived by the
+        receiving counter, shortly `before` (the result's return, or the fee's deadline)."""
+        at = before - timedelta(minutes=self.rng.randrange(5, 20))
+        items = self.cat.fees[procedure.pk]
+        reason = "Hộ nghèo"
+        rows = self.writer.rows[FeeExemption]
+        for item in items:
+            rows.append(
+                (self.writer.next_id(FeeExemption), h.case_id, item.pk, reason, counter, at)
+            )
+        data = {
+            "exempted": [item.code for item in items],
+            "recorded_by": self.cat.usernames[counter],
+            "fee_exempt": True,
+            "system": "payments",
+        }
+        return h.event(at, action, _after(action, h.status), reason=reason, data=data)
+
+    def pay(self, h, procedure, receiving, counter, after, before, online):
+        """The fee paid between `after` and `before`, as `payment_request_create` and the
+        gateway's callback record it: online through PayGov (the request pending, then
+        paid), or in cash at the counter shortly `before`; then its receipt. A payment that
+        settles an upfront fee is `payment-confirmed`, which moves the case on."""
+        rng, w = self.rng, self.writer
+        if procedure.pk not in self.fee_items:
+            items = self.cat.fees[procedure.pk]
+            listed = [
+                {"code": i.code, "name": i.name, "kind": i.kind, "amount": i.amount} for i in items
+            ]
+            self.fee_items[procedure.pk] = (
+                sum(i.amount for i in items),
+                json.dumps(listed, ensure_ascii=False),
+            )
+        amount, items = self.fee_items[procedure.pk]
+        payment_id = w.next_id(PaymentRequest)
+        reference = "OS" + "".join(rng.choices(PIN_ALPHABET, k=14))
+        method = Method.ONLINE if online else Method.CASH
+        summary = {"reference": reference, "method": method, "amount": amount}
+        if online:
+            paid = after + (before - after) * rng.uniform(0.1, 0.9)
+            created = paid - min(timedelta(minutes=rng.randrange(1, 15)), (paid - after) / 2)
+            pending = {**summary, "state": PaymentState.PENDING, "system": "payments"}
+            h.event(created, "payment", h.status, data=pending, unique=True)
+            # MaGiaoDich: 14 digits, unique by the request's id behind a random prefix.
+            transaction_id = f"PG{rng.randrange(10**5):05d}{payment_id:09d}"
+            gateway, bank, clerk = "paygov", rng.choice(BANKS), None
+            extra = {"transaction": transaction_id, "system": "paygov"}
+        else:
+            paid = created = before - timedelta(minutes=rng.randrange(2, 20))
+            transaction_id, gateway, bank, clerk = None, "", "", counter
+            extra = {"recorded_by": self.cat.usernames[counter], "system": "payments"}
+        w.rows[PaymentRequest].append(
+            (
+                payment_id,
+                h.case_id,
+                reference,
+                method,
+                gateway,
+                amount,
+                "VND",
+                items,
+                PaymentState.PAID,
+                "",
+                transaction_id,
+                bank,
+                "",
+                False,
+                "",
+                clerk,
+                created,
+                paid,
+            )
+        )
+        year = paid.astimezone(working_time.VN_TZ).year
+        key = (receiving, year)
+        self.receipts[key] = number = self.receipts.get(key, 0) + 1
+        w.rows[Receipt].append((w.next_id(Receipt), payment_id, receiving, year, number, paid))
+        label = f"{self.cat.codes[receiving]}/{year}/{number:07d}"
+        data = {**summary, "state": PaymentState.PAID, "receipt": label, **extra}
+        action = "payment-confirmed" if h.status == Status.AWAITING_PAYMENT else "payment"
+        return h.event(paid, action, _after(action, h.status), data=data, unique=True)
 
     def case(self, procedure):
         rng, cat = self.rng, self.cat
@@ -496,6 +660,7 @@ class Generator:
             None,
         )
         return_channel, assigned = "", None
+        fee_bearing = procedure.pk in cat.fee_bearing
         h.event(submitted, "submit", Status.SUBMITTED, data={"channel": channel, "documents": 1})
 
         if channel == Channel.ONLINE and rng.random() < REJECTED:
@@ -508,18 +673,25 @@ class Generator:
             self.sequences[key] = number = self.sequences.get(key, 0) + 1
             fields["code"] = f"{cat.codes[receiving]}-{day:%y%m%d}-{number:04d}"
             fields["received_at"] = received
+            starts = h.event(received, "accept", Status.RECEIVED, counter, form="01")
+            start, reason = received, AppointmentChange.Reason.RECEIVED
+            upfront = fee_bearing and procedure.collection == CollectionMode.UPFRONT
+            if upfront:
+                # Thu trước: the case waits for its fee; the clock starts once it is settled.
+                starts, start = self.settle_upfront(h, procedure, channel, receiving, counter)
+                reason = AppointmentChange.Reason.FEE_PAID
             due = working_time.deadline(
-                received,
+                start,
                 procedure.processing_time_value,
                 procedure.processing_time_unit,
                 cat.calendar,
             )
-            accept = h.event(received, "accept", Status.RECEIVED, counter, form="01")
-            h.change(accept, None, due, AppointmentChange.Reason.RECEIVED)
-            span = max(working_time.between(received, due, cat.calendar) / self.day_length, 0.2)
-            at = self.add(received, 0.1)
-            h.event(at, "assign", Status.PROCESSING, counter, data={"officer": "canbo"})
-            assigned = officer
+            h.change(starts, None, due, reason)
+            span = max(working_time.between(start, due, cat.calendar) / self.day_length, 0.2)
+            at = self.add(start, 0.1)
+            if at <= self.now:  # an upfront fee settled at the last moment: not yet assigned
+                h.event(at, "assign", Status.PROCESSING, counter, data={"officer": "canbo"})
+                assigned = officer
             ending = rng.random()
             late = rng.random() < LATE
             supplements = (
@@ -642,12 +814,13 @@ class Generator:
                             if rng.random() < RETURN_ONLINE[channel]
                             else ReturnChannel.COUNTER
                         )
-                        data = {"channel": return_channel}
-                        if procedure.pk in cat.fee_bearing:
+                        if fee_bearing and not upfront:  # thu sau: paid before the return
                             if rng.random() < EXEMPT:
-                                data["fee_exempt"] = True
-                            elif rng.random() < PAID_ONLINE[channel]:
-                                data.update(method="online", state="paid")
+                                self.waive(h, procedure, counter, handed, "payment")
+                            else:
+                                online = rng.random() < PAID_ONLINE[channel]
+                                self.pay(h, procedure, receiving, counter, finish, handed, online)
+                        data = {"channel": return_channel}
                         if return_channel == ReturnChannel.COUNTER:
                             data["recipient"] = "Người nộp"
                         h.event(handed, "return", Status.RETURNED, counter, data=data)
@@ -728,7 +901,7 @@ class Generator:
             online_level=procedure.online_level,
             before_apology=before_apology,
             has_digitised=digitised,
-            fee_bearing=procedure.pk in cat.fee_bearing,
+            fee_bearing=fee_bearing,
             calendar=cat.calendar,
         )
         w.rows[CaseFact].append((case_id, *(facts[c] for c in FACT_COLUMNS[1:])))
