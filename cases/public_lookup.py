@@ -91,19 +91,31 @@ def public_timeline(case: Case) -> list[dict]:
         CaseEvent.objects.filter(case=case)
         .annotate(new_appointment_at=Subquery(new_at.values("new_at")[:1]))
         .order_by("at", "id")
+        .values(
+            "at",
+            "action",
+            "from_status",
+            "to_status",
+            "reason",
+            "data",
+            "new_appointment_at",
+            "form",
+        )  # fmt: skip
     )
     return [
         {
-            "at": event.at,
-            "action": event.action,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
+            "at": event["at"],
+            "action": event["action"],
+            "from_status": event["from_status"],
+            "to_status": event["to_status"],
             # Lazy: the API never renders it (get_FOO_display translates every choice).
-            "to_status_display": Status(event.to_status).label,
-            "reason": event.reason if event.action in PUBLIC_REASONS else "",
-            "items": event.data.get("items", []) if event.action == "request-supplement" else [],
-            "new_appointment_at": event.new_appointment_at,
-            "form": event.form,
+            "to_status_display": Status(event["to_status"]).label,
+            "reason": event["reason"] if event["action"] in PUBLIC_REASONS else "",
+            "items": (
+                event["data"].get("items", []) if event["action"] == "request-supplement" else []
+            ),
+            "new_appointment_at": event["new_appointment_at"],
+            "form": event["form"],
         }
         for event in events
     ]

@@ -15,6 +15,7 @@ from cases import selectors, services
 from cases.api import serializers as s
 from cases.models import Agency, CollectionMode, Procedure
 from cases.public_lookup import public_cases
+from payments.api.serializers import FeesDueSerializer, fees_due_data, fees_for
 from reports.models import Rating
 
 from .conftest import vn
@@ -122,6 +123,17 @@ def test_the_public_lookup_with_fees_and_a_rating_renders_as_drf_would(file_case
         expected = drf_rendering(public, case)
         assert expected["fees"]["due"] == 200_000 and expected["rating"]["comment"] == "Nhanh"
         assert public.to_representation(case) == expected
+        # The fees, written out by hand for both, as DRF's serializer renders them.
+        drf_fees = FeesDueSerializer(fees_for(case)).data
+        assert drf_fees["items"] == [
+            {
+                "code": "LP1",
+                "name": drf_fees["items"][0]["name"],
+                "kind": "charge",
+                "amount": 200_000,
+            }
+        ]
+        assert fees_due_data(case) == drf_fees
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -24,7 +24,7 @@ from cases.models import (
 )
 from cases.models.case import NATIONAL_CODES, OPEN_STATES
 from cases.public_lookup import public_timeline, supplement_items
-from payments.api.serializers import FeesDueSerializer, fees_for
+from payments.api.serializers import FeesDueSerializer, fees_due_data
 
 ID_NUMBER = RegexValidator(
     r"^(\d{12}|\d{10}(-\d{3})?)$",
@@ -467,7 +467,7 @@ class CaseSerializer(CaseListSerializer):
 
     @extend_schema_field(FeesDueSerializer)
     def get_fees(self, case):
-        return FeesDueSerializer(fees_for(case)).data
+        return fees_due_data(case)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, case):
@@ -669,7 +669,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FeesDueSerializer)
     def get_fees(self, case):
-        return FeesDueSerializer(fees_for(case)).data
+        return fees_due_data(case)
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, case):
