@@ -375,11 +375,18 @@ class Writer:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)",
                     [self.ids[model]],
                 )
-            # VACUUM too where it may run (not in a transaction): the reports' covering
-            # indexes are read alone only where the visibility map says the rows are visible.
-            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             for model in self.TABLES:
-                cursor.execute(f"{command} {model._meta.db_table}")
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    @classmethod
+    def vacuum(cls):
+        """After the commit (VACUUM runs outside a transaction): the reports' covering
+        indexes are read alone only where the visibility map says the rows are visible."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for model in cls.TABLES:
+                cursor.execute(f"VACUUM {model._meta.db_table}")
 
 
 def _skip_row_checks(conn):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from reports.generate import Generator, build_province
+from reports.generate import Generator, Writer, build_province
 
 
 class Command(BaseCommand):
@@ -42,6 +42,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             generator.run(cases, progress=progress)
+        Writer.vacuum()
         self.stdout.write(
             self.style.SUCCESS(f"{cases:,} cases written in {time.monotonic() - started:.1f}s")
         )
