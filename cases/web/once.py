@@ -5,6 +5,7 @@ stores its answer (the case's reference); a repeat waits for that answer and get
 """
 
 import secrets
+import threading
 import time
 from collections.abc import Callable
 
@@ -12,6 +13,9 @@ from django.core.cache import cache
 
 PENDING = "…"
 TOKEN_TTL = 6 * 3600  # seconds: a form left open over lunch can still be submitted once
+# Redis's add is atomic (SET NX); the embedded mode's file cache checks, then writes. Its one
+# server process serves requests in threads, so claiming under a lock makes it atomic there.
+_claiming = threading.Lock()
 
 
 class StillRunning(Exception):
@@ -27,7 +31,9 @@ def run_once(*, scope: str, token: str, work: Callable[[], str], wait: float = 1
     key = f"form-once:{scope}:{token}"
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        if cache.add(key, PENDING, timeout=TOKEN_TTL):
+        with _claiming:
+            claimed = cache.add(key, PENDING, timeout=TOKEN_TTL)
+        if claimed:
             try:
                 answer = work()
             except BaseException:
