@@ -10,7 +10,6 @@ payment request, checks its state, and marks the row processed. A gateway transa
 pays at most one request (a unique column).
 """
 
-import json
 import logging
 import secrets
 from datetime import datetime
@@ -312,9 +311,8 @@ def callback_receive(
     """
     module = gateway(gateway_name)
     payload = payload if isinstance(payload, dict) else {"_body": str(payload)[:2000]}
-    if "\\u0000" in (text := json.dumps(payload)):
-        # PostgreSQL's JSON cannot hold NUL; such a callback is forged or broken anyway.
-        payload = json.loads(text.replace("\\u0000", ""))
+    # PostgreSQL's JSON cannot hold NUL; such a callback is forged or broken anyway.
+    payload = _without_nul(payload)
     ok = module.verify(payload)
     callback = GatewayCallback.objects.create(
         gateway=gateway_name,
@@ -337,6 +335,16 @@ def callback_receive(
             callback.reference,
         )
     return callback, module.reply(ok)
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _enqueue(callback_id: int) -> None:

@@ -109,6 +109,18 @@ def test_a_callback_with_a_nul_character_is_kept_without_it(client_for):
     assert GatewayCallback.objects.get().payload["ThongTinGiaoDich"] == "ab"
 
 
+def test_a_callback_with_the_text_backslash_u0000_is_kept_as_sent(client_for):
+    """Regression (found by the fuzz test): stripping NULs from the JSON text also cut the
+    six characters `\\u0000` typed as text, leaving broken JSON and a 500."""
+    answer = client_for().post(
+        "/api/v1/payments/callback/paygov/",
+        {"MaDoiTac": "\\u0000", "LoaiBanTin": "a\x00b"},
+        format="json",
+    )
+    assert answer.status_code == 200
+    assert GatewayCallback.objects.get().payload == {"MaDoiTac": "\\u0000", "LoaiBanTin": "ab"}
+
+
 def test_an_unknown_reference_is_logged_and_changes_nothing(waiting, client_for, caplog):
     post(client_for(), signed_callback())
     with caplog.at_level(logging.WARNING, logger="payments.services"):
