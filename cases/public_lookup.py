@@ -9,6 +9,8 @@ for one client, and still ≈ 300 years for 10,000 addresses working together. T
 block only the clients that failed; the right PIN from anyone else always works.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -46,9 +48,36 @@ def _limits():
 def public_cases() -> QuerySet[Case]:
     """Cases with what the public lookup shows of them beside the row: the procedure, the
     rating (a reverse one-to-one, None when not rated) and the signed result's id."""
+    return _public_cases().all()
+
+
+# Resolving a subquery annotation costs more Python than running the query: the lookup's
+# querysets are built once per process and cloned (`.all()`, `.filter()`) for each request.
+@cache
+def _public_cases() -> QuerySet[Case]:
     signed_results = ResultDocument.objects.filter(case=OuterRef("pk")).exclude(signed_sha256="")
     return Case.objects.select_related("procedure", "rating").annotate(
         signed_result_id=Subquery(signed_results.values("pk")[:1])
+    )
+
+
+@cache
+def _public_events() -> QuerySet:
+    new_at = AppointmentChange.objects.filter(event=OuterRef("pk")).order_by("-id")
+    return (
+        CaseEvent.objects.annotate(new_appointment_at=Subquery(new_at.values("new_at")[:1]))
+        .order_by("at", "id")
+        .values(
+            "case_id",
+            "at",
+            "action",
+            "from_status",
+            "to_status",
+            "reason",
+            "data",
+            "new_appointment_at",
+            "form",
+        )  # fmt: skip
     )
 
 
@@ -86,22 +115,7 @@ def supplement_items(case: Case) -> list[str]:
 
 def public_timeline(case: Case) -> list[dict]:
     """The steps as the applicant sees them: no staff, no internal notes. One query."""
-    new_at = AppointmentChange.objects.filter(event=OuterRef("pk")).order_by("-id")
-    events = (
-        CaseEvent.objects.filter(case=case)
-        .annotate(new_appointment_at=Subquery(new_at.values("new_at")[:1]))
-        .order_by("at", "id")
-        .values(
-            "at",
-            "action",
-            "from_status",
-            "to_status",
-            "reason",
-            "data",
-            "new_appointment_at",
-            "form",
-        )  # fmt: skip
-    )
+    events = _public_events().filter(case_id=case.pk)
     return [
         {
             "at": event["at"],
