@@ -6,8 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from onestop.clients import client_ip
-from onestop.ratelimit import Hit, Limit, exceeded
+from cases.api.throttles import VerifyThrottle
 
 from . import selectors, services
 
@@ -25,9 +24,9 @@ class VerifyUploadForm(forms.Form):
 
 
 def _verify_wait(request) -> int | None:
-    """Seconds this client must wait before another signature check (PUBLIC_VERIFY_RATE)."""
-    limit = Limit.parse("verify", settings.PUBLIC_VERIFY_RATE)
-    return exceeded([Hit(limit, client_ip(request))])
+    """Seconds this client must wait before another signature check: the API's limit."""
+    throttle = VerifyThrottle()
+    return None if throttle.allow_request(request, None) else throttle.wait()
 
 
 def _throttled(request, wait: int):

@@ -138,8 +138,12 @@ class Receipt(models.Model):
 
     @property
     def label(self) -> str:
+        return self.format_label(self.agency.code, self.year, self.number)
+
+    @staticmethod
+    def format_label(agency_code: str, year: int, number: int) -> str:
         """As printed: {agency code}/{year}/{number}."""
-        return f"{self.agency.code}/{self.year}/{self.number:07d}"
+        return f"{agency_code}/{year}/{number:07d}"
 
 
 class ReceiptSequence(models.Model):

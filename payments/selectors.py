@@ -26,6 +26,14 @@ class Due:
     def amount(self) -> int:
         return sum(item.amount for item in self.items)
 
+    @property
+    def lines(self) -> list[dict]:
+        """The items as a payment request keeps them and the API shows them."""
+        return [
+            {"code": item.code, "name": item.name, "kind": item.kind, "amount": item.amount}
+            for item in self.items
+        ]
+
 
 def records_payments(user, case: Case) -> bool:
     """Whether the user is the case's receiving counter: who records cash, transfers,

@@ -144,15 +144,10 @@ def fee_exemption_grant(
 # --- payment requests ------------------------------------------------------------------
 
 
-def _new_reference() -> str:
-    return "OS" + "".join(secrets.choice(PIN_ALPHABET) for _ in range(14))
-
-
-def _items(due: selectors.Due) -> list[dict]:
-    return [
-        {"code": item.code, "name": item.name, "kind": item.kind, "amount": item.amount}
-        for item in due.items
-    ]
+def new_reference(choice=secrets.choice) -> str:
+    """A payment request's reference; `choice` draws its characters (a seeded one for
+    generated data)."""
+    return "OS" + "".join(choice(PIN_ALPHABET) for _ in range(14))
 
 
 @transaction.atomic
@@ -199,10 +194,10 @@ def payment_request_create(
 
     payment = PaymentRequest(
         case=case,
-        reference=_new_reference(),
+        reference=new_reference(),
         method=method,
         amount=due.amount,
-        items=_items(due),
+        items=due.lines,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         created_at=now,
         transfer_reference=transfer_reference.strip(),

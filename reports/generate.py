@@ -47,7 +47,6 @@ from cases.models import (
     User,
 )
 from cases.selectors import default_calendar
-from cases.services import PIN_ALPHABET
 from payments.models import (
     FeeExemption,
     Method,
@@ -56,6 +55,8 @@ from payments.models import (
     Receipt,
     ReceiptSequence,
 )
+from payments.selectors import Due
+from payments.services import new_reference
 from payments.simulator import BANKS
 
 from .facts import Step, derive
@@ -523,12 +524,8 @@ class Generator:
         as the case is accepted, then paid or waived, which moves the case on. The step
         that settled it, and when."""
         received = h.steps[-1].at
-        fees = self.cat.fees[procedure.pk]
-        data = {
-            "amount": sum(i.amount for i in fees),
-            "items": [i.code for i in fees],
-            "system": "onestop",
-        }
+        due = Due(items=self.cat.fees[procedure.pk])
+        data = {"amount": due.amount, "items": [i.code for i in due.items], "system": "onestop"}
         h.event(received, "request-payment", Status.AWAITING_PAYMENT, data=data)
         settled = min(self.add(received, self.rng.uniform(0.05, 1)), self.now)
         if self.rng.random() < EXEMPT:
@@ -564,17 +561,11 @@ class Generator:
         settles an upfront fee is `payment-confirmed`, which moves the case on."""
         rng, w = self.rng, self.writer
         if procedure.pk not in self.fee_items:
-            items = self.cat.fees[procedure.pk]
-            listed = [
-                {"code": i.code, "name": i.name, "kind": i.kind, "amount": i.amount} for i in items
-            ]
-            self.fee_items[procedure.pk] = (
-                sum(i.amount for i in items),
-                json.dumps(listed, ensure_ascii=False),
-            )
+            due = Due(items=self.cat.fees[procedure.pk])
+            self.fee_items[procedure.pk] = (due.amount, json.dumps(due.lines, ensure_ascii=False))
         amount, items = self.fee_items[procedure.pk]
         payment_id = w.next_id(PaymentRequest)
-        reference = "OS" + "".join(rng.choices(PIN_ALPHABET, k=14))
+        reference = new_reference(rng.choice)
         method = Method.ONLINE if online else Method.CASH
         summary = {"reference": reference, "method": method, "amount": amount}
         if online:
@@ -616,7 +607,7 @@ class Generator:
         key = (receiving, year)
         self.receipts[key] = number = self.receipts.get(key, 0) + 1
         w.rows[Receipt].append((w.next_id(Receipt), payment_id, receiving, year, number, paid))
-        label = f"{self.cat.codes[receiving]}/{year}/{number:07d}"
+        label = Receipt.format_label(self.cat.codes[receiving], year, number)
         data = {**summary, "state": PaymentState.PAID, "receipt": label, **extra}
         action = "payment-confirmed" if h.status == Status.AWAITING_PAYMENT else "payment"
         return h.event(paid, action, _after(action, h.status), data=data, unique=True)

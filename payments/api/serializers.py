@@ -80,25 +80,12 @@ class FeesDueSerializer(serializers.Serializer):
 
 
 def fees_due_data(case) -> dict:
-    """`FeesDueSerializer(fees_for(case)).data` written out: the case page and the public
+    """What `FeesDueSerializer` renders for a case, written out: the case page and the public
     lookup render it on every request (tests/test_serializers.py checks they agree)."""
-    due = fees_for(case)
-    return {
-        "collection": due["collection"],
-        "due": due["amount"],
-        "items": [
-            {"code": item.code, "name": item.name, "kind": item.kind, "amount": item.amount}
-            for item in due["items"]
-        ],
-        "pay_url": due["pay_url"],
-    }
-
-
-def fees_for(case) -> dict:
     due = selectors.fees_payable(case)
     return {
         "collection": case.procedure.collection,
-        "amount": due.amount,
-        "items": due.items,
+        "due": due.amount,
+        "items": due.lines,
         "pay_url": links.pay_path(case) if due.amount else None,
     }

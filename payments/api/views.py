@@ -138,7 +138,7 @@ class CaseExemptionsView(APIView):
             by=request.user,
         )
         case.refresh_from_db()
-        return Response(s.FeesDueSerializer(s.fees_for(case)).data, status=status.HTTP_201_CREATED)
+        return Response(s.fees_due_data(case), status=status.HTTP_201_CREATED)
 
 
 PAYGOV_REPLY = inline_serializer(
