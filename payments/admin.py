@@ -1,13 +1,7 @@
-from datetime import date
-
 from django.contrib import admin
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from cases.working_time import VN_TZ
 
 from . import reports, selectors
 from .models import FeeExemption, GatewayCallback, PaymentRequest, Receipt
@@ -43,14 +37,9 @@ class PaymentRequestAdmin(ReadOnly):
 
     def reconciliation(self, request):
         """Đối soát: the day's requests per agency; ?format=csv downloads it."""
-        try:
-            day = date.fromisoformat(request.GET.get("date", ""))
-        except ValueError:
-            day = timezone.localtime(timezone.now(), VN_TZ).date()
+        day = reports.report_day(request.GET.get("date", ""))
         if request.GET.get("format") == "csv":
-            response = HttpResponse(reports.reconciliation_csv(day), content_type="text/csv")
-            response["Content-Disposition"] = f'attachment; filename="doi-soat-{day}.csv"'
-            return response
+            return reports.reconciliation_csv_response(day)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reconciliation report"),

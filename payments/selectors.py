@@ -138,19 +138,22 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def reconciliation_report(day: date) -> list[dict]:
+def reconciliation_report(day: date, agency_ids=None) -> list[dict]:
     """Đối soát: per receiving agency, the requests of one day (Vietnam time) and their fate.
 
     Requests created that day; `paid` and `refunded` count those paid or refunded that day.
+    `agency_ids`: only these receiving agencies (None: all).
     """
     start, end = _day_bounds(day)
     created = Q(created_at__gte=start, created_at__lt=end)
     paid = Q(paid_at__gte=start, paid_at__lt=end) & Q(
         state__in=[PaymentState.PAID, PaymentState.REFUNDED]
     )
+    requests = PaymentRequest.objects.filter(created | paid)
+    if agency_ids is not None:
+        requests = requests.filter(case__receiving_agency_id__in=agency_ids)
     rows = (
-        PaymentRequest.objects.filter(created | paid)
-        .values("case__receiving_agency__code", "case__receiving_agency__name")
+        requests.values("case__receiving_agency__code", "case__receiving_agency__name")
         .annotate(
             requests=Count("id", filter=created),
             paid=Count("id", filter=paid),

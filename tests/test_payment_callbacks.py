@@ -221,6 +221,35 @@ def test_the_reconciliation_report_is_in_the_admin(client, province, staff, wait
     assert csv["Content-Type"] == "text/csv" and b"000.00.01.H38" in csv.content
 
 
+def test_a_supervisor_sees_the_days_payments_of_their_agencies_on_a_page(
+    client, file_case, upfront, staff, waiting, province
+):
+    from .factories import UserFactory
+
+    for _ in range(2):
+        case = file_case(FRIDAY_9AM, procedure=upfront)
+        payments.payment_request_create(case=case, method="cash", by=staff["counter"])
+    client.force_login(staff["supervisor"])  # the People's Committee: the whole province
+    dashboard = client.get(reverse("reports-dashboard")).content.decode()
+    assert reverse("reports-payments") in dashboard
+
+    page = client.get(reverse("reports-payments"), {"date": "2026-11-27"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "000.00.01.H38" in text and "300.000" in text  # two 150,000 cash fees
+    csv = client.get(reverse("reports-payments"), {"date": "2026-11-27", "format": "csv"})
+    assert csv["Content-Type"] == "text/csv" and b"000.00.01.H38" in csv.content
+
+    # A supervisor of another department sees none of the centre's payments.
+    other = UserFactory(username="sup2", agency=province["construction"], roles=["supervisor"])
+    client.force_login(other)
+    assert "000.00.01.H38" not in client.get(
+        reverse("reports-payments"), {"date": "2026-11-27"}
+    ).content.decode()
+    client.force_login(staff["counter"])  # not a report reader
+    assert client.get(reverse("reports-payments")).status_code == 403
+
+
 # --- the gateway over HTTP -------------------------------------------------------------
 
 
