@@ -34,14 +34,10 @@ from .selectors import province_agency_ids, user_agency_ids
 logger = logging.getLogger(__name__)
 
 TREE_KEY = "user-context:tree"
-MAX_TOKENS = 4096  # per worker; a few hundred bytes each
+MAX_KEPT = 4096  # per worker and kind; a few hundred bytes each
 # A backstop only: a stamp renewal lost while the cache was down holds at most this long.
 MAX_AGE_SECONDS = 60
 
-# token key -> (the stamps it was built under, when, the token with its user and context)
-_by_token: dict[str, tuple[tuple, float, Token]] = {}
-# user id -> (the stamps, when, the user with their context), for web sessions
-_by_user: dict[int, tuple[tuple, float, User]] = {}
 # What ModelBackend caches on a user: a permission change renews no stamp, so never kept.
 PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
 
@@ -111,29 +107,55 @@ def _request_copy(user: User) -> User:
     return user
 
 
+class _Kept:
+    """What a worker keeps of one kind (tokens, session users): key -> (the stamps it was
+    read under, when, the value)."""
+
+    def __init__(self, user_id_of):
+        self.entries: dict = {}
+        self.user_id_of = user_id_of  # whose stamps a value is kept under
+
+    def get(self, key):
+        """The kept value if its stamps are still the current ones, else None."""
+        entry = self.entries.get(key)
+        if (
+            entry is not None
+            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
+            and _current_stamps(self.user_id_of(entry[2])) == entry[0]
+        ):
+            return entry[2]
+        return None
+
+    def keep(self, key, stamps: tuple | None, value) -> None:
+        if stamps is None:  # the cache did not answer: nothing is trusted later either
+            return
+        if len(self.entries) >= MAX_KEPT:
+            self.entries.clear()
+        self.entries[key] = (stamps, time.monotonic(), value)
+
+    def forget(self, key) -> None:
+        self.entries.pop(key, None)
+
+
+_tokens = _Kept(lambda token: token.user_id)  # token key -> the token, its user and context
+_session_users = _Kept(lambda user: user.pk)  # user id -> the user with their context
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, with the user's context kept per worker (see above)."""
 
     def authenticate_credentials(self, key):
-        entry = _by_token.get(key)
-        if (
-            entry is not None
-            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
-            and _current_stamps(entry[2].user_id) == entry[0]
-        ):
-            token = entry[2]
+        token = _tokens.get(key)
+        if token is not None:
             return _request_copy(token.user), token
         user_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
         if user_id is None:
-            _by_token.pop(key, None)
+            _tokens.forget(key)
             return super().authenticate_credentials(key)  # DRF's answer to a bad token
         current = _current_stamps(user_id)  # before reading what it stamps
         user, token = super().authenticate_credentials(key)
         load_context(user)
-        if current is not None:
-            if len(_by_token) >= MAX_TOKENS:
-                _by_token.clear()
-            _by_token[key] = (current, time.monotonic(), token)
+        _tokens.keep(key, current, token)
         return _request_copy(user), token
 
 
@@ -145,23 +167,16 @@ class CachedModelBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        entry = _by_user.get(user_id)
-        if (
-            entry is not None
-            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
-            and _current_stamps(user_id) == entry[0]
-        ):
-            return _request_copy(entry[2])
-        current = _current_stamps(user_id)
+        user = _session_users.get(user_id)
+        if user is not None:
+            return _request_copy(user)
+        current = _current_stamps(user_id)  # before reading what it stamps
         user = super().get_user(user_id)
         if user is None:
-            _by_user.pop(user_id, None)
+            _session_users.forget(user_id)
             return None
         load_context(user)
-        if current is not None:
-            if len(_by_user) >= MAX_TOKENS:
-                _by_user.clear()
-            _by_user[user_id] = (current, time.monotonic(), user)
+        _session_users.keep(user_id, current, user)
         return _request_copy(user)
 
 
