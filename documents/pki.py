@@ -96,16 +96,20 @@ def _certificate(
     return builder.sign((issuer.key if issuer else key), hashes.SHA256())
 
 
-def make_authorities(*, now: datetime | None = None, name: str = "Onestop Dev") -> tuple:
-    """A self-signed root (20 years) and an issuing CA under it (10 years)."""
+def make_authorities(
+    *, now: datetime | None = None, valid_from: datetime | None = None, name: str = "Onestop Dev"
+) -> tuple:
+    """A self-signed root (20 years) and an issuing CA under it (10 years), valid from
+    `valid_from` (a day before `now` by default)."""
     now = now or datetime.now(UTC)
+    valid_from = valid_from or now - timedelta(days=1)
     root_key = ec.generate_private_key(ec.SECP256R1())
     root = Authority(
         _certificate(
             subject=_name(f"{name} Root CA"),
             key=root_key,
             issuer=None,
-            not_before=now - timedelta(days=1),
+            not_before=valid_from,
             not_after=now + timedelta(days=365 * 20),
             ca=True,
             path_length=1,
@@ -118,7 +122,7 @@ def make_authorities(*, now: datetime | None = None, name: str = "Onestop Dev") 
             subject=_name(f"{name} Issuing CA"),
             key=issuing_key,
             issuer=root,
-            not_before=now - timedelta(days=1),
+            not_before=valid_from,
             not_after=now + timedelta(days=365 * 10),
             ca=True,
             path_length=0,
@@ -172,18 +176,27 @@ def pkcs12_bytes(holder: Authority, issuing: Authority, *, passphrase: bytes) ->
     )
 
 
-def crl_bytes(issuing: Authority, *, revoked: list[x509.Certificate], now: datetime) -> bytes:
+def crl_bytes(
+    issuing: Authority,
+    *,
+    revoked: list[x509.Certificate],
+    now: datetime,
+    valid_from: datetime | None = None,
+) -> bytes:
+    """The issuing CA's CRL, issued at `valid_from` (five minutes ago by default), with the
+    `revoked` certificates revoked then."""
+    issued = valid_from or now - timedelta(minutes=5)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuing.cert.subject)
-        .last_update(now - timedelta(minutes=5))
+        .last_update(issued)
         .next_update(now + timedelta(days=365))
     )
     for cert in revoked:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(cert.serial_number)
-            .revocation_date(now - timedelta(minutes=1))
+            .revocation_date(issued)
             .build()
         )
     return builder.sign(issuing.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
@@ -200,6 +213,7 @@ def write_dev_pki(
     passphrase: bytes,
     now: datetime | None = None,
     valid_for: timedelta = timedelta(days=365 * 2),
+    valid_from: datetime | None = None,
     revoke: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Create what is missing under `folder`; return the agency codes given a new certificate.
@@ -207,6 +221,8 @@ def write_dev_pki(
     The root and issuing CA are made once; an agency that already has its PKCS#12 file keeps
     it, so running this again (each start of `serve`) only adds agencies created since.
     `revoke` lists agency codes whose new certificates go straight onto the CRL (tests).
+    Everything is valid from `valid_from`, a day before `now` by default, until `valid_for`
+    after `now`: tests that set the clock back need the window to open before it.
     """
     now = now or datetime.now(UTC)
     folder = Path(folder)
@@ -219,7 +235,7 @@ def write_dev_pki(
             ),
         )
     else:
-        root, issuing = make_authorities(now=now)
+        root, issuing = make_authorities(now=now, valid_from=valid_from)
         (folder / ROOT_FILE).write_bytes(_pem(root.cert))
         (folder / ISSUING_FILE).write_bytes(_pem(issuing.cert))
         key_file = folder / ISSUING_KEY_FILE
@@ -241,7 +257,7 @@ def write_dev_pki(
             issuing,
             agency_code=code,
             agency_name=name,
-            not_before=now - timedelta(days=1),
+            not_before=valid_from or now - timedelta(days=1),
             not_after=now + valid_for,
         )
         target.write_bytes(pkcs12_bytes(holder, issuing, passphrase=passphrase))
@@ -250,5 +266,7 @@ def write_dev_pki(
         if code in revoke:
             revoked.append(holder.cert)
     if revoked or not (folder / CRL_FILE).exists():
-        (folder / CRL_FILE).write_bytes(crl_bytes(issuing, revoked=revoked, now=now))
+        (folder / CRL_FILE).write_bytes(
+            crl_bytes(issuing, revoked=revoked, now=now, valid_from=valid_from)
+        )
     return made

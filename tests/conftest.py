@@ -163,20 +163,28 @@ def dev_pkis(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("pki")
     now = datetime.now(UTC)
+    # Valid from before every moment a test sets the clock to (the tests' dates are fixed,
+    # in 2026), until two years after the real date.
+    since = datetime(2025, 1, 1, tzinfo=UTC)
     passphrase = PKI_PASSPHRASE.encode()
-    pki.write_dev_pki(folder / "good", PKI_AGENCIES, passphrase=passphrase, now=now)
+    pki.write_dev_pki(
+        folder / "good", PKI_AGENCIES, passphrase=passphrase, now=now, valid_from=since
+    )
+    # Expired before every such moment.
     pki.write_dev_pki(
         folder / "expired",
         PKI_AGENCIES,
         passphrase=passphrase,
-        now=now - timedelta(days=800),
+        now=since - timedelta(days=400),
         valid_for=timedelta(days=365),
     )
     pki.write_dev_pki(
-        folder / "revoked", PKI_AGENCIES, passphrase=passphrase, now=now,
+        folder / "revoked", PKI_AGENCIES, passphrase=passphrase, now=now, valid_from=since,
         revoke=frozenset({"000.00.20.H38"}),
     )  # fmt: skip
-    pki.write_dev_pki(folder / "other", PKI_AGENCIES, passphrase=passphrase, now=now)
+    pki.write_dev_pki(
+        folder / "other", PKI_AGENCIES, passphrase=passphrase, now=now, valid_from=since
+    )
     return folder
 
 
