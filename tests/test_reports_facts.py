@@ -6,7 +6,8 @@ from django.conf import settings
 from reports.models import CaseFact
 from reports.tasks import rebuild_case_facts
 
-from .conftest import vn
+from .conftest import APPLICANT, vn
+from .paying import on_result, upfront  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,41 @@ def test_every_step_rewrites_the_case_facts(file_case, staff):
         vn(2026, 11, 3, 9, 0),
         None,
     )
+
+
+def _fact_fields(case_id):
+    return CaseFact.objects.filter(case_id=case_id).values().get()
+
+
+@pytest.mark.parametrize("fees", ["none", "on_result", "upfront"])
+@pytest.mark.parametrize("channel", ["counter", "online"])
+@pytest.mark.parametrize("digitised", [True, False])
+def test_a_filing_writes_the_facts_its_history_gives(
+    request, staff, procedure, client_for, fees, channel, digitised
+):
+    """Filing derives the facts from what it holds, without reading the case back: they
+    are those a rebuild from the database gives. Through the API, which reads whether the
+    procedure bears a fee with the procedure."""
+    procedure = procedure if fees == "none" else request.getfixturevalue(fees)
+    client = client_for(staff["counter"] if channel == "counter" else None)
+    answer = client.post(
+        "/api/v1/cases/",
+        {
+            "procedure": procedure.code,
+            "applicant": APPLICANT,
+            "channel": channel,
+            "documents": [{"name": "Tờ khai", "digitised": digitised}],
+        },
+        format="json",
+    )
+    assert answer.status_code == 201, answer.content
+    case_id = CaseFact.objects.latest("case_id").case_id
+    written = _fact_fields(case_id)
+
+    assert rebuild_case_facts.run([case_id]) == 1
+    assert _fact_fields(case_id) == written
+    assert written["fee_bearing"] is (fees != "none")
+    assert written["digitised"] is digitised
 
 
 def test_rebuilding_restores_the_facts_from_the_history(file_case):

@@ -1,6 +1,7 @@
 """Input validation and output shapes of the API (see shared/API.md). No business rules."""
 
 from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -209,7 +210,12 @@ class DocumentInSerializer(serializers.Serializer):
 class CaseCreateSerializer(serializers.Serializer):
     procedure = CodeRelatedField(
         slug_field="code",
-        queryset=Procedure.objects.filter(is_active=True).select_related("agency"),
+        # With what the case's facts need of it (Procedure.fee_bearing), in the same query.
+        queryset=Procedure.objects.filter(is_active=True)
+        .select_related("agency")
+        .annotate(
+            fee_bearing=Exists(FeeItem.objects.filter(procedure=OuterRef("pk"), amount__gt=0))
+        ),
         help_text=_("The procedure's national code, e.g. 2.000488."),
     )
     applicant = ApplicantSerializer()

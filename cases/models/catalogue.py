@@ -5,6 +5,7 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.working_time import Unit
@@ -175,6 +176,12 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @cached_property
+    def fee_bearing(self) -> bool:
+        """Whether any of its fee items costs money (thủ tục có thu phí). A query may read it
+        with the procedure instead: `.annotate(fee_bearing=...)` sets the same attribute."""
+        return self.fees.filter(amount__gt=0).exists()
 
 
 class FeeItem(models.Model):
