@@ -6,6 +6,8 @@ token is built on its first request; the budgets are those of every request afte
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -115,3 +117,36 @@ def test_the_catalogue_lists_take_a_query_per_table(
     with django_assert_max_num_queries(2):  # the count, the page
         assert client_for().get("/api/v1/agencies/").json()["count"] == 4
 
+
+def test_the_lookups_queries_are_planned_once_per_connection(counter, staff, procedure):
+    """PostgreSQL plans a statement on every run unless it is prepared: the connection
+    prepares those it has run PREPARE_THRESHOLD times, so a worker's lookups reuse plans."""
+    code = busy(counter, staff, documents=1, steps=1)
+    case = services.Case.objects.get(code=code)
+    case.pin_hash = services.pin_hash(reference=case.reference, pin="ABCD2345")
+    case.save(update_fields=["pin_hash"])
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = prepared()
+    for _ in range(threshold + 1):
+        assert APIClient().get(f"/api/v1/public/cases/{code}/", {"pin": "ABCD2345"}).json()
+    new = prepared() - before
+    assert any('FROM "cases_case"' in sql for sql in new)
+    assert any('FROM "cases_caseevent"' in sql for sql in new)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler():
+    from .test_production_settings import manage
+
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    secret = {"SECRET_KEY": "a-long-enough-secret-for-this-check-only-0123456789"}
+    result = manage("shell", "-c", show, env={**secret, "PREPARE_THRESHOLD": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "{}"
+    result = manage("shell", "-c", show, env=secret)
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in result.stdout
