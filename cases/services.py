@@ -176,7 +176,7 @@ def case_file(
     ]
     if staff:
         # The code counter's row stays locked until commit, so its number is taken last:
-        # with the case's id reserved, its documents and history go first (PostgreSQL
+        # with the case's id reserved, its documents, history and facts go first (PostgreSQL
         # checks foreign keys at commit), then the number and the case, inserted already
         # received. Without ids ahead (SQLite, where writers queue anyway) the row goes
         # first and takes the accepted fields at the end.
@@ -206,20 +206,15 @@ def case_file(
         documents_to_create.append(document)
     CaseDocument.objects.bulk_create(documents_to_create)
     CaseEvent.objects.bulk_create(events)
+    case_fact_of_filing(case=case, events=events, documents=documents_to_create)
     if not staff:
-        case_fact_of_filing(case=case, events=events, documents=documents_to_create)
         return case
     if step.new_appointment:
         _appointment_change(case=case, event=accepted, step=step, old_at=None)
+    # From the number on, the counter's row is locked: only the case and its message follow.
     case.code = issue_case_code(agency=step.code_at, moment=now)
     case.save(force_insert=case._state.adding)
-    return _after_step(
-        case=case,
-        step=step,
-        event=accepted,
-        now=now,
-        facts=lambda: case_fact_of_filing(case=case, events=events, documents=documents_to_create),
-    )
+    return _after_step(case=case, step=step, event=accepted, now=now, facts_written=True)
 
 
 def _reserve_case_id() -> int | None:
@@ -467,16 +462,16 @@ def _appointment_change(*, case: Case, event: CaseEvent, step: Step, old_at) -> 
     )
 
 
-def _after_step(*, case: Case, step: Step, event: CaseEvent, now: datetime, facts=None) -> Case:
+def _after_step(
+    *, case: Case, step: Step, event: CaseEvent, now: datetime, facts_written: bool = False
+) -> Case:
     """What follows every step once the case row holds it: facts, message, chained move.
 
-    The reports see the step as soon as it commits: its facts are rewritten here, from the
-    database or by `facts()`, a caller's cheaper way to the same row.
+    The reports see the step as soon as it commits: its facts are rewritten here, unless
+    the caller wrote them already (filing, from what it holds).
     """
-    if facts is None:
+    if not facts_written:
         case_fact_refresh(case_id=case.pk)
-    else:
-        facts()
     notify_applicant(case=case, event=event)
     if step.then:
         return _apply(case=case, action=step.then, by=ONESTOP, now=now)
