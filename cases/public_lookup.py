@@ -12,12 +12,11 @@ block only the clients that failed; the right PIN from anyone else always works.
 from functools import cache
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 
-from documents.models import ResultDocument
 from onestop.ratelimit import Hit, Limit, exceeded
 
-from .models import AppointmentChange, Case, CaseEvent, Status
+from .models import Case, CaseEvent, Status
 from .services import pin_matches
 
 # Steps whose reason is written for the applicant: a refusal, the missing documents, a stop,
@@ -46,26 +45,18 @@ def _limits():
 
 
 def public_cases() -> QuerySet[Case]:
-    """Cases with what the public lookup shows of them beside the row: the procedure, the
-    rating (a reverse one-to-one, None when not rated) and the signed result's id."""
-    return _public_cases().all()
+    """Cases with what the public lookup shows of them beside the row: the procedure and
+    the rating (a reverse one-to-one, None when not rated). The signed result is named by
+    the timeline's sign step (`signed_result_id`)."""
+    return Case.objects.select_related("procedure", "rating")
 
 
-# Resolving a subquery annotation costs more Python than running the query: the lookup's
-# querysets are built once per process and cloned (`.all()`, `.filter()`) for each request.
-@cache
-def _public_cases() -> QuerySet[Case]:
-    signed_results = ResultDocument.objects.filter(case=OuterRef("pk")).exclude(signed_sha256="")
-    return Case.objects.select_related("procedure", "rating").annotate(
-        signed_result_id=Subquery(signed_results.values("pk")[:1])
-    )
-
-
+# Resolving the annotation and the names costs more Python than running the query: the
+# timeline's queryset is built once per process and cloned (`.filter()`) for each request.
 @cache
 def _public_events() -> QuerySet:
-    new_at = AppointmentChange.objects.filter(event=OuterRef("pk")).order_by("-id")
     return (
-        CaseEvent.objects.annotate(new_appointment_at=Subquery(new_at.values("new_at")[:1]))
+        CaseEvent.objects.annotate(new_appointment_at=F("appointment_change__new_at"))
         .order_by("at", "id")
         .values(
             "case_id",
@@ -90,7 +81,9 @@ def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
     `LookupThrottled` whatever the PIN, so a throttled guesser learns nothing.
     """
     code = code.strip()
-    case = public_cases().filter(Q(code=code) | Q(reference=code)).first()
+    # Codes and references are unique and never alike: one row at most, no ORDER BY needed.
+    matches = list(public_cases().filter(Q(code=code) | Q(reference=code)).order_by()[:1])
+    case = matches[0] if matches else None
     found = case is not None and pin_matches(case, pin)
     requests, failures, case_failures = _limits()
     wait = exceeded(
@@ -130,6 +123,14 @@ def public_timeline(case: Case) -> list[dict]:
             ),
             "new_appointment_at": event["new_appointment_at"],
             "form": event["form"],
+            # The signing service names the result it signed (documents.services.case_sign).
+            "signed_document": event["data"].get("document") if event["action"] == "sign" else None,
         }
         for event in events
     ]
+
+
+def signed_result_id(timeline: list[dict]) -> str | None:
+    """The id of the signed electronic result, named by the timeline's sign step; None for
+    a paper result or before signing."""
+    return next((step["signed_document"] for step in timeline if step["signed_document"]), None)

@@ -24,7 +24,7 @@ from cases.models import (
     User,
 )
 from cases.models.case import NATIONAL_CODES, OPEN_STATES
-from cases.public_lookup import public_timeline, supplement_items
+from cases.public_lookup import public_timeline, signed_result_id, supplement_items
 from payments.api.serializers import FeesDueSerializer, fees_due_data
 
 ID_NUMBER = RegexValidator(
@@ -668,7 +668,7 @@ class PublicCaseSerializer(serializers.ModelSerializer):
                 for step in timeline
             ],
             "requested": {"supplement_items": items} if items else {},
-            "result": self.get_result(case),
+            "result": self.get_result(case, timeline),
             "fees": self.get_fees(case),
             "rating": self.get_rating(case),
         }
@@ -722,12 +722,12 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             },
         }
     )
-    def get_result(self, case):
-        # The lookup (`case_public_lookup`) read the signed result's id with the case.
-        if case.signed_result_id is None:
+    def get_result(self, case, timeline=None):
+        document_id = signed_result_id(public_timeline(case) if timeline is None else timeline)
+        if document_id is None:
             return None
         return {
-            "document_id": str(case.signed_result_id),
+            "document_id": document_id,
             "download_url": reverse("public-case-result", args=[case.code]),
-            "verify_url": reverse("public-verify", args=[case.signed_result_id]),
+            "verify_url": reverse("public-verify", args=[document_id]),
         }

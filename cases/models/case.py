@@ -316,7 +316,10 @@ class AppointmentChange(AppendOnly):
         APOLOGY = "apology", _("Apology letter")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appointment_changes")
-    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="+")
+    # The step that set it: one change per step at most.
+    event = models.OneToOneField(
+        CaseEvent, on_delete=models.PROTECT, related_name="appointment_change"
+    )
     old_at = models.DateTimeField(null=True, blank=True)
     new_at = models.DateTimeField()
     reason = models.CharField(max_length=20, choices=Reason.choices)
