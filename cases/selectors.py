@@ -172,11 +172,14 @@ def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = Fal
         Q(code=code_or_reference) | Q(reference=code_or_reference)
     )
     if with_timeline:
+        # Staff see who took each step; anyone else sees the actor's agency instead.
+        actor = "actor" if getattr(user, "is_staff_member", False) else "actor__agency"
         cases = cases.prefetch_related(
-            "documents",
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor__agency")),
+            "documents", Prefetch("events", queryset=CaseEvent.objects.select_related(actor))
         )
-    return cases.first()
+    # Codes and references are unique and never alike: one row at most, no ORDER BY needed.
+    matches = list(cases.order_by()[:1])
+    return matches[0] if matches else None
 
 
 def procedure_search(
