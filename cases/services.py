@@ -115,6 +115,7 @@ def issue_case_code(*, agency: Agency, moment: datetime) -> str:
 # --- filing ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def case_file(
     *,
     procedure: Procedure,
@@ -142,31 +143,7 @@ def case_file(
         )
     if not procedure.is_active:
         raise ValidationError({"procedure": _("This procedure is no longer offered.")})
-    code = None
-    if staff:
-        if by.agency_id is None:
-            raise ActionForbidden(_("You may not %(action)s this case.") % {"action": "accept"})
-        # The day's counter row is locked from its number to COMMIT, so the number is taken
-        # first, in a transaction of its own (the caller's, if it holds one): no filing waits
-        # while another writes and commits. A filing that fails after it leaves a gap in the
-        # day's numbers; no number is ever issued twice.
-        code = issue_case_code(agency=by.agency, moment=now)
-    return _case_write(
-        procedure=procedure,
-        applicant=applicant,
-        channel=channel,
-        documents=documents,
-        by=by,
-        now=now,
-        staff=staff,
-        code=code,
-    )
 
-
-@transaction.atomic
-def _case_write(*, procedure, applicant, channel, documents, by, now, staff, code) -> Case:
-    """The rows of a filing (see `case_file`): the case, its papers, its history, its facts
-    and its message, in one transaction."""
     pin = _random_base32(PIN_LENGTH)
     reference = "HS" + _random_base32(10)
     actor = by if by is not None and by.is_authenticated else None
@@ -198,9 +175,11 @@ def _case_write(*, procedure, applicant, channel, documents, by, now, staff, cod
         )
     ]
     if staff:
-        # With the case's id reserved, its documents, history and facts go first (PostgreSQL
-        # checks foreign keys at commit), then the case, inserted already received. Without
-        # ids ahead (SQLite) the row goes first and takes the accepted fields at the end.
+        # The code counter's row stays locked until commit, so its number is taken last:
+        # with the case's id reserved, its documents, history and facts go first (PostgreSQL
+        # checks foreign keys at commit), then the number and the case, inserted already
+        # received. Without ids ahead (SQLite, where writers queue anyway) the row goes
+        # first and takes the accepted fields at the end.
         case.pk = _reserve_case_id()
         if case.pk is None:
             case.save(force_insert=True)
@@ -232,7 +211,8 @@ def _case_write(*, procedure, applicant, channel, documents, by, now, staff, cod
         return case
     if step.new_appointment:
         _appointment_change(case=case, event=accepted, step=step, old_at=None)
-    case.code = code  # `step.code_at` is the clerk's agency, whose number `case_file` took
+    # From the number on, the counter's row is locked: only the case and its message follow.
+    case.code = issue_case_code(agency=step.code_at, moment=now)
     case.save(force_insert=case._state.adding)
     return _after_step(case=case, step=step, event=accepted, now=now, facts_written=True)
 
