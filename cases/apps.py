@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from . import user_context  # noqa: F401 - connects the receivers that renew stamps
+        from . import catalogue, user_context  # noqa: F401 - connect the receivers that renew stamps

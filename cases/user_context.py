@@ -46,12 +46,11 @@ def _user_key(user_id: int) -> str:
     return f"user-context:user:{user_id}"
 
 
-def stamps(user_id: int) -> tuple:
-    """The current stamps of the agency tree and of the user: one cache round trip."""
-    keys = [TREE_KEY, _user_key(user_id)]
+def read_stamps(keys: list[str]) -> tuple:
+    """The current stamps under these keys, in one cache round trip. A missing one (never
+    stamped, or evicted) is made: a new stamp differs from every one an entry holds."""
     found = cache.get_many(keys)
     if len(found) < len(keys):
-        # Never stamped, or evicted: a new stamp differs from every one an entry holds.
         for key in keys:
             if key not in found:
                 cache.add(key, secrets.token_hex(8), timeout=None)
@@ -59,33 +58,40 @@ def stamps(user_id: int) -> tuple:
     return tuple(found.get(key) for key in keys)
 
 
-def _current_stamps(user_id: int) -> tuple | None:
-    """`stamps`, or None when the cache does not answer: then nothing kept is trusted."""
+def current_stamps(keys: list[str]) -> tuple | None:
+    """`read_stamps`, or None when the cache does not answer: then nothing kept is trusted."""
     try:
-        return stamps(user_id)
+        return read_stamps(keys)
     except Exception:  # the cache's own errors differ by backend (redis, file)
-        logger.warning("User context: the cache is unavailable; read from the database.")
+        logger.warning("Kept data: the cache is unavailable; read from the database.")
         return None
 
 
-def _renew(key: str) -> None:
+def renew_stamp(key: str) -> None:
+    """Make what is kept under this stamp stale in every worker: now, and again after
+    commit (a worker that re-read meanwhile read the old rows)."""
+
     def renew():
         try:
             cache.set(key, secrets.token_hex(8), timeout=None)
-        except Exception:  # the write that changed the user must not fail for the cache
-            logger.warning("User context: the cache is unavailable; %s not renewed.", key)
+        except Exception:  # the write that changed the data must not fail for the cache
+            logger.warning("Kept data: the cache is unavailable; %s not renewed.", key)
 
     renew()
-    # Again after commit: a worker that rebuilt the context meanwhile read the old rows.
     transaction.on_commit(renew)
 
 
+def _current_stamps(user_id: int) -> tuple | None:
+    """The agency tree's stamp and the user's."""
+    return current_stamps([TREE_KEY, _user_key(user_id)])
+
+
 def forget_user(user_id: int) -> None:
-    _renew(_user_key(user_id))
+    renew_stamp(_user_key(user_id))
 
 
 def forget_everyone() -> None:
-    _renew(TREE_KEY)
+    renew_stamp(TREE_KEY)
 
 
 def load_context(user: User) -> User:

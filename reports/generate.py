@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from cases import demo, working_time
+from cases.catalogue import forget_catalogue
 from cases.demo.people import NAMES, VILLAGES, _person_name
 from cases.models import (
     Agency,
@@ -47,6 +48,7 @@ from cases.models import (
     User,
 )
 from cases.selectors import default_calendar
+from cases.user_context import forget_everyone
 from payments.models import (
     FeeExemption,
     Method,
@@ -89,6 +91,9 @@ def build_province() -> dict:
         _more_communes(agencies)
         _copy_local_procedures()
         _local_staff()
+        # Written in bulk, past the signals: running workers re-read what they keep.
+        forget_everyone()
+        forget_catalogue()
     return agencies
 
 

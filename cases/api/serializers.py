@@ -1,14 +1,13 @@
 """Input validation and output shapes of the API (see shared/API.md). No business rules."""
 
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import selectors, services
+from cases import catalogue, selectors, services
 from cases.models import (
     Agency,
     Case,
@@ -70,9 +69,29 @@ class CodeRelatedField(serializers.SlugRelatedField):
     """A related object by its code or username; junk (NUL, overlong, not text) is a 400."""
 
     def to_internal_value(self, data):
+        self.check_shape(data)
+        return super().to_internal_value(data)
+
+    def check_shape(self, data):
         if not isinstance(data, str) or "\x00" in data or not 0 < len(data) <= 150:
             self.fail("invalid")
-        return super().to_internal_value(data)
+
+
+class ActiveProcedureField(CodeRelatedField):
+    """An active procedure by its national code, as each worker keeps them
+    (`cases.catalogue`), with what the case's facts need of it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="code", queryset=Procedure.objects.filter(is_active=True), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        self.check_shape(data)
+        procedure = catalogue.active_procedure(data)
+        if procedure is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return procedure
 
 
 def _viewer_is_staff(serializer) -> bool:
@@ -208,16 +227,7 @@ class DocumentInSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    procedure = CodeRelatedField(
-        slug_field="code",
-        # With what the case's facts need of it (Procedure.fee_bearing), in the same query.
-        queryset=Procedure.objects.filter(is_active=True)
-        .select_related("agency")
-        .annotate(
-            fee_bearing=Exists(FeeItem.objects.filter(procedure=OuterRef("pk"), amount__gt=0))
-        ),
-        help_text=_("The procedure's national code, e.g. 2.000488."),
-    )
+    procedure = ActiveProcedureField(help_text=_("The procedure's national code, e.g. 2.000488."))
     applicant = ApplicantSerializer()
     channel = serializers.ChoiceField(choices=Channel.choices)
     documents = DocumentInSerializer(many=True, required=False, max_length=100)
