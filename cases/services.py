@@ -176,7 +176,7 @@ def case_file(
     ]
     if staff:
         # The code counter's row stays locked until commit, so its number is taken last:
-        # with the case's id reserved, its documents, history and facts go first (PostgreSQL
+        # with the case's id reserved, its documents and history go first (PostgreSQL
         # checks foreign keys at commit), then the number and the case, inserted already
         # received. Without ids ahead (SQLite, where writers queue anyway) the row goes
         # first and takes the accepted fields at the end.
@@ -206,14 +206,15 @@ def case_file(
         documents_to_create.append(document)
     CaseDocument.objects.bulk_create(documents_to_create)
     CaseEvent.objects.bulk_create(events)
-    case_fact_of_filing(case=case, events=events, documents=documents_to_create)
     if not staff:
+        case_fact_of_filing(case=case, events=events, documents=documents_to_create)
         return case
     if step.new_appointment:
         _appointment_change(case=case, event=accepted, step=step, old_at=None)
-    # From the number on, the counter's row is locked: only the case and its message follow.
     case.code = issue_case_code(agency=step.code_at, moment=now)
     case.save(force_insert=case._state.adding)
+    # After the number, as in every step that takes one (see reports.aggregates.stamp_bump).
+    case_fact_of_filing(case=case, events=events, documents=documents_to_create)
     return _after_step(case=case, step=step, event=accepted, now=now, facts_written=True)
 
 

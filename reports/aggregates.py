@@ -82,7 +82,13 @@ def python_percentile(values: list[float], fraction: float) -> float | None:
 
 
 def stamp_bump(case_id: int) -> None:
-    """Record that report data changed: call in the transaction that changes it."""
+    """Record that report data changed: call in the transaction that changes it.
+
+    The shard's row stays locked to commit. A step that also takes a number (a case code,
+    a receipt) takes the number first: two transactions taking both in opposite orders
+    deadlock (in a benchmark, a filing that bumped first deadlocked with one of the code
+    before, which took its number first, as accepting an online case does).
+    """
     ReportStamp.objects.filter(pk=case_id % ReportStamp.SHARDS).update(changes=F("changes") + 1)
 
 
