@@ -45,9 +45,7 @@ def test_past_9999_the_sequence_grows_to_five_digits(province):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_filing_and_an_accept_at_the_same_counter_do_not_deadlock(
-    staff, procedure, monkeypatch
-):
+def test_a_filing_and_an_accept_at_the_same_counter_do_not_deadlock(staff, procedure, monkeypatch):
     """Both take the day's code number and bump the reports' stamp, in that order: the
     filing pauses at its number while the accept runs to the end, on the same stamp row."""
     from reports.models import ReportStamp
@@ -55,9 +53,7 @@ def test_a_filing_and_an_accept_at_the_same_counter_do_not_deadlock(
     monkeypatch.setattr(ReportStamp, "SHARDS", 1)  # every case bumps the same row
     ReportStamp.objects.get_or_create(id=0)  # (a transactional test may have flushed it)
     at = vn(2026, 11, 27, 9, 0)
-    online = services.case_file(
-        procedure=procedure, applicant=APPLICANT, channel="online", now=at
-    )
+    online = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online", now=at)
     filing_at_number, filing_may_go_on = threading.Event(), threading.Event()
     issue = services.issue_case_code
 
@@ -85,9 +81,11 @@ def test_a_filing_and_an_accept_at_the_same_counter_do_not_deadlock(
         ).code
     )  # fmt: skip
     accept = in_own_connection(
-        lambda: services.case_act(
-            case=Case.objects.get(pk=online.pk), action="accept", by=staff["counter"], now=at
-        ).code
+        lambda: (
+            services.case_act(
+                case=Case.objects.get(pk=online.pk), action="accept", by=staff["counter"], now=at
+            ).code
+        )
     )
     with (
         ThreadPoolExecutor(1, thread_name_prefix="filing") as filer,

@@ -243,9 +243,10 @@ def test_a_supervisor_sees_the_days_payments_of_their_agencies_on_a_page(
     # A supervisor of another department sees none of the centre's payments.
     other = UserFactory(username="sup2", agency=province["construction"], roles=["supervisor"])
     client.force_login(other)
-    assert "000.00.01.H38" not in client.get(
-        reverse("reports-payments"), {"date": "2026-11-27"}
-    ).content.decode()
+    assert (
+        "000.00.01.H38"
+        not in client.get(reverse("reports-payments"), {"date": "2026-11-27"}).content.decode()
+    )
     client.force_login(staff["counter"])  # not a report reader
     assert client.get(reverse("reports-payments")).status_code == 403
 
