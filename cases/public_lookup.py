@@ -12,11 +12,12 @@ block only the clients that failed; the right PIN from anyone else always works.
 from functools import cache
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from onestop.ratelimit import Hit, Limit, exceeded
 
 from .models import Case, CaseEvent, Status
+from .selectors import case_by_code
 from .services import pin_matches
 
 # Steps whose reason is written for the applicant: a refusal, the missing documents, a stop,
@@ -81,9 +82,7 @@ def case_public_lookup(*, code: str, pin: str, client: str) -> Case | None:
     `LookupThrottled` whatever the PIN, so a throttled guesser learns nothing.
     """
     code = code.strip()
-    # Codes and references are unique and never alike: one row at most, no ORDER BY needed.
-    matches = list(public_cases().filter(Q(code=code) | Q(reference=code)).order_by()[:1])
-    case = matches[0] if matches else None
+    case = case_by_code(public_cases(), code)
     found = case is not None and pin_matches(case, pin)
     requests, failures, case_failures = _limits()
     wait = exceeded(

@@ -166,20 +166,25 @@ def due_soon_until(agency: Agency | None, now) -> datetime:
     return working_time.add(now, due_soon_window(agency, calendar), calendar)
 
 
+def case_by_code(cases: QuerySet[Case], code_or_reference: str) -> Case | None:
+    """The case of `cases` with this code or submission reference. Both are unique and never
+    alike (a reference starts with HS): one row at most, read without an ORDER BY."""
+    matches = list(
+        cases.filter(Q(code=code_or_reference) | Q(reference=code_or_reference)).order_by()[:1]
+    )
+    return matches[0] if matches else None
+
+
 def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = False) -> Case | None:
     """A case by code (or submission reference) if the user may see it, else None."""
-    cases = cases_visible_to(user).filter(
-        Q(code=code_or_reference) | Q(reference=code_or_reference)
-    )
+    cases = cases_visible_to(user)
     if with_timeline:
         # Staff see who took each step; anyone else sees the actor's agency instead.
         actor = "actor" if getattr(user, "is_staff_member", False) else "actor__agency"
         cases = cases.prefetch_related(
             "documents", Prefetch("events", queryset=CaseEvent.objects.select_related(actor))
         )
-    # Codes and references are unique and never alike: one row at most, no ORDER BY needed.
-    matches = list(cases.order_by()[:1])
-    return matches[0] if matches else None
+    return case_by_code(cases, code_or_reference)
 
 
 def procedure_search(

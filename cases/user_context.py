@@ -8,35 +8,26 @@ the user's (renewed when the user, their groups or their tokens change) and the 
 tree's (renewed when any agency or group changes). The receivers below renew a stamp at once
 and again after commit, so a revoked token, a removed role or a moved officer takes effect
 at the next request in every worker, never after a timeout. (An entry is also rebuilt after
-MAX_AGE_SECONDS: a backstop for a renewal lost while the cache was unreachable.)
+`kept.MAX_AGE_SECONDS`: a backstop for a renewal lost while the cache was unreachable.)
 
 Writes that bypass the model signals (`QuerySet.update()`, raw SQL, fixtures loaded raw) on
 users, groups, tokens or agencies must call `forget_user(user_id)` or `forget_everyone()`.
 """
 
 import copy
-import logging
-import secrets
-import time
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from .kept import Kept, current_stamps, renew_stamp
 from .models import Agency, User
 from .selectors import province_agency_ids, user_agency_ids
 
-logger = logging.getLogger(__name__)
-
 TREE_KEY = "user-context:tree"
-MAX_KEPT = 4096  # per worker and kind; a few hundred bytes each
-# A backstop only: a stamp renewal lost while the cache was down holds at most this long.
-MAX_AGE_SECONDS = 60
 
 # What ModelBackend caches on a user: a permission change renews no stamp, so never kept.
 PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
@@ -46,44 +37,13 @@ def _user_key(user_id: int) -> str:
     return f"user-context:user:{user_id}"
 
 
-def read_stamps(keys: list[str]) -> tuple:
-    """The current stamps under these keys, in one cache round trip. A missing one (never
-    stamped, or evicted) is made: a new stamp differs from every one an entry holds."""
-    found = cache.get_many(keys)
-    if len(found) < len(keys):
-        for key in keys:
-            if key not in found:
-                cache.add(key, secrets.token_hex(8), timeout=None)
-        found = cache.get_many(keys)
-    return tuple(found.get(key) for key in keys)
-
-
-def current_stamps(keys: list[str]) -> tuple | None:
-    """`read_stamps`, or None when the cache does not answer: then nothing kept is trusted."""
-    try:
-        return read_stamps(keys)
-    except Exception:  # the cache's own errors differ by backend (redis, file)
-        logger.warning("Kept data: the cache is unavailable; read from the database.")
-        return None
-
-
-def renew_stamp(key: str) -> None:
-    """Make what is kept under this stamp stale in every worker: now, and again after
-    commit (a worker that re-read meanwhile read the old rows)."""
-
-    def renew():
-        try:
-            cache.set(key, secrets.token_hex(8), timeout=None)
-        except Exception:  # the write that changed the data must not fail for the cache
-            logger.warning("Kept data: the cache is unavailable; %s not renewed.", key)
-
-    renew()
-    transaction.on_commit(renew)
+def _stamp_keys(user_id: int) -> list[str]:
+    """What a user's context depends on: the agency tree and the user."""
+    return [TREE_KEY, _user_key(user_id)]
 
 
 def _current_stamps(user_id: int) -> tuple | None:
-    """The agency tree's stamp and the user's."""
-    return current_stamps([TREE_KEY, _user_key(user_id)])
+    return current_stamps(_stamp_keys(user_id))
 
 
 def forget_user(user_id: int) -> None:
@@ -113,38 +73,9 @@ def _request_copy(user: User) -> User:
     return user
 
 
-class _Kept:
-    """What a worker keeps of one kind (tokens, session users): key -> (the stamps it was
-    read under, when, the value)."""
-
-    def __init__(self, user_id_of):
-        self.entries: dict = {}
-        self.user_id_of = user_id_of  # whose stamps a value is kept under
-
-    def get(self, key):
-        """The kept value if its stamps are still the current ones, else None."""
-        entry = self.entries.get(key)
-        if (
-            entry is not None
-            and time.monotonic() - entry[1] < MAX_AGE_SECONDS
-            and _current_stamps(self.user_id_of(entry[2])) == entry[0]
-        ):
-            return entry[2]
-        return None
-
-    def keep(self, key, stamps: tuple | None, value) -> None:
-        if stamps is None:  # the cache did not answer: nothing is trusted later either
-            return
-        if len(self.entries) >= MAX_KEPT:
-            self.entries.clear()
-        self.entries[key] = (stamps, time.monotonic(), value)
-
-    def forget(self, key) -> None:
-        self.entries.pop(key, None)
-
-
-_tokens = _Kept(lambda token: token.user_id)  # token key -> the token, its user and context
-_session_users = _Kept(lambda user: user.pk)  # user id -> the user with their context
+# token key -> the token, its user and context
+_tokens = Kept(lambda token: _stamp_keys(token.user_id))
+_session_users = Kept(lambda user: _stamp_keys(user.pk))  # user id -> the user and context
 
 
 class CachedTokenAuthentication(TokenAuthentication):

@@ -157,7 +157,7 @@ def case_fact_refresh(*, case_id: int) -> None:
                 CaseDocument.objects.filter(case_id=OuterRef("pk"), digitised=True)
             ),
             fee_bearing=Exists(
-                FeeItem.objects.filter(procedure_id=OuterRef("procedure_id"), amount__gt=0)
+                FeeItem.objects.costing().filter(procedure_id=OuterRef("procedure_id"))
             ),
         )
         .get(pk=case_id)

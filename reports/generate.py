@@ -215,7 +215,7 @@ def _catalogue() -> Catalogue:
         ids = [i for i in ids if i in deciders]
         for i, agency_id in enumerate(ids):
             transfer_to[agency_id] = ids[(i + 1) % len(ids)]
-    fee_bearing = set(FeeItem.objects.filter(amount__gt=0).values_list("procedure_id", flat=True))
+    fee_bearing = set(FeeItem.objects.costing().values_list("procedure_id", flat=True))
     fees: dict = {}
     for item in FeeItem.objects.filter(procedure_id__in=fee_bearing).order_by("code", "pk"):
         fees.setdefault(item.procedure_id, []).append(item)

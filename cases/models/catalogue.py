@@ -181,7 +181,13 @@ class Procedure(models.Model):
     def fee_bearing(self) -> bool:
         """Whether any of its fee items costs money (thủ tục có thu phí). A query may read it
         with the procedure instead: `.annotate(fee_bearing=...)` sets the same attribute."""
-        return self.fees.filter(amount__gt=0).exists()
+        return self.fees.costing().exists()
+
+
+class FeeItemQuerySet(models.QuerySet):
+    def costing(self):
+        """Items that cost money: a procedure with one bears a fee (có thu phí)."""
+        return self.filter(amount__gt=0)
 
 
 class FeeItem(models.Model):
@@ -196,6 +202,8 @@ class FeeItem(models.Model):
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
+
+    objects = FeeItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fee item")
