@@ -443,6 +443,9 @@ def main():
 
     total, distinct = case_codes()
     report(results, reads, sources, args, run, data, elapsed, total - distinct)
+    from onestop.celery import app as celery_app
+
+    celery_app.control.purge()  # the filings' outbox tasks, which no worker ran
 
 
 def _baselines(reads, only):

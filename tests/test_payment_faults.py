@@ -178,6 +178,9 @@ def _listening(port: int) -> bool:
 
 
 def start_worker(tmp_path: Path, name: str) -> subprocess.Popen:
+    # An empty queue: tasks earlier tests queued (no worker ran them) are not this test's, and
+    # a worker busy with thousands of them missed this test's deadline.
+    celery_app.control.purge()
     log = (tmp_path / f"{name}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "onestop", "worker", "--pool", "solo",

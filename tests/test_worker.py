@@ -32,6 +32,9 @@ def worker(tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
+    # An empty queue: tasks earlier tests queued (no worker ran them) are not this test's, and
+    # a worker busy with thousands of them missed this test's deadline.
+    celery_app.control.purge()
     process = subprocess.Popen(
         [
             sys.executable,
