@@ -166,12 +166,14 @@ def due_soon_until(agency: Agency | None, now) -> datetime:
     return working_time.add(now, due_soon_window(agency, calendar), calendar)
 
 
-def case_by_code(cases: QuerySet[Case], code_or_reference: str) -> Case | None:
+def with_code(cases: QuerySet[Case], code_or_reference: str) -> QuerySet[Case]:
     """The case of `cases` with this code or submission reference. Both are unique and never
     alike (a reference starts with HS): one row at most, read without an ORDER BY."""
-    matches = list(
-        cases.filter(Q(code=code_or_reference) | Q(reference=code_or_reference)).order_by()[:1]
-    )
+    return cases.filter(Q(code=code_or_reference) | Q(reference=code_or_reference)).order_by()[:1]
+
+
+def case_by_code(cases: QuerySet[Case], code_or_reference: str) -> Case | None:
+    matches = list(with_code(cases, code_or_reference))
     return matches[0] if matches else None
 
 
