@@ -191,8 +191,8 @@ def _alert_staff(crossings, *, now, directory) -> None:
                 for address in addresses
             ]
     StaffAlert.objects.bulk_create(alerts, batch_size=1000)
-    mails = Notification.objects.bulk_create(mails, batch_size=1000)
-    enqueue_after_commit([m.pk for m in mails])
+    if Notification.objects.bulk_create(mails, batch_size=1000):
+        enqueue_after_commit()
 
 
 # Staff e-mails: a pass may write thousands, so plain formatted strings, not templates.

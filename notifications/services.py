@@ -1,8 +1,9 @@
 """The outbox: messages written with their cause, then dispatched after commit.
 
 Writing: `notify_applicant` renders the message about one case step for each channel the
-applicant chose, in the same transaction as the step. Dispatching: `outbox_dispatch` claims
-rows with a lease, sends them, and marks them sent only once the backend has accepted them.
+applicant chose, in the same transaction as the step, and asks for a dispatch after commit.
+Dispatching: `outbox_dispatch` claims rows with a lease, sends them, and marks them sent
+only once the backend has accepted them.
 """
 
 import logging
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
@@ -98,24 +100,32 @@ def notify_applicant(*, case: Case, event: CaseEvent) -> list[Notification]:
         )
         for channel, recipient in recipients
     )
-    enqueue_after_commit([n.pk for n in notifications])
+    enqueue_after_commit()
     return notifications
 
 
-def enqueue_after_commit(ids: list[int]) -> None:
-    """Ask a worker to send these rows once the transaction commits.
+# Steps gather for a second under one dispatch task, which sends every due row: a busy
+# counter queues a task a second, not one a case (publishing one cost a filing 0.9 ms of
+# its 7.7 of CPU). The task runs half a second after the gathering ends, for the clocks of
+# the web and worker hosts: every step that found a task asked for has committed by then.
+DISPATCH_GATHER_SECONDS = 1
+DISPATCH_ASKED_KEY = "notifications:dispatch-asked"
 
-    robust: the cause has committed; a broker that is down must not turn it into an error.
-    The beat sweep sends whatever was not queued.
+
+def enqueue_after_commit() -> None:
+    """Ask a worker to send the rows this transaction wrote, once it commits.
+
+    robust: the cause has committed; a broker or cache that is down must not turn it into
+    an error. The beat sweep sends whatever was not asked for.
     """
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    transaction.on_commit(_ask_for_dispatch, robust=True)
 
 
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import dispatch_notifications
+def _ask_for_dispatch() -> None:
+    from .tasks import dispatch_outbox
 
-    dispatch_notifications.delay(ids)
+    if cache.add(DISPATCH_ASKED_KEY, True, timeout=DISPATCH_GATHER_SECONDS):
+        dispatch_outbox.apply_async(countdown=DISPATCH_GATHER_SECONDS + 0.5)
 
 
 # --- dispatching -----------------------------------------------------------------------
@@ -219,7 +229,8 @@ def notifications_resend(*, ids: list[int]) -> int:
     count = Notification.objects.filter(pk__in=ids, sent_at=None).update(
         parked_at=None, claimed_until=None, attempts=0, next_attempt_at=timezone.now()
     )
-    enqueue_after_commit(list(ids))
+    if count:
+        enqueue_after_commit()
     return count
 
 

@@ -10,14 +10,9 @@ SWEEP_SECONDS = 50  # a sweep ends before beat starts the next one
 
 
 @shared_task
-def dispatch_notifications(ids: list[int]) -> int:
-    """Send these outbox rows (queued after the commit that wrote them)."""
-    return services.outbox_dispatch(ids=ids, limit=len(ids)).sent
-
-
-@shared_task
 def dispatch_outbox() -> int:
-    """Beat's sweep: send every due row that no task picked up (broker down, crash, retry)."""
+    """Send every due row: asked for after the steps that wrote them, and beat's sweep for
+    what no task picked up (broker down, crash, retry)."""
     sent, deadline = 0, time.monotonic() + SWEEP_SECONDS
     while time.monotonic() < deadline:
         result = services.outbox_dispatch(limit=200)

@@ -3,10 +3,12 @@ without sending twice, through failures of the systems outside."""
 
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.contrib import admin
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -106,6 +108,38 @@ def test_a_message_is_a_template_per_action(file_case):
 
 
 # --- delivery ------------------------------------------------------------------------
+
+
+def test_steps_in_a_burst_ask_for_one_dispatch_which_runs_after_the_last_of_them(
+    file_case, django_capture_on_commit_callbacks
+):
+    with mock.patch("notifications.tasks.dispatch_outbox.apply_async") as dispatch:
+        with django_capture_on_commit_callbacks(execute=True):
+            file_case(FRIDAY_9AM)
+        with django_capture_on_commit_callbacks(execute=True):
+            file_case(FRIDAY_9AM)
+        assert dispatch.call_count == 1  # the second case's rows go with the first's task
+        # It runs once the gathering is over: the second step committed before that.
+        assert dispatch.call_args.kwargs["countdown"] > outbox.DISPATCH_GATHER_SECONDS
+
+        cache.delete(outbox.DISPATCH_ASKED_KEY)  # the gathering is over
+        with django_capture_on_commit_callbacks(execute=True):
+            file_case(FRIDAY_9AM)
+        assert dispatch.call_count == 2
+    assert Notification.objects.filter(sent_at=None).count() == 6
+    assert outbox.outbox_dispatch().sent == 6  # what each of those tasks does
+
+
+def test_a_step_that_writes_no_message_asks_for_no_dispatch(
+    staff, procedure, django_capture_on_commit_callbacks
+):
+    silent = {**APPLICANT, "email": "", "phone": ""}
+    with mock.patch("notifications.tasks.dispatch_outbox.apply_async") as dispatch:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.case_file(
+                procedure=procedure, applicant=silent, channel="counter", by=staff["counter"]
+            )
+    assert dispatch.call_count == 0
 
 
 def test_a_failed_send_is_not_marked_sent_and_is_retried_with_backoff(file_case, gateway, settings):
