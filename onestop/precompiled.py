@@ -22,10 +22,11 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 # What the build function is given for each parameter, recognised in the compiled
-# parameters by value: no case code, reference or primary key looks like these.
+# parameters by value: no code, reference or primary key looks like these. The numbers fit
+# a 32-bit column (Django compiles an out-of-range value to an empty result instead).
 MARKERS: dict[type, Callable[[int], Any]] = {
     str: lambda n: f"\x00precompiled-parameter-{n}\x00",
-    int: lambda n: -(2**62) - n,
+    int: lambda n: -2_000_000_000 - n,
 }
 
 
