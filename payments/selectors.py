@@ -11,6 +11,7 @@ from cases.models import Case, CollectionMode, FeeItem, Role, Status
 from cases.models.case import FINAL_STATES
 from cases.selectors import user_agency_ids
 from cases.working_time import VN_TZ
+from onestop.precompiled import Precompiled
 
 from .models import FeeExemption, GatewayCallback, PaymentRequest, PaymentState
 
@@ -45,21 +46,33 @@ def records_payments(user, case: Case) -> bool:
     )
 
 
+# Read on every look at a fee-bearing case (its page, the public lookup, the pay page):
+# compiled once per connection (see onestop.precompiled).
+_paid_lines = Precompiled(
+    lambda case_id: PaymentRequest.objects.filter(case_id=case_id, state=PaymentState.PAID).values(
+        "items"
+    ),
+    case_id=int,
+)
+_unexempted_items = Precompiled(
+    lambda case_id, procedure_id: (
+        FeeItem.objects.filter(procedure_id=procedure_id)
+        .exclude(Exists(FeeExemption.objects.filter(case_id=case_id, fee_item_id=OuterRef("pk"))))
+        .order_by("code")
+    ),
+    case_id=int,
+    procedure_id=int,
+)
+
+
 def fees_due(case: Case) -> Due:
     """The procedure's fee items, minus exempted ones and those a paid request covered."""
     collection = case.procedure.collection
     if collection == CollectionMode.NONE:
         return Due()
-    covered = {
-        item["code"]
-        for items in case.payment_requests.filter(state=PaymentState.PAID).values_list(
-            "items", flat=True
-        )
-        for item in items
-    }
-    exempted = FeeExemption.objects.filter(case_id=case.pk, fee_item_id=OuterRef("pk"))
-    unexempted = FeeItem.objects.filter(procedure_id=case.procedure_id).exclude(Exists(exempted))
-    items = [item for item in unexempted.order_by("code") if item.code not in covered]
+    covered = {line["code"] for paid in _paid_lines.all(case_id=case.pk) for line in paid["items"]}
+    unexempted = _unexempted_items.all(case_id=case.pk, procedure_id=case.procedure_id)
+    items = [item for item in unexempted if item.code not in covered]
     return Due(items=items, collection=collection)
 
 
