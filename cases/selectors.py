@@ -173,6 +173,7 @@ def with_code(cases: QuerySet[Case], code_or_reference: str) -> QuerySet[Case]:
 
 
 def case_by_code(cases: QuerySet[Case], code_or_reference: str) -> Case | None:
+    """`with_code`'s case, or None."""
     matches = list(with_code(cases, code_or_reference))
     return matches[0] if matches else None
 

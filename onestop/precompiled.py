@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
@@ -39,8 +39,8 @@ class Precompiled:
         self.kinds = kinds
         self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def all(self, using: str = "default", **values) -> list:
-        connection = connections[using]
+    def all(self, **values) -> list:
+        connection = connections[DEFAULT_DB_ALIAS]  # where the router sends these reads
         plan = self._plans.get(connection) or self._compile(connection)
         params = [values[name] if name else constant for name, constant in plan.params]
         with connection.cursor() as cursor:
@@ -48,8 +48,8 @@ class Precompiled:
             rows = cursor.fetchall()
         return plan.objects(plan.compiler.results_iter([rows]))
 
-    def first(self, using: str = "default", **values):
-        found = self.all(using, **values)
+    def first(self, **values):
+        found = self.all(**values)
         return found[0] if found else None
 
     def _compile(self, connection) -> "_Plan":
