@@ -11,5 +11,6 @@ urlpatterns = [
     path("bench/cases/", baseline.case_list),
     path("bench/procedures/", baseline.procedures),
     path("bench/agencies/", baseline.agencies),
+    path("bench/filing/", baseline.filing),
     path("", include("onestop.urls")),
 ]
