@@ -35,14 +35,20 @@ def _render(template: str, context: dict) -> str:
         return render_to_string(template, context).strip()
 
 
-def render_message(name: str, context: dict, *, sms: bool = True) -> tuple[str, str, str]:
-    """(subject, e-mail body, SMS text) from `notifications/<name>.txt` (subject on the
-    first line, then the body) and, if `sms`, `notifications/<name>.sms.txt`.
+def render_message(
+    name: str, context: dict, *, email: bool = True, sms: bool = True
+) -> tuple[str, str, str]:
+    """(subject, e-mail body, SMS text): if `email`, from `notifications/<name>.txt`
+    (subject on the first line, then the body); if `sms`, from
+    `notifications/<name>.sms.txt`. What is not asked for is left empty, unrendered.
 
     Raises TemplateDoesNotExist when there is no message for `name`.
     """
-    subject, _, body = _render(f"notifications/{name}.txt", context).partition("\n")
-    text = _render(f"notifications/{name}.sms.txt", context) if sms else ""
+    subject = body = text = ""
+    if email:
+        subject, _, body = _render(f"notifications/{name}.txt", context).partition("\n")
+    if sms:
+        text = _render(f"notifications/{name}.sms.txt", context)
     return subject.strip(), body.strip(), text
 
 
@@ -80,8 +86,14 @@ def notify_applicant(*, case: Case, event: CaseEvent) -> list[Notification]:
     if not recipients:
         return []
     context = _applicant_context(case, event)
+    channels = {channel for channel, _ in recipients}
     try:
-        subject, body, sms = render_message(f"applicant/{event.action}", context)
+        subject, body, sms = render_message(
+            f"applicant/{event.action}",
+            context,
+            email=Notification.Channel.EMAIL in channels,
+            sms=Notification.Channel.SMS in channels,
+        )
     except TemplateDoesNotExist:
         return []
     secret = getattr(case, "pin", "") or ""

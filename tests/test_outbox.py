@@ -10,6 +10,7 @@ import time_machine
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import connection
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from cases import services
@@ -79,19 +80,33 @@ def test_messages_are_vietnamese_by_default_and_english_by_setting(file_case, se
 
 
 @pytest.mark.parametrize(
-    "notify_by, channels", [("all", ["email", "sms"]), ("sms", ["sms"]), ("none", [])]
+    "notify_by, channels",
+    [("all", ["email", "sms"]), ("email", ["email"]), ("sms", ["sms"]), ("none", [])],
 )
 def test_the_applicant_chooses_the_channels(staff, procedure, notify_by, channels):
-    case = services.case_file(
-        procedure=procedure,
-        applicant={**APPLICANT, "notify_by": notify_by},
-        channel="counter",
-        by=staff["counter"],
-        now=FRIDAY_9AM,
-    )
+    """And only the messages of those channels are rendered (rendering one cost a filing
+    as much as one of its statements)."""
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        case = services.case_file(
+            procedure=procedure,
+            applicant={**APPLICANT, "notify_by": notify_by},
+            channel="counter",
+            by=staff["counter"],
+            now=FRIDAY_9AM,
+        )
+    finally:
+        template_rendered.disconnect(record)
     assert sorted(Notification.objects.filter(case=case).values_list("channel", flat=True)) == (
         channels
     )
+    template_of = {"email": "accept.txt", "sms": "accept.sms.txt"}
+    assert sorted(rendered) == sorted(f"notifications/applicant/{template_of[c]}" for c in channels)
 
 
 def test_a_message_is_a_template_per_action(file_case):
