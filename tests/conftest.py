@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from cases import selectors, services
 from cases.models import Level, Role, SupplementClock
 from cases.working_time import VN_TZ
+from notifications import services as outbox
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
 from .paying import on_result, simulated_paygov, upfront  # noqa: F401 (payment fixtures)
@@ -43,7 +44,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_clean(settings, tmp_path):
+def _fast_and_clean(settings, tmp_path, monkeypatch):
     # Real password hashing costs ~0.3 s a user; what it protects is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A fresh cache namespace per test: flushing would also wipe the broker's queues,
@@ -52,6 +53,8 @@ def _fast_and_clean(settings, tmp_path):
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
     selectors.forget_calendar_overrides()
+    # What the process remembers of its last dispatch asked for belongs to the cache above.
+    monkeypatch.setattr(outbox, "_asked_until", 0.0)
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded scans stay out of the work tree
 
 

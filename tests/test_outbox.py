@@ -3,6 +3,7 @@ without sending twice, through failures of the systems outside."""
 
 import threading
 from datetime import timedelta
+from time import monotonic
 from unittest import mock
 
 import pytest
@@ -128,7 +129,10 @@ def test_a_message_is_a_template_per_action(file_case):
 def test_steps_in_a_burst_ask_for_one_dispatch_which_runs_after_the_last_of_them(
     file_case, django_capture_on_commit_callbacks
 ):
-    with mock.patch("notifications.tasks.dispatch_outbox.apply_async") as dispatch:
+    with (
+        mock.patch("notifications.tasks.dispatch_outbox.apply_async") as dispatch,
+        mock.patch.object(cache, "add", wraps=cache.add) as ask,
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             file_case(FRIDAY_9AM)
         with django_capture_on_commit_callbacks(execute=True):
@@ -136,13 +140,21 @@ def test_steps_in_a_burst_ask_for_one_dispatch_which_runs_after_the_last_of_them
         assert dispatch.call_count == 1  # the second case's rows go with the first's task
         # It runs once the gathering is over: the second step committed before that.
         assert dispatch.call_args.kwargs["countdown"] > outbox.DISPATCH_GATHER_SECONDS
+        assert ask.call_count == 1  # the process that asked knows it without the cache
 
-        cache.delete(outbox.DISPATCH_ASKED_KEY)  # the gathering is over
-        with django_capture_on_commit_callbacks(execute=True):
-            file_case(FRIDAY_9AM)
+        # Another process asked: this one's steps gather under its task.
+        later = monotonic() + outbox.DISPATCH_GATHER_SECONDS
+        with mock.patch("notifications.services.monotonic", return_value=later):
+            with django_capture_on_commit_callbacks(execute=True):
+                file_case(FRIDAY_9AM)
+            assert (dispatch.call_count, ask.call_count) == (1, 2)
+
+            cache.delete(outbox.DISPATCH_ASKED_KEY)  # the gathering is over
+            with django_capture_on_commit_callbacks(execute=True):
+                file_case(FRIDAY_9AM)
         assert dispatch.call_count == 2
-    assert Notification.objects.filter(sent_at=None).count() == 6
-    assert outbox.outbox_dispatch().sent == 6  # what each of those tasks does
+    assert Notification.objects.filter(sent_at=None).count() == 8
+    assert outbox.outbox_dispatch().sent == 8  # what each of those tasks does
 
 
 def test_a_step_that_writes_no_message_asks_for_no_dispatch(
