@@ -13,10 +13,10 @@ from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .kept import Kept, current_stamps, renew_stamp
+from .kept import Kept, current_stamps, renew_stamp, shared_stamp
 from .models import Agency, FeeItem, Procedure
 
-CATALOGUE_KEY = "catalogue:stamp"
+CATALOGUE_KEY = shared_stamp("catalogue:stamp")
 
 _procedures = Kept(lambda procedure: [CATALOGUE_KEY])  # code -> the active procedure
 

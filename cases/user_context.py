@@ -23,11 +23,11 @@ from django.dispatch import receiver
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
-from .kept import Kept, current_stamps, renew_stamp
+from .kept import Kept, current_stamps, renew_stamp, shared_stamp
 from .models import Agency, User
 from .selectors import province_agency_ids, user_agency_ids
 
-TREE_KEY = "user-context:tree"
+TREE_KEY = shared_stamp("user-context:tree")
 
 # What ModelBackend caches on a user: a permission change renews no stamp, so never kept.
 PERMISSION_CACHES = ("_perm_cache", "_user_perm_cache", "_group_perm_cache")

@@ -2,11 +2,14 @@
 takes effect at the next filing."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cases import kept
+from cases.catalogue import CATALOGUE_KEY, forget_catalogue
 from cases.models import Case
 
 from .conftest import APPLICANT, vn
@@ -80,3 +83,19 @@ def test_without_the_cache_every_filing_reads_the_procedure(counter, procedure, 
     }
     assert procedure_reads(counter, procedure.code) == 1
     assert procedure_reads(counter, procedure.code) == 1
+
+
+def test_a_request_reads_its_stamps_once_and_again_those_it_renews():
+    kept._request_started()  # what Django's request_started signal runs
+    try:
+        at_start = kept.read_stamps([CATALOGUE_KEY])
+        cache.set(CATALOGUE_KEY, "renewed by another worker")
+        assert kept.read_stamps([CATALOGUE_KEY]) == at_start  # as the request began
+
+        forget_catalogue()  # the request's own change
+        renewed = kept.read_stamps([CATALOGUE_KEY])
+        assert renewed != at_start and renewed == (cache.get(CATALOGUE_KEY),)
+    finally:
+        kept._request_finished()
+    cache.set(CATALOGUE_KEY, "renewed again")
+    assert kept.read_stamps([CATALOGUE_KEY]) == ("renewed again",)  # no request: read each time

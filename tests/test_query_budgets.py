@@ -4,7 +4,10 @@ A change that adds a round trip to one of these paths fails here (issue 6). The 
 token is built on its first request; the budgets are those of every request after it.
 """
 
+from unittest import mock
+
 import pytest
+import redis
 import time_machine
 from django.conf import settings
 from django.db import connection
@@ -67,6 +70,31 @@ def test_counter_filing_takes_nine_statements(counter, procedure, django_assert_
     assert answer.status_code == 201
     case_writes = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
     assert not [sql for sql in case_writes if sql.startswith("UPDATE")]
+
+
+def test_counter_filing_takes_one_cache_round_trip(
+    counter, procedure, django_capture_on_commit_callbacks
+):
+    # The token's user and the procedure are checked against their stamps, read together.
+    # The dispatch of the message was asked for by the first filing of this process, whose
+    # task sends the second's message too (notifications.services).
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def counted(client, *args, **options):
+        commands.append(args[0])
+        return execute(client, *args, **options)
+
+    with mock.patch("notifications.tasks.dispatch_outbox.apply_async"):
+        with django_capture_on_commit_callbacks(execute=True):
+            counter.post("/api/v1/cases/", filing(documents=1), format="json")
+        with (
+            mock.patch.object(redis.Redis, "execute_command", counted),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            answer = counter.post("/api/v1/cases/", filing(documents=1), format="json")
+    assert answer.status_code == 201
+    assert commands == ["MGET"]
 
 
 def test_the_case_page_takes_three_queries_however_long_its_history(
