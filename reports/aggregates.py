@@ -3,12 +3,11 @@
 import hashlib
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Aggregate,
     Case,
     DateTimeField,
-    F,
     FloatField,
     Func,
     IntegerField,
@@ -89,7 +88,13 @@ def stamp_bump(case_id: int) -> None:
     deadlock (in a benchmark, a filing that bumped first deadlocked with one of the code
     before, which took its number first, as accepting an online case does).
     """
-    ReportStamp.objects.filter(pk=case_id % ReportStamp.SHARDS).update(changes=F("changes") + 1)
+    # Plain SQL, as for the numbers (cases.services.next_in_sequence): every step runs it,
+    # and building the ORM's UPDATE cost four times what running it does.
+    with connections[router.db_for_write(ReportStamp)].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ReportStamp._meta.db_table} SET changes = changes + 1 WHERE id = %s",
+            [case_id % ReportStamp.SHARDS],
+        )
 
 
 def stamp_key(db: str) -> str | None:
