@@ -5,8 +5,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+from onestop.precompiled import Precompiled, attach_prefetched
 
 from . import (
     lookups,  # noqa: F401 - registers `__any_of`
@@ -16,6 +18,7 @@ from .models import (
     Agency,
     CalendarOverride,
     Case,
+    CaseDocument,
     CaseEvent,
     FeeItem,
     Procedure,
@@ -178,16 +181,33 @@ def case_by_code(cases: QuerySet[Case], code_or_reference: str) -> Case | None:
     return matches[0] if matches else None
 
 
+# The case page's documents and history, compiled once per connection: prefetching them
+# compiled both queries on every page, a quarter of its CPU (onestop.precompiled).
+_documents_of = Precompiled(
+    lambda case_id: CaseDocument.objects.filter(case_id=case_id), case_id=int
+)
+_events_of = {
+    actor: Precompiled(
+        lambda case_id, actor=actor: CaseEvent.objects.filter(case_id=case_id).select_related(
+            actor
+        ),
+        case_id=int,
+    )
+    for actor in ("actor", "actor__agency")
+}
+
+
 def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = False) -> Case | None:
-    """A case by code (or submission reference) if the user may see it, else None."""
-    cases = cases_visible_to(user)
-    if with_timeline:
+    """A case by code (or submission reference) if the user may see it, else None; with its
+    documents and events read along (`case.documents.all()`, `case.events.all()`) if
+    `with_timeline`."""
+    case = case_by_code(cases_visible_to(user), code_or_reference)
+    if case is not None and with_timeline:
         # Staff see who took each step; anyone else sees the actor's agency instead.
         actor = "actor" if getattr(user, "is_staff_member", False) else "actor__agency"
-        cases = cases.prefetch_related(
-            "documents", Prefetch("events", queryset=CaseEvent.objects.select_related(actor))
-        )
-    return case_by_code(cases, code_or_reference)
+        attach_prefetched(case, "documents", _documents_of.all(case_id=case.pk))
+        attach_prefetched(case, "events", _events_of[actor].all(case_id=case.pk))
+    return case
 
 
 def procedure_search(

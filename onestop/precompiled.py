@@ -9,7 +9,8 @@ objects, or the dicts of `.values()`.
 
 Only for a queryset whose SQL depends on nothing but its marked parameters: no `now()`, no
 `__in` list, no `prefetch_related`. A lookup that rewrites its value (`icontains` adds
-`%`) cannot be marked, and compiling says so.
+`%`) cannot be marked, and compiling says so. What one object's reverse relation holds can
+be read precompiled and left on it as `prefetch_related` would (`attach_prefetched`).
 """
 
 import weakref
@@ -70,6 +71,22 @@ class Precompiled:
         plan = _Plan(sql, params, compiler, _objects_of(queryset, compiler, connection.alias))
         self._plans[connection] = plan
         return plan
+
+
+def attach_prefetched(instance, name: str, related: list) -> None:
+    """Leave `related` on `instance` as `prefetch_related(name)` leaves a reverse foreign
+    key's objects (Django's prefetch_one_level): `instance.<name>.all()` answers them
+    without a query, and each of them knows `instance` without one."""
+    manager = getattr(instance, name)
+    field = manager.field
+    for obj in related:
+        field.set_cached_value(obj, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(related)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,19 @@
 from unittest import mock
 
 import pytest
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.db.models.sql.compiler import SQLCompiler
 
+from cases import selectors, services
 from cases.models import Case, CaseEvent, Procedure
 from cases.public_lookup import public_cases
 from cases.selectors import with_code
+from cases.user_context import load_context
 from onestop.precompiled import Precompiled
 from reports.models import Rating
 
 from .conftest import vn
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,51 @@ def test_a_value_a_lookup_rewrites_cannot_be_a_parameter(procedure):
     contains = Precompiled(lambda text: Procedure.objects.filter(name__icontains=text), text=str)
     with pytest.raises(ValueError, match="text"):
         contains.all(text="lý lịch")
+
+
+def actor_seen(event, actor: str):
+    """What the case page shows of who took a step: the staff member to staff, their agency
+    to anyone else."""
+    if event.actor is None:
+        return None
+    if actor == "actor":
+        return fields(event.actor)
+    return event.actor.agency_id and fields(event.actor.agency)
+
+
+@pytest.mark.parametrize("viewer", ["counter", "applicant"])
+def test_the_case_pages_timeline_is_what_prefetch_related_leaves(
+    file_case, staff, viewer, django_assert_num_queries
+):
+    case = file_case(vn(2026, 11, 23, 9, 0))
+    services.case_act(
+        case=case, action="request-supplement", by=staff["counter"], items=["Ảnh"], reason="Thiếu"
+    )
+    if viewer == "applicant":
+        user = UserFactory()
+        Case.objects.filter(pk=case.pk).update(applicant_user=user)
+        actor = "actor__agency"
+    else:
+        user, actor = staff["counter"], "actor"
+    expected = (
+        Case.objects.prefetch_related(
+            "documents", Prefetch("events", queryset=CaseEvent.objects.select_related(actor))
+        )
+        .filter(pk=case.pk)
+        .get()
+    )
+
+    load_context(user)  # as a request finds it (cases.user_context)
+    with django_assert_num_queries(3):  # the case, its documents, its events
+        found = selectors.case_get_for_user(
+            user=user, code_or_reference=case.code, with_timeline=True
+        )
+    with django_assert_num_queries(0):
+        events = list(found.events.all())
+        documents = list(found.documents.all())
+        actors = [actor_seen(event, actor) for event in events]
+        back = {event.case for event in events} | {document.case for document in documents}
+    assert [fields(e) for e in events] == [fields(e) for e in expected.events.all()]
+    assert [fields(d) for d in documents] == [fields(d) for d in expected.documents.all()]
+    assert actors == [actor_seen(event, actor) for event in expected.events.all()]
+    assert back == {found} and len(events) == 3 and documents
