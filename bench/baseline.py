@@ -21,11 +21,13 @@ from cases.models import (
     Agency,
     AppointmentChange,
     Case,
+    CaseCodeSequence,
     CaseDocument,
     CaseEvent,
     FeeItem,
     Procedure,
 )
+from cases.services import next_in_sequence
 from notifications.models import Notification
 from reports.models import CaseFact, ReportStamp
 
@@ -153,6 +155,9 @@ def agencies(request):
     return JsonResponse({"count": all_agencies.count(), "results": rows})
 
 
+_procedures: dict[str, Procedure] = {}
+
+
 @csrf_exempt
 def filing(request):
     """A counter filing's rows, written with plain ORM calls in Onestop's order (its number
@@ -202,14 +207,7 @@ def filing(request):
             ]
         )
         AppointmentChange.objects.create(case_id=case_id, event=accepted, new_at=appointment)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO cases_casecodesequence (agency_id, day, last) VALUES (%s, %s, 1)"
-                " ON CONFLICT (agency_id, day) DO UPDATE SET last = cases_casecodesequence.last + 1"
-                " RETURNING last",
-                [agency.pk, day],
-            )
-            number = cursor.fetchone()[0]
+        number = next_in_sequence(CaseCodeSequence, agency=agency.pk, day=day)
         case = Case.objects.create(
             id=case_id,
             code=f"{agency.code}-{day:%y%m%d}-{number:04d}",
@@ -252,6 +250,3 @@ def filing(request):
             next_attempt_at=now,
         )
     return JsonResponse({"code": case.code, "pin": pin, "appointment_at": appointment}, status=201)
-
-
-_procedures: dict[str, Procedure] = {}

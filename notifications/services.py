@@ -36,9 +36,7 @@ def _render(template: str, context: dict) -> str:
         return render_to_string(template, context).strip()
 
 
-def render_message(
-    name: str, context: dict, *, email: bool = True, sms: bool = True
-) -> tuple[str, str, str]:
+def render_message(name: str, context: dict, *, email: bool, sms: bool) -> tuple[str, str, str]:
     """(subject, e-mail body, SMS text): if `email`, from `notifications/<name>.txt`
     (subject on the first line, then the body); if `sms`, from
     `notifications/<name>.sms.txt`. What is not asked for is left empty, unrendered.

@@ -89,7 +89,7 @@ def stamp_bump(case_id: int) -> None:
     before, which took its number first, as accepting an online case does).
     """
     # Plain SQL, as for the numbers (cases.services.next_in_sequence): every step runs it,
-    # and building the ORM's UPDATE cost four times what running it does.
+    # and the ORM's UPDATE cost 4.5 times the plain statement's CPU (170 µs against 37).
     with connections[router.db_for_write(ReportStamp)].cursor() as cursor:
         cursor.execute(
             f"UPDATE {ReportStamp._meta.db_table} SET changes = changes + 1 WHERE id = %s",
