@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from onestop.precompiled import Precompiled, attach_prefetched
@@ -307,3 +308,14 @@ def calendar_for(agency: Agency) -> working_time.WorkCalendar:
 def default_calendar() -> working_time.WorkCalendar:
     """The calendar with the default office hours, for callers without an agency."""
     return _calendar(_overrides(), working_time.DEFAULT_OFFICE_HOURS)
+
+
+def visible_case_or_404(user, code: str, *, with_timeline: bool = False) -> Case:
+    """By case code, or by submission reference before the case has a code.
+
+    404 also for a case the user may not see: never reveal that it exists.
+    """
+    case = case_get_for_user(user=user, code_or_reference=code, with_timeline=with_timeline)
+    if case is None:
+        raise Http404
+    return case

@@ -8,7 +8,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.views import visible_case_or_404
+from cases.selectors import visible_case_or_404
 
 from . import selectors, services
 from .models import StaffAlert, Threshold

@@ -77,19 +77,6 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.agency_rows()
 
 
-def visible_case_or_404(user, code: str, *, with_timeline: bool = False):
-    """By case code, or by submission reference before the case has a code.
-
-    404 also for a case the user may not see: never reveal that it exists.
-    """
-    case = selectors.case_get_for_user(
-        user=user, code_or_reference=code, with_timeline=with_timeline
-    )
-    if case is None:
-        raise Http404
-    return case
-
-
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cases (hồ sơ). Staff list and read the cases of their agency; citizens their own."""
 
@@ -125,7 +112,9 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def get_object(self):
-        return visible_case_or_404(self.request.user, self.kwargs["code"], with_timeline=True)
+        return selectors.visible_case_or_404(
+            self.request.user, self.kwargs["code"], with_timeline=True
+        )
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -159,7 +148,7 @@ class CaseActionView(generics.GenericAPIView):
     error_statuses = {409}
 
     def post(self, request, code):
-        case = visible_case_or_404(request.user, code)
+        case = selectors.visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         perform_action(
@@ -224,7 +213,7 @@ class CaseDocumentUploadView(generics.GenericAPIView):
 
     @extend_schema(request=s.DocumentUploadSerializer, responses={201: s.CaseDocumentSerializer})
     def post(self, request, code):
-        case = visible_case_or_404(request.user, code)
+        case = selectors.visible_case_or_404(request.user, code)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.case_document_add(
@@ -244,7 +233,7 @@ class CaseDocumentFileView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, code, document_id):
-        case = visible_case_or_404(request.user, code)
+        case = selectors.visible_case_or_404(request.user, code)
         document = case.documents.filter(pk=document_id).exclude(file="").first()
         if document is None:
             raise Http404

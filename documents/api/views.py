@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.throttles import VerifyThrottle
-from cases.api.views import public_case_or_404, visible_case_or_404
+from cases.api.views import public_case_or_404
+from cases.selectors import visible_case_or_404
 from documents import selectors, services
 from documents.forms_pdf import form_by_alias
 

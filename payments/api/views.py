@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.views import visible_case_or_404
+from cases.selectors import visible_case_or_404
 from documents.api.views import pdf_response
 from payments import receipt_pdf, selectors, services
 
