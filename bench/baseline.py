@@ -27,8 +27,8 @@ from cases.models import (
     FeeItem,
     Procedure,
 )
-from cases.services import next_in_sequence
 from notifications.models import Notification
+from onestop.sequences import next_in_sequence
 from reports.models import CaseFact, ReportStamp
 
 PAGE = 50

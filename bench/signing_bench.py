@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
 from documents import forms_pdf, pki, results_pdf, signing  # noqa: E402
-from documents.pdf import Document, Letterhead, paragraph  # noqa: E402
+from onestop.paper import Document, Letterhead, paragraph  # noqa: E402
 
 AGENCY = ("000.00.20.H38", "Sở Tư pháp tỉnh Lào Cai")
 

@@ -15,13 +15,11 @@ from django.db.models import F, QuerySet
 from onestop.precompiled import Precompiled
 from onestop.ratelimit import Hit, Limit, exceeded
 
+from . import seams
 from .models import Case, CaseEvent, Status
 from .selectors import with_code
 from .services import pin_matches
-
-# Steps whose reason is written for the applicant: a refusal, the missing documents, a stop,
-# an apology, a withdrawal. Other reasons (send-back, transfer notes) are internal.
-PUBLIC_REASONS = frozenset({"reject", "request-supplement", "stop", "apologise", "withdraw"})
+from .workflow import reason_is_public
 
 
 class LookupThrottled(Exception):
@@ -46,9 +44,9 @@ def _limits():
 
 def public_cases() -> QuerySet[Case]:
     """Cases with what the public lookup shows of them beside the row: the procedure and
-    the rating (a reverse one-to-one, None when not rated). The signed result is named by
-    the timeline's sign step (`signed_result_id`)."""
-    return Case.objects.select_related("procedure", "rating")
+    what the features' case parts join (the rating). The signed result is named by the
+    timeline's sign step (`signed_result_id`)."""
+    return Case.objects.select_related("procedure", *seams.related_of_parts())
 
 
 # The lookup's two reads are compiled once per connection: compiling them cost the worker
@@ -117,7 +115,7 @@ def public_timeline(case: Case) -> list[dict]:
             "to_status": event["to_status"],
             # Lazy: the API never renders it (get_FOO_display translates every choice).
             "to_status_display": Status(event["to_status"]).label,
-            "reason": event["reason"] if event["action"] in PUBLIC_REASONS else "",
+            "reason": event["reason"] if reason_is_public(event["action"]) else "",
             "items": (
                 event["data"].get("items", []) if event["action"] == "request-supplement" else []
             ),
@@ -134,3 +132,18 @@ def signed_result_id(timeline: list[dict]) -> str | None:
     """The id of the signed electronic result, named by the timeline's sign step; None for
     a paper result or before signing."""
     return next((step["signed_document"] for step in timeline if step["signed_document"]), None)
+
+
+# The case this browser proved the PIN of: the pages show it (and its pay page, its rating
+# form) without the PIN in any URL.
+SESSION_CASE = "public_case_id"
+
+
+def remember_session_case(request, case: Case) -> None:
+    request.session[SESSION_CASE] = case.pk
+
+
+def session_case(request) -> Case | None:
+    """The case this browser proved the PIN of on the home page, if any."""
+    case_id = request.session.get(SESSION_CASE)
+    return Case.objects.select_related("procedure").filter(pk=case_id).first() if case_id else None

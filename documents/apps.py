@@ -10,12 +10,19 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents and signatures")
 
     def ready(self):
+        from cases import seams
+
+        from . import services
+
         checks.register(fonts_installed)
+        # Submitting and signing a result come with file work: this app performs them.
+        seams.perform_with("submit-result", services.case_submit_result)
+        seams.perform_with("sign", services.case_sign)
 
 
 def fonts_installed(app_configs, **kwargs):
     """Say at start-up, not at the first receipt, when the PDF fonts are missing."""
-    from .pdf import font_dir
+    from onestop.paper import font_dir
 
     try:
         font_dir()

@@ -15,9 +15,16 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from cases.working_time import VN_TZ
-
-from .pdf import Document, QRCode, esc, facts_table, letterhead_for, paragraph
+from onestop.paper import (
+    Document,
+    QRCode,
+    esc,
+    facts_table,
+    letterhead_for,
+    paragraph,
+    vn_date,
+    vn_time,
+)
 
 
 @dataclass(frozen=True)
@@ -70,20 +77,6 @@ UNIT_VI = {
 def form_by_alias(alias: str) -> Form | None:
     """`01`…`05` or the English alias (`receipt`, `supplement`, `refusal`, `apology`, `stop`)."""
     return _BY_ALIAS.get(alias)
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment, VN_TZ) if moment else None
-
-
-def vn_date(moment: datetime) -> str:
-    local = _local(moment)
-    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
-
-
-def vn_time(moment: datetime | None) -> str:
-    local = _local(moment)
-    return f"{local:%H} giờ {local:%M} phút, {vn_date(local)}" if local else "—"
 
 
 def public_url(path: str) -> str:

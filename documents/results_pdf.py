@@ -4,8 +4,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from .forms_pdf import vn_date
-from .pdf import Document, esc, letterhead_for, paragraph
+from onestop.paper import Document, esc, letterhead_for, paragraph, vn_date
 
 DEFAULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 DEFAULT_BODY = """Căn cứ hồ sơ số {{ case.code }} của ông/bà {{ case.applicant_full_name }} \

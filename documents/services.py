@@ -5,7 +5,6 @@ the file work and the step commit or roll back together (nothing half-written).
 """
 
 import hashlib
-import secrets
 import uuid
 from datetime import datetime
 
@@ -18,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from cases.access import is_receiving_counter
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Case, CaseEvent, Role, Status
-from cases.selectors import user_agency_ids
+from cases.models import Case, CaseEvent, Status
 
 from . import forms_pdf, results_pdf, signing
 from .models import ResultDocument, ResultTemplate
@@ -168,39 +167,19 @@ def result_download(
 # --- forms ---------------------------------------------------------------------------------
 
 
-def _new_pin() -> str:
-    return "".join(
-        secrets.choice(case_services.PIN_ALPHABET) for _ in range(case_services.PIN_LENGTH)
-    )
-
-
 def _check_counter(case: Case, by) -> None:
-    if Role.COUNTER_STAFF not in by.roles or case.receiving_agency_id not in user_agency_ids(by):
+    if not is_receiving_counter(by, case):
         raise ActionForbidden(_("Only the receiving counter prints the receipt."))
     if not case.code:
         raise InvalidTransition(_("The case has not been received: it has no receipt yet."))
 
 
-@transaction.atomic
 def receipt_reissue(*, case: Case, by, now: datetime | None = None) -> str:
-    """A new PIN for the case's receipt (the old one stops working), recorded as an event."""
-    now = now or timezone.now()
+    """A new PIN for the case's receipt (the old one stops working): the `reprint-receipt`
+    step of the case; the new PIN, which exists only now."""
     _check_counter(case, by)
-    pin = _new_pin()
-    Case.objects.filter(pk=case.pk).update(
-        pin_hash=case_services.pin_hash(reference=case.reference, pin=pin),
-    )
-    CaseEvent.objects.create(
-        case=case,
-        actor=by,
-        at=now,
-        action="reprint-receipt",
-        from_status=case.status,
-        to_status=case.status,
-        form="01",
-        data={"new_pin": True},
-    )
-    return pin
+    case = case_services.case_act(case=case, action="reprint-receipt", by=by, now=now)
+    return case.pin
 
 
 @transaction.atomic

@@ -5,14 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-class Threshold(models.IntegerChoices):
-    """Deadline thresholds, in order: a case is alerted once for each (see `sla`)."""
-
-    DUE_SOON = 1, _("Due soon")
-    OVERDUE = 2, _("Overdue")
-    ESCALATED = 3, _("Escalated")
-
+from cases.deadlines import Threshold
 
 # Where the receipt PIN goes in a body; the PIN itself is kept apart (`secret`).
 PIN_PLACEHOLDER = "[[PIN]]"

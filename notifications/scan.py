@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cases import deadlines
 from cases.models import Agency, Case, Procedure, Role, User
 from cases.selectors import calendar_for
 
-from . import sla
 from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
 from .services import enqueue_after_commit
 
@@ -81,7 +81,7 @@ def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list
     claims = []  # (case, threshold reached or None, next moment to look or None)
     for case in cases:
         agency = directory.agency(case.receiving_agency_id)
-        reached, next_at = sla.crossed(
+        reached, next_at = deadlines.crossed(
             agency,
             case.appointment_at,
             alerted=case.alert_level,

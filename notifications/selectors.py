@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
+from cases import deadlines
 from cases.models import Case, Role
 from cases.selectors import user_agency_ids
 
-from . import sla
 from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
 from .scan import SCAN_HEARTBEAT
 
@@ -45,20 +46,26 @@ def apology_draft(case: Case, *, now: datetime | None = None) -> dict | None:
         "case": case,
         "appointment_at": case.appointment_at,
         "drafted_at": crossing.at,
-        "suggested_appointment_at": sla.apology_suggestion(case, now),
+        "suggested_appointment_at": deadlines.apology_suggestion(case, now),
     }
 
 
-def health(*, now: datetime | None = None) -> dict:
-    """The age of the oldest undispatched outbox row and of the last successful SLA scan."""
+def health(*, now: datetime | None = None) -> tuple[bool, dict]:
+    """The age of the oldest undispatched outbox row and of the last successful SLA scan;
+    not ok when either is older than its setting (`onestop.health`)."""
     now = now or timezone.now()
     pending = Notification.objects.filter(sent_at=None, parked_at=None)
     oldest = pending.aggregate(oldest=Min("created_at"))["oldest"]
     beat = Heartbeat.objects.filter(name=SCAN_HEARTBEAT).first()
-    return {
+    report = {
         "outbox_pending": pending.count(),
         "outbox_oldest_pending_seconds": (now - oldest).total_seconds() if oldest else 0,
         "outbox_parked": Notification.objects.exclude(parked_at=None).count(),
         "last_scan_at": beat.at if beat else None,
         "last_scan_seconds": (now - beat.at).total_seconds() if beat else None,
     }
+    stale = report["outbox_oldest_pending_seconds"] > settings.HEALTH_MAX_OUTBOX_AGE_SECONDS or (
+        report["last_scan_seconds"] is None
+        or report["last_scan_seconds"] > settings.HEALTH_MAX_SCAN_AGE_SECONDS
+    )
+    return not stale, report

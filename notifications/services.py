@@ -19,8 +19,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cases import seams
 from cases.models import Case, CaseEvent, NotifyBy
-from payments.links import pay_path
+from onestop.tasks import enqueue
 
 from .backends import PermanentFailure, send_email, send_sms
 from .models import PIN_PLACEHOLDER, Notification
@@ -66,8 +67,19 @@ def _applicant_context(case: Case, event: CaseEvent) -> dict:
         "pin": PIN_PLACEHOLDER if getattr(case, "pin", None) else "",
         "lookup_url": f"{base}/?code={code}",
         # A fee due: the signed pay link (valid a day; the lookup page makes a new one).
-        "pay_url": f"{base}{pay_path(case)}" if event.action == "request-payment" else "",
+        "pay_url": _pay_url(case, base) if event.action == "request-payment" else "",
     }
+
+
+def _pay_url(case: Case, base: str) -> str:
+    path = seams.case_part("pay_path", case)
+    return f"{base}{path}" if path else ""
+
+
+def on_step(done: seams.StepDone) -> None:
+    """The notifications' part in every step (`cases.seams`): the applicant's message."""
+    if done.event is not None:
+        notify_applicant(case=done.case, event=done.event)
 
 
 def notify_applicant(*, case: Case, event: CaseEvent) -> list[Notification]:
@@ -137,13 +149,11 @@ def enqueue_after_commit() -> None:
 
 def _ask_for_dispatch() -> None:
     global _asked_until
-    from .tasks import dispatch_outbox
-
     asking_at = monotonic()
     if asking_at < _asked_until:
         return
     if cache.add(DISPATCH_ASKED_KEY, True, timeout=DISPATCH_GATHER_SECONDS):
-        dispatch_outbox.apply_async(countdown=DISPATCH_GATHER_SECONDS + 0.5)
+        enqueue("notifications.tasks.dispatch_outbox", countdown=DISPATCH_GATHER_SECONDS + 0.5)
         # Measured from before the key was set, it ends before the key does.
         _asked_until = asking_at + DISPATCH_GATHER_SECONDS
 

@@ -1,8 +1,7 @@
-"""Staff pages for alerts, and the health endpoint for the operators."""
+"""Staff pages for alerts."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,13 +28,3 @@ def alerts_mark_read(request):
     ids = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
     services.staff_alerts_mark_read(alerts=alerts.filter(pk__in=ids) if ids else alerts)
     return redirect("alerts")
-
-
-def health(request):
-    """200 while the outbox drains and the SLA scan runs; 503 when either is stale."""
-    report = selectors.health()
-    stale = report["outbox_oldest_pending_seconds"] > settings.HEALTH_MAX_OUTBOX_AGE_SECONDS or (
-        report["last_scan_seconds"] is None
-        or report["last_scan_seconds"] > settings.HEALTH_MAX_SCAN_AGE_SECONDS
-    )
-    return JsonResponse({"ok": not stale, **report}, status=503 if stale else 200)

@@ -43,11 +43,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
     "payments",
     "notifications",
     "documents",
     "reports",
+    "desk",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -77,14 +81,15 @@ WSGI_APPLICATION = "onestop.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's frame (base.html), which every app's pages extend.
+        "DIRS": [BASE_DIR / "onestop" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.web.nav.nav_links",
+                "desk.nav.nav_links",
             ],
         },
     },
@@ -148,6 +153,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "onestop" / "static"]  # the site's frame: styles, scripts
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STORAGES = {
     # S3-compatible object storage: pip install 'django-storages[s3]', then

@@ -1,10 +1,14 @@
+"""The one module of the ground that knows every app, as URLconfs do."""
+
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases import views as case_pages
 from cases.api.views import CODE_IN_URL
+from desk import api as desk_api
 from notifications import views as notification_pages
+from onestop import health
+from payments import views as payment_pages
 from reports import views as report_pages
 
 
@@ -24,22 +28,23 @@ class CodeConverter:
 register_converter(CodeConverter, "code")
 
 urlpatterns = [
-    path("", case_pages.home, name="home"),
-    path("result/", case_pages.home_result, name="home-result"),
     path("alerts/", notification_pages.alerts_page, name="alerts"),
     path("alerts/read/", notification_pages.alerts_mark_read, name="alerts-read"),
-    path("health/", notification_pages.health, name="health"),
+    path("health/", health.health, name="health"),
     path("rating/", report_pages.rate, name="rate-case"),
-    path("", include("cases.web.urls")),
+    path("", include("portal.urls")),
+    path("", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/me/", desk_api.MeView.as_view(), name="me"),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("documents.api.urls")),
     path("", include("documents.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("payments/", include("payments.urls")),
+    path("reports/payments/", payment_pages.payments_day, name="reports-payments"),
     path("api/v1/", include("reports.api.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,8 +13,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cases.working_time import VN_TZ
-from documents.forms_pdf import vn_date
-from documents.pdf import Document, QRCode, esc, facts_table, letterhead_for, styles
+from onestop.paper import (
+    Document,
+    QRCode,
+    esc,
+    facts_table,
+    letterhead_for,
+    styles,
+    vn_date,
+)
 
 from .models import Method, PaymentRequest
 

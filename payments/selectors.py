@@ -7,9 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import Case, CollectionMode, FeeItem, Role, Status
+from cases.models import Case, CollectionMode, FeeItem, Status
 from cases.models.case import FINAL_STATES
-from cases.selectors import user_agency_ids
 from cases.working_time import VN_TZ
 from onestop.precompiled import Precompiled
 
@@ -34,16 +33,6 @@ class Due:
             {"code": item.code, "name": item.name, "kind": item.kind, "amount": item.amount}
             for item in self.items
         ]
-
-
-def records_payments(user, case: Case) -> bool:
-    """Whether the user is the case's receiving counter: who records cash, transfers,
-    exemptions and refunds."""
-    return (
-        getattr(user, "is_staff_member", False)
-        and Role.COUNTER_STAFF in user.roles
-        and case.receiving_agency_id in user_agency_ids(user)
-    )
 
 
 # Read on every look at a fee-bearing case (its page, the public lookup, the pay page):

@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
+from . import services, tasks
 from .gateways import GatewayError
 from .gateways import paygov as pg
 
@@ -108,8 +109,6 @@ def callbacks(data: dict, outcome: str, *, duplicate=False, wrong_amount=False, 
 
 def deliver(payloads: list[dict], *, late: bool = False) -> None:
     """Send the callbacks now (in-process, as the endpoint would take them) or a bit later."""
-    from . import services, tasks
-
     for payload in payloads:
         if late:
             tasks.deliver_simulated_callback.apply_async((payload,), countdown=LATE_SECONDS)

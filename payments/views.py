@@ -1,18 +1,22 @@
 """Pages: the citizen pays a fee, sees how the payment went; the PayGov simulator."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.access import may_read_reports
 from cases.exceptions import InvalidTransition
 from cases.models import Case
-from cases.views import session_case
-from documents.api.views import pdf_response
+from cases.public_lookup import session_case
+from cases.selectors import user_agency_ids
+from onestop.http import pdf_response
 
-from . import links, receipt_pdf, selectors, services, simulator
+from . import links, receipt_pdf, reports, selectors, services, simulator
 from .models import PaymentRequest, PaymentState
 
 
@@ -82,3 +86,18 @@ def paygov_simulator(request, token):
             simulator.deliver(sent, late="late" in request.POST)
             return redirect(data["return_url"])
     return render(request, "payments/simulator.html", {"payment": data})
+
+
+@login_required
+def payments_day(request):
+    """Đối soát: the fees of one day per receiving agency, for those who read reports, within
+    their agencies; `?format=csv` downloads it (the admin has the province-wide one)."""
+    if not may_read_reports(request.user):
+        raise PermissionDenied
+    user = request.user
+    agency_ids = None if user.agency_id is None and user.is_superuser else user_agency_ids(user)
+    day = reports.report_day(request.GET.get("date", ""))
+    if request.GET.get("format") == "csv":
+        return reports.reconciliation_csv_response(day, agency_ids)
+    rows = selectors.reconciliation_report(day, agency_ids)
+    return render(request, "payments/day.html", {"day": day, "rows": rows})

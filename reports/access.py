@@ -4,18 +4,13 @@ from datetime import date
 
 from django.http import Http404
 
-from cases.models import Agency, Procedure, Role
+from cases.access import may_read_reports
+from cases.models import Agency, Procedure
 from cases.selectors import agency_subtree_ids, user_agency_ids
 
 from .kpis import Scope
 
-REPORT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-
-
-def may_read_reports(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or (user.is_staff_member and bool(user.roles & REPORT_ROLES))
+__all__ = ["may_read_reports", "scope_for"]
 
 
 def scope_for(

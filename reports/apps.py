@@ -6,3 +6,11 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases import seams
+
+        from . import facts, selectors
+
+        seams.subscribe("reports.facts", on_step=facts.on_step)
+        seams.add_case_part("rating", selectors.rating_of, related=["rating"])

@@ -1,8 +1,8 @@
 """A case's facts for the reports, derived from its history (CaseFact).
 
 `derive` is pure: the case, its events and a few catalogue facts in, one row of facts out.
-`case_fact_refresh` runs it in the same transaction as every step (called by
-`cases.services`), so the reports count every step committed before they are asked;
+`on_step`, the reports' step subscriber (`cases.seams`), runs it in the same transaction as
+every step, so the reports count every step committed before they are asked;
 `generate_cases` calls `derive` directly for the cases it writes in bulk.
 """
 
@@ -21,14 +21,11 @@ from cases.models import (
     OnlineLevel,
     Status,
 )
+from cases.models.case import FINISHED, PAUSED
 from cases.selectors import calendar_for
 
 from .aggregates import stamp_bump
 from .models import CaseFact
-
-# The clock is paused while the case waits for the applicant (documents, a fee).
-PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
-FINISHED = frozenset({Status.RESOLVED, Status.RETURNED, Status.STOPPED, Status.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -211,3 +208,13 @@ def _store(case_id: int, fields: dict) -> None:
         unique_fields=["case"],
         update_fields=list(fields),
     )
+
+
+def on_step(done) -> None:
+    """The reports' part in every step (`cases.seams`): the case's fact row, rewritten."""
+    if done.filing is not None:
+        case_fact_of_filing(
+            case=done.case, events=done.filing.events, documents=done.filing.documents
+        )
+    else:
+        case_fact_refresh(case_id=done.case.pk)

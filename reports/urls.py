@@ -6,5 +6,4 @@ urlpatterns = [
     path("", views.dashboard, name="reports-dashboard"),
     path("kpis/<str:kpi>/", views.kpi_cases, name="reports-kpi-cases"),
     path("ratings/", views.ratings, name="reports-ratings"),
-    path("payments/", views.payments_day, name="reports-payments"),
 ]

@@ -14,10 +14,8 @@ from django.views.decorators.http import require_POST
 
 from cases.exceptions import InvalidTransition
 from cases.models import Agency, Channel, Level
+from cases.public_lookup import session_case
 from cases.selectors import user_agency_ids
-from cases.views import session_case
-from payments import reports as payment_reports
-from payments.selectors import reconciliation_report
 
 from . import charts
 from .access import may_read_reports, scope_for
@@ -209,21 +207,6 @@ def ratings(request):
     )
     page = Paginator(ratings, 50).get_page(request.GET.get("page"))
     return render(request, "reports/ratings.html", {"form": form, "page": page, "scope": scope})
-
-
-@login_required
-def payments_day(request):
-    """Đối soát: the fees of one day per receiving agency, within the reader's agencies;
-    `?format=csv` downloads it (the admin has the province-wide one)."""
-    if not may_read_reports(request.user):
-        raise PermissionDenied
-    user = request.user
-    agency_ids = None if user.agency_id is None and user.is_superuser else user_agency_ids(user)
-    day = payment_reports.report_day(request.GET.get("date", ""))
-    if request.GET.get("format") == "csv":
-        return payment_reports.reconciliation_csv_response(day, agency_ids)
-    rows = reconciliation_report(day, agency_ids)
-    return render(request, "reports/payments.html", {"day": day, "rows": rows})
 
 
 class RatingForm(forms.Form):

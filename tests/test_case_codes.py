@@ -8,6 +8,7 @@ from django.db import connection
 
 from cases import services
 from cases.models import Case
+from cases.services import filing
 
 from .conftest import APPLICANT, vn
 
@@ -63,7 +64,7 @@ def test_a_filing_and_an_accept_at_the_same_counter_do_not_deadlock(staff, proce
             assert filing_may_go_on.wait(10)
         return issue(**kwargs)
 
-    monkeypatch.setattr(services, "issue_case_code", issue_after_a_pause_for_the_filing)
+    monkeypatch.setattr(filing, "issue_case_code", issue_after_a_pause_for_the_filing)
 
     def in_own_connection(work):
         def run():

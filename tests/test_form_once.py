@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cases.web import once
+from onestop import once
 
 
 @pytest.fixture(params=["redis", "file"])

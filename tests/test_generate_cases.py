@@ -20,10 +20,11 @@ from cases.models import (
     User,
 )
 from cases.working_time import VN_TZ
+from demo.generate import Generator
+from demo.scale import build_province
 from payments import services as payments
 from payments.models import FeeExemption, Method, PaymentRequest, PaymentState, Receipt
 from reports.direct import direct_counts
-from reports.generate import Generator, build_province
 from reports.kpis import Scope, kpi_report
 from reports.models import CaseFact
 

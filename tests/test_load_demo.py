@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cases import demo, selectors
+from cases import selectors
 from cases.models import (
     Agency,
     AppointmentChange,
@@ -26,6 +26,7 @@ from cases.models import (
     User,
 )
 from cases.models.catalogue import AGENCY_CODE_VALIDATOR
+from demo import plan, procedures, province
 from documents import pki
 from documents.models import ResultDocument
 from documents.services import verify_stored
@@ -49,9 +50,9 @@ def row_counts() -> dict[str, int]:
 
 def test_the_demo_catalogue_is_consistent():
     """Plain data, checked without a database: unique valid codes, real levels, a real map."""
-    agencies = [demo.PROVINCE, demo.CENTRE, *demo.DEPARTMENTS]
-    agencies += [(key, code, name) for key, code, name, _ in demo.DISTRICTS]
-    agencies += [(key, code, name) for key, code, name, _ in demo.communes()]
+    agencies = [province.PROVINCE, province.CENTRE, *province.DEPARTMENTS]
+    agencies += [(key, code, name) for key, code, name, _ in province.DISTRICTS]
+    agencies += [(key, code, name) for key, code, name, _ in province.communes()]
     codes = [code for _, code, _ in agencies]
     assert len(set(codes)) == len(codes)
     assert len({key for key, _, _ in agencies}) == len(agencies)
@@ -59,27 +60,27 @@ def test_the_demo_catalogue_is_consistent():
         AGENCY_CODE_VALIDATOR(code)
         assert code.endswith(".H38")
 
-    assert len(demo.DEPARTMENTS) >= 20
-    assert len(demo.DISTRICTS) == 9
-    assert len(list(demo.communes())) >= 25
-    gia_phu = next(c for c in demo.communes() if c[0] == "xagiaphu")
+    assert len(province.DEPARTMENTS) >= 20
+    assert len(province.DISTRICTS) == 9
+    assert len(list(province.communes())) >= 25
+    gia_phu = next(c for c in province.communes() if c[0] == "xagiaphu")
     assert gia_phu[3] == "baothang"
 
-    level_of = {key: Level.PROVINCE for key, _, _ in demo.DEPARTMENTS}
-    level_of |= {key: Level.DISTRICT for key, *_ in demo.DISTRICTS}
-    level_of |= {key: Level.COMMUNE for key, *_ in demo.communes()}
-    procedure_codes = [p["code"] for p in demo.PROCEDURES]
+    level_of = {key: Level.PROVINCE for key, _, _ in province.DEPARTMENTS}
+    level_of |= {key: Level.DISTRICT for key, *_ in province.DISTRICTS}
+    level_of |= {key: Level.COMMUNE for key, *_ in province.communes()}
+    procedure_codes = [p["code"] for p in procedures.PROCEDURES]
     assert len(procedure_codes) >= 60
     assert len(set(procedure_codes)) == len(procedure_codes)
-    for p in demo.PROCEDURES:
+    for p in procedures.PROCEDURES:
         assert re.fullmatch(r"[1-3]\.\d{6}", p["code"]), p["code"]
         assert level_of[p["agency"]] == p["level"], p["code"]
         assert all(isinstance(amount, int) and amount >= 0 for *_, amount in p["fees"])
         assert len({code for code, *_ in p["fees"]}) == len(p["fees"])
         assert p["required_documents"], p["code"]
 
-    assert len(demo.CALENDAR_OVERRIDES) == 5
-    assert sum(demo.CASE_STATES.values()) >= 150
+    assert len(province.CALENDAR_OVERRIDES) == 5
+    assert sum(plan.CASE_STATES.values()) >= 150
 
 
 @pytest.mark.django_db
@@ -97,9 +98,9 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
 def demo_pki(settings, tmp_path):
     """Certificates for every demo agency, valid from before the demo's history."""
     folder = tmp_path / "pki"
-    agencies = [demo.PROVINCE, demo.CENTRE, *demo.DEPARTMENTS]
-    agencies += [(key, code, name) for key, code, name, _ in demo.DISTRICTS]
-    agencies += [(key, code, name) for key, code, name, _ in demo.communes()]
+    agencies = [province.PROVINCE, province.CENTRE, *province.DEPARTMENTS]
+    agencies += [(key, code, name) for key, code, name, _ in province.DISTRICTS]
+    agencies += [(key, code, name) for key, code, name, _ in province.communes()]
     pki.write_dev_pki(
         folder,
         [(code, name) for _key, code, name in agencies],
@@ -163,12 +164,12 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
 
     # The latest results are PAdES-signed PDFs, authentic; the others are paper results.
     signed = ResultDocument.objects.exclude(signed_sha256="").select_related("case")
-    assert signed.count() == demo.SIGNED_RESULTS
+    assert signed.count() == plan.SIGNED_RESULTS
     assert {r.case.status for r in signed} <= {Status.RESOLVED, Status.RETURNED}
     verification, _document = verify_stored(document=signed.first())
     assert verification.verdict == Verdict.AUTHENTIC
     assert CaseEvent.objects.filter(action="sign", data__signature="pades").count() == (
-        demo.SIGNED_RESULTS
+        plan.SIGNED_RESULTS
     )
 
     before = row_counts()

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
+from cases.models import Case
 
 from .conftest import APPLICANT, vn
 from .factories import FeeItemFactory, ProcedureFactory
@@ -49,7 +50,7 @@ def busy(client, staff, documents: int, steps: int) -> str:
     """A filed case with this many documents and this many steps after its receipt."""
     code = client.post("/api/v1/cases/", filing(documents), format="json").json()["code"]
     for n in range(steps):
-        case = services.Case.objects.get(code=code)
+        case = Case.objects.get(code=code)
         if n % 2 == 0:
             params = {"action": "request-supplement", "items": ["Tờ khai"], "reason": "Thiếu"}
         else:
@@ -123,7 +124,7 @@ def test_the_public_lookup_takes_two_queries(
     counter, staff, procedure, django_assert_max_num_queries
 ):
     code = busy(counter, staff, documents=2, steps=5)  # ends waiting for a supplement
-    case = services.Case.objects.get(code=code)
+    case = Case.objects.get(code=code)
     case.pin_hash = services.pin_hash(reference=case.reference, pin="ABCD2345")
     case.save(update_fields=["pin_hash"])
     # The case with its procedure, rating and signed result's id; its timeline (events with
@@ -150,7 +151,7 @@ def test_the_lookups_queries_are_planned_once_per_connection(counter, staff, pro
     """PostgreSQL plans a statement on every run unless it is prepared: the connection
     prepares those it has run PREPARE_THRESHOLD times, so a worker's lookups reuse plans."""
     code = busy(counter, staff, documents=1, steps=1)
-    case = services.Case.objects.get(code=code)
+    case = Case.objects.get(code=code)
     case.pin_hash = services.pin_hash(reference=case.reference, pin="ABCD2345")
     case.save(update_fields=["pin_hash"])
     threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]

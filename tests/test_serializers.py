@@ -13,10 +13,11 @@ from rest_framework.test import APIRequestFactory
 
 from cases import selectors, services
 from cases.api import serializers as s
+from cases.api.serializers import FeesDueSerializer
 from cases.models import Agency, CollectionMode, Procedure
 from cases.public_lookup import public_cases
 from payments import links
-from payments.api.serializers import FeesDueSerializer, fees_due_data
+from payments.fee_gate import fees_due_data
 from payments.selectors import fees_payable
 from reports.models import Rating
 

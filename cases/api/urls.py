@@ -10,7 +10,6 @@ router.register("cases", views.CaseViewSet, basename="case")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
-    path("me/", views.MeView.as_view(), name="me"),
     *[
         path(f"cases/<code:code>/actions/{action}/", view.as_view(), name=f"case-action-{action}")
         for action, view in views.action_views().items()

@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
@@ -26,7 +24,6 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.actions import perform_action
 from cases.public_lookup import LookupThrottled, case_public_lookup
-from cases.user_context import CachedTokenAuthentication
 from onestop.clients import client_ip
 
 from . import serializers as s
@@ -37,22 +34,6 @@ from .throttles import OnlineFilingThrottle, TokenThrottle
 # A code, a reference or a username in a URL: no NUL (PostgreSQL cannot store it) and no
 # longer than any code we issue, so a bad one is a 404 before it reaches the database.
 CODE_IN_URL = r"[^/\x00]{1,64}"
-
-
-class MeView(APIView):
-    """Who is logged in: username, roles, agency, and the page they work from.
-
-    401 without credentials (session or token).
-    """
-
-    # Token first: an anonymous caller gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
-
-    @extend_schema(
-        responses={200: s.MeSerializer, 401: OpenApiResponse(description="Not logged in.")}
-    )
-    def get(self, request):
-        return Response(s.MeSerializer(request.user).data)
 
 
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):

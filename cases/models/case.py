@@ -41,6 +41,7 @@ NATIONAL_CODES = {
     Status.RETURNED: 10,
 }
 
+# The status groups, late and due soon: here and nowhere else.
 FINAL_STATES = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 # Open = the deadline still runs against it (a resolved case waits only for pick-up).
 OPEN_STATES = frozenset(
@@ -53,6 +54,28 @@ OPEN_STATES = frozenset(
         Status.AWAITING_PAYMENT,
     }
 )
+# The processing clock runs (and so the deadline watcher has work).
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SIGNATURE})
+# The clock is paused while the case waits for the applicant (documents, a fee).
+PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
+# Decided, one way or the other: what the on-time KPI counts as finished.
+FINISHED = frozenset({Status.RESOLVED, Status.RETURNED, Status.STOPPED, Status.REJECTED})
+
+LATE, DUE_SOON = "late", "soon"
+
+
+def is_overdue(status: str, appointment_at, now) -> bool:
+    """Open and past its appointment: for a case or a list's row alike."""
+    return status in OPEN_STATES and appointment_at is not None and now > appointment_at
+
+
+def due_state(status: str, appointment_at, now, soon_until) -> str:
+    """ "late", "soon" (open and due before `soon_until`, `selectors.due_soon_until`) or ""."""
+    if is_overdue(status, appointment_at, now):
+        return LATE
+    if status in OPEN_STATES and appointment_at is not None and appointment_at <= soon_until:
+        return DUE_SOON
+    return ""
 
 
 class Channel(models.TextChoices):
@@ -219,7 +242,7 @@ class Case(models.Model):
         return self.status in OPEN_STATES
 
     def is_overdue_at(self, moment) -> bool:
-        return self.is_open and self.appointment_at is not None and moment > self.appointment_at
+        return is_overdue(self.status, self.appointment_at, moment)
 
     @property
     def is_overdue(self) -> bool:

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
@@ -15,20 +15,13 @@ from cases.api.views import public_case_or_404
 from cases.selectors import visible_case_or_404
 from documents import selectors, services
 from documents.forms_pdf import form_by_alias
+from onestop.http import pdf_response
 
 from . import serializers as s
 
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 NOT_FOUND = OpenApiResponse(description="No such case (or one the caller may not see).")
 CONFLICT = OpenApiResponse(description='{"error": "invalid_transition", "detail": ...}')
-
-
-def pdf_response(data: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    kind = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _filename(case, what: str) -> str:

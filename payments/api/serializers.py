@@ -4,15 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from payments import links, selectors
+from cases.api.serializers import FeeLineSerializer
 from payments.models import Method, PaymentRequest
-
-
-class FeeLineSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    amount = serializers.IntegerField(help_text=_("VND."))
 
 
 class PaymentRequestSerializer(serializers.ModelSerializer):
@@ -66,26 +59,3 @@ class ExemptionCreateSerializer(serializers.Serializer):
 
 class RefundSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-
-
-class FeesDueSerializer(serializers.Serializer):
-    """What a case owes now, for the case detail and the public lookup."""
-
-    collection = serializers.CharField(help_text=_("upfront, on_result or none."))
-    due = serializers.IntegerField(source="amount", help_text=_("VND still to pay."))
-    items = FeeLineSerializer(many=True)
-    pay_url = serializers.CharField(
-        allow_null=True, help_text=_("Where the applicant pays online; null when nothing is due.")
-    )
-
-
-def fees_due_data(case) -> dict:
-    """What `FeesDueSerializer` renders for a case, written out: the case page and the public
-    lookup render it on every request (tests/test_serializers.py checks they agree)."""
-    due = selectors.fees_payable(case)
-    return {
-        "collection": case.procedure.collection,
-        "due": due.amount,
-        "items": due.lines,
-        "pay_url": links.pay_path(case) if due.amount else None,
-    }

@@ -8,9 +8,11 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.serializers import FeesDueSerializer
 from cases.selectors import visible_case_or_404
-from documents.api.views import pdf_response
+from onestop.http import pdf_response
 from payments import receipt_pdf, selectors, services
+from payments.fee_gate import fees_due_data
 
 from . import serializers as s
 
@@ -119,7 +121,7 @@ class CaseExemptionsView(APIView):
     @extend_schema(
         request=s.ExemptionCreateSerializer,
         responses={
-            201: s.FeesDueSerializer,
+            201: FeesDueSerializer,
             400: OpenApiResponse(description="Bad input, or not a fee the case owes."),
             401: OpenApiResponse(description="Not logged in."),
             403: OpenApiResponse(ERROR, description="Only the receiving counter."),
@@ -138,7 +140,7 @@ class CaseExemptionsView(APIView):
             by=request.user,
         )
         case.refresh_from_db()
-        return Response(s.fees_due_data(case), status=status.HTTP_201_CREATED)
+        return Response(fees_due_data(case), status=status.HTTP_201_CREATED)
 
 
 PAYGOV_REPLY = inline_serializer(

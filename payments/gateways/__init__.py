@@ -4,6 +4,7 @@ A gateway module provides:
 
 - `NAME`: how the gateway is named in URLs, settings and the inbox;
 - `init(payment, return_url) -> str`: register a payment request, answer its payment URL;
+- `identify(payload) -> (reference, transaction id)`: what a callback names, unchecked;
 - `verify(payload) -> bool`: whether a callback carries a valid checksum (constant-time);
 - `notice(payload) -> Notice`: what a verified callback (or a query answer) says;
 - `reply(ok) -> dict`: the gateway's own answer to its callback;

@@ -68,11 +68,22 @@ def timestamp(moment: datetime | None = None) -> str:
     return timezone.localtime(moment or timezone.now(), VN_TZ).strftime("%Y%m%d%H%M%S")
 
 
+# Where messages go when PAYGOV_URL is empty: the simulator, which the payments app plugs
+# in when it is allowed (payments.apps); otherwise nowhere.
+_in_process = None
+
+
+def use_in_process(answer) -> None:
+    """`answer(message) -> dict` stands in for PayGov while PAYGOV_URL is empty."""
+    global _in_process
+    _in_process = answer
+
+
 def _send(message: dict) -> dict:
     if not settings.PAYGOV_URL:
-        from payments import simulator
-
-        return simulator.answer(message)
+        if _in_process is None:
+            raise GatewayError("PAYGOV_URL is not set and the simulator is off")
+        return _in_process(message)
     request = urllib.request.Request(
         settings.PAYGOV_URL,
         data=json.dumps(message).encode(),
@@ -124,6 +135,11 @@ def _receipt_data(payment) -> str:
         f"{item['name']} {item['amount']:,}đ".replace(",", ".") for item in payment.items
     )
     return f"{case.applicant_full_name} - {case.code or case.reference} - {items}"[:255]
+
+
+def identify(payload: dict) -> tuple[str, str]:
+    """(our reference, the gateway's transaction id) as a callback names them, unchecked."""
+    return str(payload.get("MaThamChieu", "")), str(payload.get("MaGiaoDich", ""))
 
 
 def verify(payload: dict) -> bool:

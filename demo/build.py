@@ -1,0 +1,156 @@
+"""The builders of the catalogue and the users, and the summary `load_demo` prints."""
+
+import random
+from collections import Counter
+from datetime import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cases import selectors
+from cases.models import (
+    Agency,
+    CalendarOverride,
+    Case,
+    FeeItem,
+    Level,
+    OnlineLevel,
+    Procedure,
+    Role,
+    Status,
+    User,
+)
+
+from .people import _person_name
+from .procedures import PROCEDURES
+from .province import (
+    CALENDAR_OVERRIDES,
+    CENTRE,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DEPARTMENTS,
+    DISTRICTS,
+    PROVINCE,
+    SEED,
+    STAFF_PREFIXES,
+    TRANSFERS,
+    communes,
+)
+
+
+def build_catalogue() -> dict[str, Agency]:
+    """The agencies, procedures, fee items and calendar overrides; updates rows that exist.
+
+    Returns the agencies by key ("ubnd", "centre", "stp", "baothang", "xagiaphu", ...).
+    """
+    agencies: dict[str, Agency] = {}
+
+    def upsert(key, code, name, level, parent):
+        if key in agencies:
+            raise ValueError(f"two agencies with the key {key!r}")
+        agencies[key], _ = Agency.objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": parent}
+        )
+
+    upsert(*PROVINCE, Level.PROVINCE, None)
+    upsert(*CENTRE, Level.PROVINCE, agencies["ubnd"])
+    for key, code, name in DEPARTMENTS:
+        upsert(key, code, name, Level.PROVINCE, agencies["ubnd"])
+    for key, code, name, _communes in DISTRICTS:
+        upsert(key, code, name, Level.DISTRICT, agencies["ubnd"])
+    for key, code, name, district_key in communes():
+        upsert(key, code, name, Level.COMMUNE, agencies[district_key])
+
+    for data in PROCEDURES:
+        fields = {k: v for k, v in data.items() if k not in {"code", "fees", "applicant", "weight"}}
+        fields["agency"] = agencies[data["agency"]]
+        fields["is_active"] = True
+        proc, _ = Procedure.objects.update_or_create(code=data["code"], defaults=fields)
+        for code, name, kind, amount in data["fees"]:
+            FeeItem.objects.update_or_create(
+                procedure=proc, code=code, defaults={"name": name, "kind": kind, "amount": amount}
+            )
+
+    for day, is_working, reason, ref in CALENDAR_OVERRIDES:
+        CalendarOverride.objects.update_or_create(
+            date=day, defaults={"is_working": is_working, "reason": reason, "decision_ref": ref}
+        )
+    selectors.forget_calendar_overrides()
+    return agencies
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    """'Nguyễn Thị Thu Trang' → ('Nguyễn Thị Thu', 'Trang'): Django's last and first name."""
+    family, _, given = full_name.rpartition(" ")
+    return family, given
+
+
+def build_users(agencies: dict[str, Agency]) -> dict[str, dict[str, User]]:
+    """The five demo logins and the staff of the other deciding agencies, password `demo`.
+
+    Returns the staff by agency key and role: staff["stp"]["officer"] is the user `officer`.
+    """
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    staff: dict[str, dict[str, User]] = {}
+
+    def upsert(username, role, agency_key, family, given, *, superuser=False):
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": given,
+                "last_name": family,
+                "agency": agencies[agency_key],
+                "is_active": True,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+                "password": password,
+            },
+        )
+        user.groups.set([groups[role]])
+        staff.setdefault(agency_key, {})[role] = user
+        return user
+
+    for username, role, agency_key, family, given in DEMO_USERS:
+        upsert(username, role, agency_key, family, given, superuser=role == Role.ADMIN)
+
+    rng = random.Random(f"{SEED}-staff")
+    deciding = {p["agency"] for p in PROCEDURES} | set(TRANSFERS.values())
+    local = {key for key, *_ in DISTRICTS} | {key for key, *_ in communes()}
+    for key in sorted(deciding):
+        roles = [Role.OFFICER, Role.SIGNER] + ([Role.COUNTER_STAFF] if key in local else [])
+        for role in roles:
+            if role in staff.get(key, {}):
+                continue
+            family, given = _split_name(
+                _person_name(rng, rng.choice(["Kinh", "Kinh", "Tày", "Giáy"]))[0]
+            )
+            upsert(f"{STAFF_PREFIXES[role]}.{key}", role, key, family, given)
+    return staff
+
+
+# --- the summary the command prints ----------------------------------------------------------
+
+
+def summary(now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    cases = Case.objects.all()
+    levels = Counter(Agency.objects.values_list("level", flat=True))
+    procedures = Procedure.objects.all()
+    channels = Counter(cases.values_list("channel", flat=True))
+    return {
+        "agencies": Agency.objects.count(),
+        "agencies_by_level": dict(levels),
+        "procedures": procedures.count(),
+        "procedures_by_level": dict(Counter(procedures.values_list("level", flat=True))),
+        "procedures_online": procedures.exclude(online_level=OnlineLevel.NONE).count(),
+        "fee_items": FeeItem.objects.count(),
+        "calendar_overrides": CalendarOverride.objects.count(),
+        "users": User.objects.filter(agency__isnull=False).count(),
+        "cases": cases.count(),
+        "cases_by_status": {s: n for s in Status.values if (n := cases.filter(status=s).count())},
+        "channels": dict(channels),
+        "overdue": selectors.cases_due(cases, due="overdue", agency=None, now=now).count(),
+        "due_soon": selectors.cases_due(cases, due="soon", agency=None, now=now).count(),
+    }

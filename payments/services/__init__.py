@@ -1,0 +1,24 @@
+"""Writes of the payments app: `requests` (exemptions, payment requests, receipts, refunds)
+and `callbacks` (the gateway's notices, applied exactly once, and reconciliation)."""
+
+from .callbacks import callback_apply, callback_receive, payment_reconcile
+from .requests import (
+    PAYMENTS,
+    GatewayUnavailable,
+    fee_exemption_grant,
+    new_reference,
+    payment_refund,
+    payment_request_create,
+)
+
+__all__ = [
+    "PAYMENTS",
+    "GatewayUnavailable",
+    "callback_apply",
+    "callback_receive",
+    "fee_exemption_grant",
+    "new_reference",
+    "payment_reconcile",
+    "payment_refund",
+    "payment_request_create",
+]
