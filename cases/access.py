@@ -47,6 +47,10 @@ def may_read_reports(user) -> bool:
 STAFF_DATA_KEYS = frozenset({"officer"})
 
 
+def reason_shown_to_applicant(event) -> str:
+    return event.reason if reason_is_public(event.action) else ""
+
+
 def applicant_event_view(*, action: str, reason: str, data: dict, actor) -> tuple:
     """(actor shown, reason shown, data shown) of a step for the applicant: the acting
     staff member's agency code instead of their name, no staff names in the data, and only

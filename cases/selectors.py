@@ -170,6 +170,12 @@ def due_soon_until(agency: Agency | None, now) -> datetime:
     return working_time.add(now, due_soon_window(agency, calendar), calendar)
 
 
+def submissions() -> QuerySet[Case]:
+    """Cases by their submission reference, for the page that shows a filer its reference
+    (which checks the browser filed it)."""
+    return Case.objects.select_related("procedure")
+
+
 def with_code(cases: QuerySet[Case], code_or_reference: str) -> QuerySet[Case]:
     """The case of `cases` with this code or submission reference. Both are unique and never
     alike (a reference starts with HS): one row at most, read without an ORDER BY."""

@@ -421,9 +421,12 @@ class Generator:
                             form="05",
                         )
                     fields["closed_at"] = close
+            draft = finish - (finish - at) * 0.2
             if h.status == Status.PROCESSING and late and due < self.now and rng.random() < 0.5:
                 apology = self.add(due, 0.2)
-                if apology < finish and apology < self.now:
+                # While still processing: an apology after the draft was submitted would be
+                # written out of order (it is a step of the processing officer here).
+                if apology < draft and apology < self.now:
                     new_due = self.add(due, 5)
                     event = h.event(
                         apology,
@@ -437,7 +440,6 @@ class Generator:
                     h.change(event, due, new_due, AppointmentChange.Reason.APOLOGY)
                     h.before_apology, due = due, new_due
             if h.status == Status.PROCESSING:
-                draft = finish - (finish - at) * 0.2
                 if draft <= self.now:
                     h.event(
                         draft,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
+from cases.access import reason_shown_to_applicant
 from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
@@ -49,6 +50,8 @@ def case_page(request, code, *, bound_form=None, status=200):
         {
             "event": event,
             "label": label_of(event.action),
+            # The applicant reads only the reasons written for them (`cases.access`).
+            "reason": event.reason if staff else reason_shown_to_applicant(event),
             "items": event.data.get("items", []),  # the documents a supplement asks for
             "form_url": reverse("desk-form" if staff else "my-form", args=[code, event.pk])
             if event.form in NOTICE_FORMS

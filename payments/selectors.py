@@ -12,6 +12,7 @@ from cases.models.case import FINAL_STATES
 from cases.working_time import VN_TZ
 from onestop.precompiled import Precompiled
 
+from . import links
 from .models import FeeExemption, GatewayCallback, PaymentRequest, PaymentState
 
 
@@ -52,6 +53,14 @@ _unexempted_items = Precompiled(
     case_id=int,
     procedure_id=int,
 )
+
+
+def case_of_pay_link(token: str) -> Case | None:
+    """The case a citizen's signed pay link names (`links.pay_path`), while it is valid."""
+    case_id = links.case_id_from(token)
+    if case_id is None:
+        return None
+    return Case.objects.select_related("procedure").filter(pk=case_id).first()
 
 
 def fees_due(case: Case) -> Due:

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from cases.access import may_read_reports
 from cases.exceptions import InvalidTransition
-from cases.models import Case
 from cases.public_lookup import session_case
 from cases.selectors import user_agency_ids
 from onestop.http import pdf_response
 
-from . import links, receipt_pdf, reports, selectors, services, simulator
+from . import receipt_pdf, reports, selectors, services, simulator
 from .models import PaymentRequest, PaymentState
 
 
@@ -33,10 +32,9 @@ def public_receipt(request, reference):
 @require_http_methods(["GET", "POST"])
 def pay(request, token):
     """Nộp phí trực tuyến: what the case owes, and a button to the payment gateway."""
-    case_id = links.case_id_from(token)
-    if case_id is None:
+    case = selectors.case_of_pay_link(token)
+    if case is None:
         raise Http404
-    case = get_object_or_404(Case.objects.select_related("procedure"), pk=case_id)
     due, status = selectors.fees_payable(case), 200
     if request.method == "POST" and due.amount:
         try:

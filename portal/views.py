@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases import selectors, services
 from cases.exceptions import ActionForbidden
-from cases.models import Case, OnlineLevel, Procedure
+from cases.models import OnlineLevel, Procedure
 from desk.common import paginate, pin_for, put_errors, remember_pin
 from onestop import once
 
@@ -88,7 +88,9 @@ def _file_online(request, form, procedure) -> str | None:
 
 def submitted(request, reference):
     """The reference (and PIN) to keep: the citizen follows the submission with them."""
-    case = get_object_or_404(Case.objects.select_related("procedure"), reference=reference)
+    case = selectors.case_by_code(selectors.submissions(), reference)
+    if case is None:
+        raise Http404
     pin = pin_for(request, case)
     mine = request.user.is_authenticated and case.applicant_user_id == request.user.pk
     if not pin and not mine:

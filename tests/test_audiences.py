@@ -194,3 +194,27 @@ def test_a_second_officer_is_still_a_real_reassignment(file_case, staff, provinc
     act(case, "assign", staff["counter"], officer=staff["officer"])
     act(case, "assign", staff["counter"], officer=other)
     assert CaseEvent.objects.filter(case=case, action="assign").count() == 2
+
+
+def test_the_applicants_own_views_leave_out_internal_notes(citizens_case, staff, client_for):
+    """Regression (hardening round two, 7): a signer's send-back note reached the applicant in
+    `GET /api/v1/cases/{code}/` and on `/my/cases/{code}/`, which the public lookup hid."""
+    act(citizens_case, "submit-result", staff["officer"])
+    act(citizens_case, "send-back", staff["signer"], reason=SEND_BACK_NOTE)
+    act(citizens_case, "request-supplement", staff["officer"], items=["Bản sao CCCD"],
+        reason="Bản sao bị mờ")  # fmt: skip
+    applicant = Client()
+    applicant.force_login(staff["citizen"])
+
+    answer = client_for(staff["citizen"]).get(f"/api/v1/cases/{citizens_case.code}/")
+    page = applicant.get(f"/my/cases/{citizens_case.code}/")
+
+    assert answer.status_code == page.status_code == 200
+    steps = {event["action"]: event for event in answer.json()["events"]}
+    assert steps["send-back"]["reason"] == ""
+    assert steps["request-supplement"]["reason"] == "Bản sao bị mờ"  # written for them
+    assert SEND_BACK_NOTE not in answer.content.decode()
+    assert SEND_BACK_NOTE not in page.content.decode()
+    assert "Bản sao bị mờ" in page.content.decode()
+    staff_view = client_for(staff["signer"]).get(f"/api/v1/cases/{citizens_case.code}/").json()
+    assert {e["action"]: e for e in staff_view["events"]}["send-back"]["reason"] == SEND_BACK_NOTE
