@@ -159,24 +159,22 @@ def link(request):
         return refused(request, "expired")
     claims = NationalClaims.from_session(pending["claims"])
     local = request.user if request.user.is_authenticated else None
-    if request.method == "POST":
-        choice = request.POST.get("choice")
-        try:
-            if choice == "link" and local is not None:
-                services.identity_link(user=local, claims=claims)
-                user = local
-            elif choice == "new" and local is None:
-                user = services.identity_account_create(claims=claims)
-            else:  # cancel: forget the identity, keep whatever local sign-in there is
-                request.session.pop(PENDING, None)
-                return redirect("home")
-        except services.SignInRefused as refusal:
-            request.session.pop(PENDING, None)
-            return refused(request, refusal.code, refusal.message)
+    choice = request.POST.get("choice") if request.method == "POST" else None
+    if choice == "cancel":  # forget the identity, keep whatever local sign-in there is
         request.session.pop(PENDING, None)
+        return redirect("home")
+    if (choice == "link" and local is not None) or (choice == "new" and local is None):
+        request.session.pop(PENDING, None)
+        try:
+            if local is not None:
+                services.identity_link(user=local, claims=claims)
+            user = local or services.identity_account_create(claims=claims)
+        except services.SignInRefused as refusal:
+            return refused(request, refusal.code, refusal.message)
         return _signed_in(request, user, pending["id_token"])
     context = {"claims": claims, "local": local, "login_next": reverse("nationalid-link")}
-    return render(request, "nationalid/link.html", context)
+    status = 400 if request.method == "POST" else 200  # a choice this page did not offer
+    return render(request, "nationalid/link.html", context, status=status)
 
 
 @require_POST

@@ -95,6 +95,7 @@ class Code(AuthorizationCodeMixin):
     code_challenge_method: str
     fault: str = ""
     used: bool = False
+    access_token: str = ""  # what it was exchanged for, revoked if it comes back
 
     def get_redirect_uri(self):
         return self.redirect_uri
@@ -149,23 +150,21 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             return None
         item = Code(**data)
         if item.used:  # a second use: refused, and what the first one got is revoked
-            if access_token := data.get("access_token"):
-                cache.delete(_token_key(access_token))
+            cache.delete(_token_key(item.access_token))
             return None
         return item
 
     def delete_authorization_code(self, authorization_code):
         # Kept, marked used, until it would have expired: a second use is recognised.
-        data = {**asdict(authorization_code), "used": True}
-        data["access_token"] = self.request.access_token
-        cache.set(_code_key(authorization_code.code), data, CODE_SECONDS)
+        authorization_code.used = True
+        cache.set(_code_key(authorization_code.code), asdict(authorization_code), CODE_SECONDS)
 
     def authenticate_user(self, authorization_code):
         return person(authorization_code.tech_id)
 
     def save_token(self, token):
         code = self.request.authorization_code
-        self.request.access_token = token["access_token"]
+        code.access_token = token["access_token"]
         cache.set(
             _token_key(token["access_token"]),
             {"tech_id": code.tech_id, "fault": code.fault, "scope": token.get("scope", "")},
