@@ -98,6 +98,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
     Counter staff also see every online submission of their province still waiting to be
     received: since 2025 any centre may receive a case for any agency of the province.
+    A citizen's own cases are those they filed with their account and, once they proved
+    their ID number with the national identity, every case filed under it (`cases_mine`).
     """
     cases = Case.objects.select_related(
         "procedure", "receiving_agency", "deciding_agency", "assigned_to"
@@ -111,7 +113,17 @@ def cases_visible_to(user) -> QuerySet[Case]:
             province = province_agency_ids(user)
             visible |= Q(status=Status.SUBMITTED, deciding_agency_id__any_of=province)
         return cases.filter(visible)
-    return cases.filter(applicant_user=user)
+    return cases.filter(mine_q(user))
+
+
+def mine_q(user) -> Q:
+    """The cases that are the user's own: filed with their account, or, once they proved
+    their ID number (or tax code) with the national identity, filed under it by any channel.
+    They may act only on those they filed themselves (see `services.allowed_actions`)."""
+    mine = Q(applicant_user=user)
+    if user.proven_id_number:
+        mine |= Q(applicant_id_number=user.proven_id_number)
+    return mine
 
 
 # What a row of the case list shows, read as `.values()`: no model instance per row.

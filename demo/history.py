@@ -86,7 +86,7 @@ def build_cases(*, agencies, staff, now: datetime | None = None, seed: int = SEE
             ) from exc
 
     built = list(cases.values())
-    _silence_replayed_messages(built)
+    silence_replayed_messages(built)
     prepare_walkthrough(built)
     return built
 
@@ -130,7 +130,7 @@ def _electronic_results(plans: list[Plan]) -> set[int]:
     return {index for _at, index in sorted(signed)[-SIGNED_RESULTS:]}
 
 
-def _silence_replayed_messages(cases: list[Case]) -> None:
+def silence_replayed_messages(cases: list[Case]) -> None:
     """The demo replays weeks of history: its messages to applicants are not for sending.
 
     Marked as sent, the worker's claim skips them (the tasks queued on commit do nothing).

@@ -140,6 +140,8 @@ class CasePlanner:
     def _fits(self, proc: Procedure, channel: str, target: str) -> bool:
         if channel == Channel.ONLINE and proc.online_level == OnlineLevel.NONE:
             return False
+        if channel == Channel.ONLINE and proc.requires_verified_identity:
+            return False  # filed online only by the applicant signed in with VNeID
         if channel == Channel.POST and proc.processing_time_unit == TimeUnit.WORKING_HOURS:
             return False  # same-day certification needs the original at the counter
         if target == Status.AWAITING_PAYMENT and proc.collection != CollectionMode.UPFRONT:

@@ -33,15 +33,16 @@ DN_FEES = [
 
 # fmt: off
 def procedure(code, level, agency, time, online, collection, name, *, fees=(), documents=(),
-              clock=EXTEND, applicant=PERSON, weight=1):
-    """One procedure as plain data; `weight` is how often demo cases pick it."""
+              clock=EXTEND, applicant=PERSON, weight=1, in_person=False):
+    """One procedure as plain data; `weight` is how often demo cases pick it; `in_person`:
+    filed online only by the applicant signed in with their national identity."""
     value, unit = time
     return {
         "code": code, "name": name, "level": level, "agency": agency,
         "processing_time_value": value, "processing_time_unit": unit,
         "online_level": online, "collection": collection if fees else NO_FEE,
         "supplement_clock": clock, "fees": list(fees), "required_documents": list(documents),
-        "applicant": applicant, "weight": weight,
+        "applicant": applicant, "weight": weight, "requires_verified_identity": in_person,
     }
 # fmt: on
 
@@ -339,6 +340,7 @@ PROCEDURES = [
             "Sổ bảo hiểm xã hội",
         ],
         weight=3,
+        in_person=True,
     ),
 
     # Sở Tư pháp tỉnh Lào Cai

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "reports",
+    "nationalid",
     "desk",
     "portal",
     "demo",
@@ -353,6 +354,39 @@ PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
 PAYMENT_QUERY_AFTER = timedelta(minutes=env.int("PAYMENT_QUERY_AFTER_MINUTES", default=15))
 PAYMENT_EXPIRE_AFTER = timedelta(hours=env.int("PAYMENT_EXPIRE_AFTER_HOURS", default=24))
+
+# Sign-in with the national electronic identity (VNeID, through the National Public Service
+# Portal's single sign-on; OpenID Connect). NATIONAL_ID_ISSUER: the provider, whose discovery
+# document is read (e.g. https://xacthuc.dichvucong.gov.vn; test: testxacthuc...). A provider
+# without one: its endpoints below instead. Neither, with NATIONAL_ID_SIMULATOR on (default:
+# DEBUG): the built-in simulator at /idp-sim/ of this site.
+NATIONAL_ID_ISSUER = env.str("NATIONAL_ID_ISSUER", default="")
+NATIONAL_ID_AUTHORIZE_URL = env.str("NATIONAL_ID_AUTHORIZE_URL", default="")
+NATIONAL_ID_TOKEN_URL = env.str("NATIONAL_ID_TOKEN_URL", default="")
+NATIONAL_ID_USERINFO_URL = env.str("NATIONAL_ID_USERINFO_URL", default="")
+NATIONAL_ID_JWKS_URL = env.str("NATIONAL_ID_JWKS_URL", default="")
+NATIONAL_ID_END_SESSION_URL = env.str("NATIONAL_ID_END_SESSION_URL", default="")
+NATIONAL_ID_CLIENT_ID = env.str("NATIONAL_ID_CLIENT_ID", default="onestop")
+NATIONAL_ID_CLIENT_SECRET = env.str(
+    "NATIONAL_ID_CLIENT_SECRET", default="onestop-national-id-simulator-secret"
+)
+# How we authenticate at the token endpoint: client_secret_post (the portal's, as OpenCPS
+# calls it) or client_secret_basic.
+NATIONAL_ID_TOKEN_AUTH_METHOD = env.str(
+    "NATIONAL_ID_TOKEN_AUTH_METHOD", default="client_secret_post"
+)
+NATIONAL_ID_SCOPES = env.str("NATIONAL_ID_SCOPES", default="openid")
+# The level of assurance asked of the provider (acr_values), and the least one (loAs) at which
+# a signed-in person's ID number counts as proven: then their account sees every case filed
+# under it, and files online the procedures that require a verified identity.
+NATIONAL_ID_ACR_VALUES = env.str("NATIONAL_ID_ACR_VALUES", default="LoA2")
+NATIONAL_ID_REQUIRED_LOA = env.str("NATIONAL_ID_REQUIRED_LOA", default="LoA2")
+NATIONAL_ID_TIMEOUT = env.float("NATIONAL_ID_TIMEOUT", default=5.0)
+# The simulator signs in anyone as a demo person: on only where DEBUG is, unless told.
+NATIONAL_ID_SIMULATOR = env.bool("NATIONAL_ID_SIMULATOR", default=DEBUG)
+NATIONAL_ID_SIMULATOR_DIR = Path(
+    env.str("NATIONAL_ID_SIMULATOR_DIR", default=str(VAR_DIR / "idp-sim"))
+)
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,7 @@ urlpatterns = [
     path("reports/payments/", payment_pages.payments_day, name="reports-payments"),
     path("api/v1/", include("reports.api.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("nationalid.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -10,6 +10,7 @@ from cases import selectors, services
 from cases.exceptions import ActionForbidden
 from cases.models import OnlineLevel, Procedure
 from desk.common import paginate, pin_for, put_errors, remember_pin
+from nationalid.forms import prefill_applicant_form
 from onestop import once
 
 from .forms import OnlineSubmissionForm, ProcedureSearchForm
@@ -40,14 +41,22 @@ def submit(request, code):
         raise Http404
     if request.method == "POST":
         form = OnlineSubmissionForm(request.POST, request.FILES, procedure=procedure)
+        # From the national identity: the proven ID number is not the form's to change.
+        prefill_applicant_form(form, request.user)
         if form.is_valid():
             reference = _file_online(request, form, procedure)
             if reference:
                 return redirect("portal-submitted", reference=reference)
     else:
         form = OnlineSubmissionForm(procedure=procedure, initial=_initial(request))
+        prefill_applicant_form(form, request.user)
     status = 400 if form.errors else 200
-    context = {"procedure": procedure, "form": form}
+    proven = request.user.is_authenticated and bool(request.user.proven_id_number)
+    context = {
+        "procedure": procedure,
+        "form": form,
+        "needs_identity": procedure.requires_verified_identity and not proven,
+    }
     return render(request, "portal/submit.html", context, status=status)
 
 

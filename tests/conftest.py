@@ -14,6 +14,7 @@ from cases.working_time import VN_TZ
 from notifications import services as outbox
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
+from .national_identity import idp, idp_keys, idp_server  # noqa: F401 (the identity provider)
 from .paying import on_result, simulated_paygov, upfront  # noqa: F401 (payment fixtures)
 
 # Where the browser journeys leave their screenshots (printed at the end of the run).

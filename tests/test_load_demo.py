@@ -26,7 +26,7 @@ from cases.models import (
     User,
 )
 from cases.models.catalogue import AGENCY_CODE_VALIDATOR
-from demo import plan, procedures, province
+from demo import identities, plan, procedures, province
 from documents import pki
 from documents.models import ResultDocument
 from documents.services import verify_stored
@@ -121,7 +121,11 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
     output = load("--force")
 
     assert Procedure.objects.count() >= 60
-    assert "cases: 200" in output
+    # The planned 200, and those filed for the national identity simulator's people.
+    filed_for = sum(len(codes) or 1 for codes in identities.FILED_FOR.values())
+    assert f"cases: {200 + filed_for}" in output
+    mai = Case.objects.filter(applicant_id_number="010190001234", channel="counter")
+    assert mai.count() >= 2  # found under "My cases" once she signs in with VNeID
     for username in DEMO_LOGINS:
         assert authenticate(username=username, password="demo") is not None, username
     admin = User.objects.get(username="admin")

@@ -62,6 +62,13 @@ class CaseFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", help_text=_("Case code, reference, applicant name or ID number.")
     )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        help_text=_(
+            "`true`: my own cases: those I filed and, once I signed in with my national "
+            "identity (VNeID), every case filed under my proven ID number, whatever the channel."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -75,6 +82,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         return selectors.cases_due(queryset, due=value, agency=self.request.user.agency)
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(selectors.mine_q(self.request.user)) if value else queryset
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

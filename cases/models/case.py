@@ -159,6 +159,15 @@ class Case(models.Model):
     applicant_notify_by = models.CharField(
         _("notify by"), max_length=10, choices=NotifyBy.choices, default=NotifyBy.ALL
     )
+    applicant_verified = models.BooleanField(
+        _("applicant verified"),
+        default=False,
+        db_default=False,  # rows written by SQL (the case generator, benchmarks) omit it
+        help_text=_(
+            "TaiKhoanDuocXacThucVoiVNeID: filed online by the applicant signed in with their "
+            "proven national electronic identity (VNeID), whose ID number is the applicant's."
+        ),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     return_channel = models.CharField(
         _("return channel"),

@@ -167,6 +167,15 @@ class Procedure(models.Model):
     required_documents = models.JSONField(
         _("required documents"), default=list, blank=True, help_text=_("Names of the documents.")
     )
+    requires_verified_identity = models.BooleanField(
+        _("online filing requires a verified identity"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Filed online only by the applicant in person, signed in with their national "
+            "electronic identity (VNeID) at the level of assurance required."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

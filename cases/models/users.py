@@ -25,6 +25,29 @@ class User(AbstractUser):
         verbose_name=_("agency"),
         help_text=_("The agency this staff member works for; empty for citizens."),
     )
+    proven_id_number = models.CharField(
+        _("proven ID number"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text=_(
+            "The citizen ID (CCCD) or tax code this citizen proved with their national "
+            "electronic identity (định danh điện tử, VNeID) at the level of assurance required; "
+            "set only by a verified sign-in. Their account sees every case filed under it."
+        ),
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One account per proven identity: two accounts never see each other's cases.
+            models.UniqueConstraint(
+                fields=["proven_id_number"],
+                condition=~models.Q(proven_id_number=""),
+                name="user_proven_id_number_unique",
+            )
+        ]
 
     def get_full_name(self) -> str:
         """Vietnamese order: family name first (Nguyễn Thị Thu Trang)."""

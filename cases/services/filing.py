@@ -45,6 +45,22 @@ def case_file(
         )
     if not procedure.is_active:
         raise ValidationError({"procedure": _("This procedure is no longer offered.")})
+    # Filed by the applicant in person: signed in with their proven national identity
+    # (TaiKhoanDuocXacThucVoiVNeID), their ID number the applicant's.
+    verified = bool(
+        not staff
+        and by is not None
+        and by.is_authenticated
+        and by.proven_id_number
+        and by.proven_id_number == applicant["id_number"]
+    )
+    if procedure.requires_verified_identity and not staff and not verified:
+        raise ActionForbidden(
+            _(
+                "This procedure is filed online only by the applicant in person: sign in with "
+                "your national electronic identity (VNeID), and file under your own ID number."
+            )
+        )
 
     pin = new_pin()
     reference = "HS" + random_base32(10)
@@ -62,6 +78,7 @@ def case_file(
         applicant_email=applicant.get("email", ""),
         applicant_address=applicant.get("address", ""),
         applicant_notify_by=applicant.get("notify_by") or NotifyBy.ALL,
+        applicant_verified=verified,
         channel=channel,
         submitted_at=now,
     )

@@ -20,8 +20,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Agency, Case, Status
+from cases.models import Agency, Case, Role, Status
 from demo import build, history, payment, province
+from demo.identities import build_identity_cases
 from demo.ratings import build_ratings
 from documents import pki
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                 self._dev_certificates(now)
             with transaction.atomic():
                 added = len(history.build_cases(agencies=agencies, staff=staff, now=now))
+                added += len(
+                    build_identity_cases(counter=staff["centre"][Role.COUNTER_STAFF], now=now)
+                )
                 build_ratings()
         self._report(build.summary(now), added)
 
