@@ -160,6 +160,8 @@ def case_file(
         applicant_email=applicant.get("email", ""),
         applicant_address=applicant.get("address", ""),
         applicant_notify_by=applicant.get("notify_by") or NotifyBy.ALL,
+        applicant_channels=list(applicant.get("channels") or []),
+        applicant_language=applicant.get("language") or "",
         channel=channel,
         submitted_at=now,
     )

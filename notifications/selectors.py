@@ -9,7 +9,14 @@ from cases.models import Case, Role
 from cases.selectors import user_agency_ids
 
 from . import sla
-from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
+from .models import (
+    DeadlineCrossing,
+    DeliveryAttempt,
+    Heartbeat,
+    Notification,
+    StaffAlert,
+    Threshold,
+)
 from .scan import SCAN_HEARTBEAT
 
 
@@ -62,3 +69,13 @@ def health(*, now: datetime | None = None) -> dict:
         "last_scan_at": beat.at if beat else None,
         "last_scan_seconds": (now - beat.at).total_seconds() if beat else None,
     }
+
+
+def attempts_for(case: Case) -> QuerySet[DeliveryAttempt]:
+    """Every attempt to reach the applicant of `case`, oldest first: the channel, the
+    address, what the provider answered, when; for the staff case page."""
+    return (
+        DeliveryAttempt.objects.filter(notification__case=case)
+        .select_related("notification")
+        .order_by("started_at", "id")
+    )

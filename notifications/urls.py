@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, views_simulators, webhooks
 
 urlpatterns = [
     path("alerts/", api.StaffAlertList.as_view(), name="staff-alerts"),
@@ -10,4 +10,7 @@ urlpatterns = [
         api.ApologyDraftView.as_view(),
         name="case-apology-draft",
     ),
+    path("messaging/zalo/events/", webhooks.zalo_events, name="zalo-events"),
+    path("messaging/bounces/", webhooks.email_bounces, name="email-bounces"),
+    path("simulators/<path:path>", views_simulators.simulator, name="messaging-simulator"),
 ]
