@@ -3,9 +3,10 @@ OAuth token renewal, Viettel's SOAP `wsCpMt`, VNPT's JSON `send_sms_list`.
 
 Each keeps what it received (`received`) and can be made to fail as the real one does:
 `script` (the answers to give next, in order: a provider error code, or an HTTP status
-such as 503), `delay` (seconds before answering: slowness, our own timeouts), `down`
-(HTTP 503 to everything). By the phone number, the simulators answer as a real network
-would for certain people, so that the embedded demo shows fallbacks:
+such as 503), `delay` (seconds before answering a message: slowness, our own timeouts;
+Zalo's OAuth has its own `oauth_delay`), `down` (HTTP 503 to every message). By the phone
+number, the simulators answer as a real network would for certain people, so that the
+embedded demo shows fallbacks:
 
 | number ends in | Zalo ZNS | Viettel | VNPT |
 |---|---|---|---|
@@ -95,6 +96,7 @@ class ZaloSimulator(Simulator):
         self.spent: set[str] = set()
         self.templates: set[str] | None = None  # registered ids; None: any
         self.serial = 0
+        self.oauth_delay = 0.0  # seconds before the OAuth endpoint answers
 
     def _sign(self, payload: str) -> str:
         mac = hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()[:16]
@@ -116,7 +118,7 @@ class ZaloSimulator(Simulator):
         }
 
     def oauth(self, form: dict, headers: dict) -> tuple[int, dict]:
-        self._slow()
+        time.sleep(self.oauth_delay)
         if headers.get("secret_key") != self.secret.decode():
             return 200, {"error": -14002, "error_name": "Invalid secret key"}
         token = form.get("refresh_token", "")
@@ -137,7 +139,7 @@ class ZaloSimulator(Simulator):
         return payload.startswith("at-") and int(payload.split("-")[1]) > time.time()
 
     def send(self, body: dict, headers: dict) -> tuple[int, dict]:
-        self._slow()
+        """Takes the message at once; a `delay` holds back only the answer."""
         if self.down:
             return 503, {"error": -100, "message": "Service unavailable"}
         phone = str(body.get("phone", ""))
@@ -153,6 +155,7 @@ class ZaloSimulator(Simulator):
         if code == "0":
             received.msg_id = hashlib.sha1(f"{received.key}{time.time_ns()}".encode()).hexdigest()
         self._keep(received)
+        self._slow()
         if code != "0":
             return 200, {"error": int(code), "message": ZNS_MESSAGES.get(code, "Error")}
         return 200, {
@@ -222,7 +225,6 @@ class ViettelSimulator(Simulator):
         self.balance: int | None = None  # messages left; None: no limit
 
     def send(self, body: bytes) -> tuple[int, bytes]:
-        self._slow()
         if self.down:
             return 503, b"Service Unavailable"
         call = ElementTree.fromstring(body).find(f".//{{{SOAP}}}Body/{{{VIETTEL_NS}}}wsCpMt")
@@ -235,6 +237,7 @@ class ViettelSimulator(Simulator):
         message = scripted or self._message(fields, received)
         received.answer = message.split(":")[0]
         self._keep(received)
+        self._slow()
         return 200, self.envelope(message, 1 if message.startswith("Insert MT_QUEUE") else 0)
 
     def _message(self, fields: dict, received: Received) -> str:
@@ -274,7 +277,6 @@ class VnptSimulator(Simulator):
         self.templates: dict[str, int] | None = None  # id → number of parameters
 
     def send(self, body: dict) -> tuple[int, dict]:
-        self._slow()
         if self.down:
             return 503, {"error": "Service Unavailable"}
         request = body.get("RQST", {})
@@ -292,6 +294,7 @@ class VnptSimulator(Simulator):
         code = str(scripted) if scripted is not None else self._code(received, params)
         received.answer = code
         self._keep(received)
+        self._slow()
         description = "success" if code == "0" else "error"
         return 200, {"RPLY": {"name": "send_sms_list", "ERROR": code, "ERROR_DESC": description}}
 

@@ -3,11 +3,10 @@
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -34,7 +33,10 @@ def zalo_events(request):
         return HttpResponseForbidden("bad signature")
     message = event.get("message") or {}
     if event.get("event_name") == "user_received_message" and message.get("delivery_time"):
-        at = datetime.fromtimestamp(int(message["delivery_time"]) / 1000, tz=timezone.utc)
+        try:
+            at = datetime.fromtimestamp(int(message["delivery_time"]) / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return HttpResponseBadRequest("delivery_time is not a time")
         feedback.delivery_reported(
             channel="zalo",
             provider_id=str(message.get("msg_id", "")),
