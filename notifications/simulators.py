@@ -16,10 +16,11 @@ embedded demo shows fallbacks:
 | 003 | delivered | Check_Blacklist | 14 |
 
 Zalo's tokens are signed and carry their expiry, so a simulator that restarted still knows
-them; a refresh token works once (per process). They serve the embedded mode under
-`/api/v1/simulators/` (`notifications.views_simulators`, recording into
-`SimulatedMessage` for the admin's "messages sent" page) and the tests and benchmark over
-a socket of their own (`serve`).
+them; a refresh token works once (per process). In the embedded mode the providers'
+addresses are `simulator:…`: the sending process calls its own simulators (`embedded()`),
+which record what they receive as `SimulatedMessage` rows for the admin's "messages sent"
+page and report ZNS deliveries a moment later. The tests and the benchmark serve them over
+a socket of their own (`serve`), as real HTTP.
 """
 
 import hashlib
@@ -31,6 +32,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree
 
@@ -309,7 +311,9 @@ class VnptSimulator(Simulator):
         return self.answer_by_phone(received.phone) or "0"
 
 
-# --- over a socket (tests, benchmark) --------------------------------------------------------
+# --- in the process (embedded mode), over a socket (tests, benchmark) ------------------------
+
+REPORT_AFTER_SECONDS = 1.0
 
 
 @dataclass
@@ -333,6 +337,53 @@ class Simulators:
         else:
             return 404, "text/plain", b"not found"
         return status, "application/json", json.dumps(answer, ensure_ascii=False).encode()
+
+
+@cache
+def embedded() -> Simulators:
+    """This process's simulators, keeping what they receive in the database."""
+    from django.conf import settings
+
+    found = Simulators(
+        zalo=ZaloSimulator(secret=settings.ZALO_SECRET_KEY),
+        viettel=ViettelSimulator(
+            user=settings.VIETTEL_SMS_USER, password=settings.VIETTEL_SMS_PASSWORD
+        ),
+    )
+    for simulator in (found.zalo, found.viettel, found.vnpt):
+        simulator.on_receive = _record
+    return found
+
+
+def _record(received: Received) -> None:
+    from .models import SimulatedMessage
+
+    SimulatedMessage.objects.create(
+        provider=received.provider,
+        phone=received.phone,
+        template_id=received.template_id,
+        data=received.data,
+        text=received.text,
+        request_key=received.key,
+        answer=received.answer,
+    )
+    if received.provider == "zalo" and received.msg_id:
+        threading.Timer(REPORT_AFTER_SECONDS, _report_delivery, [received]).start()
+
+
+def _report_delivery(received: Received) -> None:
+    """The phone has it: what Zalo's webhook would tell `notifications.webhooks`."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from .feedback import delivery_reported
+
+    try:
+        delivery_reported(
+            channel="zalo", provider_id=received.msg_id, key=received.key, at=timezone.now()
+        )
+    finally:
+        connection.close()
 
 
 @contextmanager

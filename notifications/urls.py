@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views_simulators, webhooks
+from . import api, webhooks
 
 urlpatterns = [
     path("alerts/", api.StaffAlertList.as_view(), name="staff-alerts"),
@@ -12,5 +12,4 @@ urlpatterns = [
     ),
     path("messaging/zalo/events/", webhooks.zalo_events, name="zalo-events"),
     path("messaging/bounces/", webhooks.email_bounces, name="email-bounces"),
-    path("simulators/<path:path>", views_simulators.simulator, name="messaging-simulator"),
 ]

@@ -13,9 +13,7 @@ valid: renewal starts `ZALO_TOKEN_MARGIN_SECONDS` before expiry) or wait for the
 import json
 import logging
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -101,6 +99,8 @@ def renew(*, now: datetime | None = None) -> bool:
 
 
 def _ask_zalo(refresh_token: str) -> dict:
+    from .channels.sms import post
+
     form = urllib.parse.urlencode(
         {
             "app_id": settings.ZALO_APP_ID,
@@ -108,20 +108,11 @@ def _ask_zalo(refresh_token: str) -> dict:
             "refresh_token": refresh_token,
         }
     ).encode()
-    request = urllib.request.Request(
-        settings.ZALO_OAUTH_URL,
-        data=form,
-        headers={
-            "secret_key": settings.ZALO_SECRET_KEY,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.ZALO_TIMEOUT) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return json.loads(exc.read() or b"{}")
+    _, answer = post(
+        settings.ZALO_OAUTH_URL, form, "application/x-www-form-urlencoded", settings.ZALO_TIMEOUT,
+        headers={"secret_key": settings.ZALO_SECRET_KEY},
+    )  # fmt: skip
+    return json.loads(answer or b"{}")
 
 
 def forget_access_token(token: str) -> None:

@@ -269,10 +269,11 @@ MESSAGING_NIGHT_CHANNELS = env.list("MESSAGING_NIGHT_CHANNELS", default=["zalo",
 # A send with no answer from a provider without idempotency keys: wait this long for its
 # delivery report, then park it for an administrator (never sent again on its own).
 MESSAGING_UNKNOWN_WAIT_SECONDS = env.int("MESSAGING_UNKNOWN_WAIT_SECONDS", default=900)
-# The provider simulators (Zalo, Viettel, VNPT) under /api/v1/simulators/, and the
-# providers pointed at them: the embedded mode's default.
+# The provider simulators (Zalo, Viettel, VNPT) inside the sending process ("simulator:"
+# addresses, notifications.simulators), and the providers pointed at them: the embedded
+# mode's default.
 MESSAGING_SIMULATORS = env.bool("MESSAGING_SIMULATORS", default=DEBUG)
-_SIMULATORS = SITE_URL.rstrip("/") + "/api/v1/simulators/"
+_SIMULATORS = "simulator:"
 ZALO_APP_ID = env.str("ZALO_APP_ID", default="simulator" if MESSAGING_SIMULATORS else "")
 ZALO_SECRET_KEY = env.str("ZALO_SECRET_KEY", default="simulator-secret")
 # Only to start with: the renewed refresh tokens are kept in the database (ZaloToken).

@@ -1,6 +1,7 @@
 """Messages citizens read: Zalo first, SMS under the province's brand name, then e-mail, each
 through the one outbox, against simulators that answer as the providers do (on a socket)."""
 
+import json
 import threading
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from cases import services
 from notifications import services as outbox
 from notifications import zalo
 from notifications.admin import ProviderTemplateForm
+from notifications.channels.sms import viettel_envelope
 from notifications.models import (
     DeliveryAttempt,
     Notification,
@@ -24,6 +26,7 @@ from notifications.selectors import attempts_for
 from notifications.simulators import Simulators, serve
 
 from .conftest import APPLICANT, vn
+from .test_worker import wait_for, worker  # noqa: F401 (the worker fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -366,13 +369,13 @@ def test_two_workers_renewing_the_token_at_once_renew_it_once(sims):
     sims.zalo.oauth_delay = 0.3  # Zalo's OAuth is slow: both ask before either has an answer
     tokens = []
 
-    def worker():
+    def renewing():
         try:
             tokens.append(zalo.access_token())
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=renewing) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -453,3 +456,69 @@ def test_the_bounce_webhook_wants_its_token(client, settings):
         headers={"X-Onestop-Token": "guess"},
     )  # fmt: skip
     assert answer.status_code == 403 and not Suppression.objects.exists()
+
+
+# --- a real worker, the embedded simulators, the admin's page -------------------------------
+
+
+@pytest.fixture
+def sims_for_the_worker(sims, settings, monkeypatch):
+    """The worker process reaches the same simulators, as its environment says."""
+    for name in ("ZALO_APP_ID", "ZALO_API_URL", "ZALO_OAUTH_URL", "ZALO_REFRESH_TOKEN",
+                 "VIETTEL_SMS_URL", "SMS_BACKEND"):  # fmt: skip
+        monkeypatch.setenv(name, str(getattr(settings, name)))
+    monkeypatch.setenv("ZALO_TIMEOUT", "5")
+    return sims
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_on_zalo_and_falls_back_to_sms_for_a_phone_without_zalo(
+    receipt_on_zalo,
+    sims_for_the_worker,
+    worker,  # noqa: F811 (the fixture imported above)
+    file_for,
+):
+    sims = sims_for_the_worker
+    on_zalo, no_zalo = file_for(), file_for(phone="0912345000")
+    rows = Notification.objects.filter(case__in=[on_zalo, no_zalo])
+
+    sent = wait_for(lambda: not rows.filter(sent_at=None).exists())
+    assert sent, (worker.parent / "worker.log").read_text()
+    assert outcomes(on_zalo) == [("zalo", "84912345678", "delivered")]
+    assert outcomes(no_zalo) == [
+        ("zalo", NO_ZALO, "person_failed"),
+        ("sms", NO_ZALO, "delivered"),
+    ]
+    assert [r.phone for r in sims.zalo.received] == ["84912345678", NO_ZALO]
+    assert [r.phone for r in sims.viettel.received] == [NO_ZALO]
+    connection.close()
+
+
+def test_the_messages_sent_page_shows_each_as_the_phone_does(client, settings):
+    """The embedded mode's simulators keep what they receive; the admin shows it on phones."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.channels.sms import post
+    from notifications.models import SimulatedMessage
+    from notifications.simulators import embedded
+
+    token = embedded().zalo.token_pair()["access_token"]
+    body = {"phone": "84912345678", "template_id": "301001", "tracking_id": "",
+            "template_data": {"ma_ho_so": "000.00.20.H38-261127-0007"}}  # fmt: skip
+    post("simulator:zalo/message/template", json.dumps(body).encode(),
+         "application/json", 1, headers={"access_token": token})  # fmt: skip
+    post("simulator:viettel/", viettel_envelope({
+        "User": settings.VIETTEL_SMS_USER, "Password": settings.VIETTEL_SMS_PASSWORD,
+        "ReceiverID": "84912345000", "Content": "Ho so da duoc tiep nhan", "ContentType": "0",
+    }), "text/xml", 1)  # fmt: skip
+    assert [(m.provider, m.phone, m.answer) for m in SimulatedMessage.objects.order_by("id")] == [
+        ("zalo", "84912345678", "0"), ("viettel", "84912345000", "Insert MT_QUEUE"),
+    ]  # fmt: skip
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.vn", "pw")
+    client.force_login(admin)
+    page = client.get("/admin/notifications/simulatedmessage/").content.decode()
+    assert page.count('class="phone ') == 2
+    assert "301001" in page and "000.00.20.H38-261127-0007" in page
+    assert "Ho so da duoc tiep nhan" in page

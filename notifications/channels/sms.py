@@ -37,7 +37,13 @@ def sms_text(notification) -> str:
 def post(
     url: str, body: bytes, content_type: str, timeout: float, headers: dict | None = None
 ) -> tuple[int, bytes]:
-    """POST and read the answer; an HTTP error status is an answer too."""
+    """POST and read the answer; an HTTP error status is an answer too. A `simulator:`
+    address is the process's own simulator (the embedded mode)."""
+    if url.startswith("simulator:"):
+        from ..simulators import embedded
+
+        status, _, answer = embedded().handle(url, {**(headers or {})}, body)
+        return status, answer
     request = urllib.request.Request(
         url, data=body, headers={"Content-Type": content_type, **(headers or {})}, method="POST"
     )
