@@ -410,15 +410,18 @@ def serve(simulators: Simulators, ports=range(8240, 8250)) -> Iterator[str]:
         def log_message(self, *args):
             pass
 
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 1024  # a burst of concurrent senders is not refused
+        daemon_threads = True
+
     for port in ports:
         try:
-            server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+            server = Server(("127.0.0.1", port), Handler)
             break
         except OSError:
             continue
     else:
         raise RuntimeError(f"no free port in {ports}")
-    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
