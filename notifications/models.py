@@ -200,7 +200,6 @@ class Outcome(models.TextChoices):
     CHANNEL_FAILED = "channel_failed", _("Channel failed")  # for this message: next channel
     PERSON_FAILED = "person_failed", _("Not reachable")  # this person on this channel
     UNKNOWN = "unknown", _("Outcome unknown")  # timed out after the provider may have sent
-    DEFERRED = "deferred", _("Waiting")  # quota, sending hours or an outage: not tried
 
 
 class DeliveryAttempt(models.Model):

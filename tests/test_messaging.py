@@ -239,7 +239,7 @@ def test_an_impossible_phone_is_refused_at_filing(client_for, staff, procedure, 
         format="json",
     )  # fmt: skip
     assert answer.status_code == 400
-    assert "Vietnamese phone number" in answer.json()["applicant"]["phone"][0]
+    assert "+84 912 345 678" in answer.json()["applicant"]["phone"][0]  # how to write one
     assert not Notification.objects.exists()
 
 

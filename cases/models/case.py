@@ -149,9 +149,12 @@ class Case(models.Model):
     applicant_notify_by = models.CharField(
         _("notify by"), max_length=10, choices=NotifyBy.choices, default=NotifyBy.ALL
     )
+    # Database defaults too: the bulk writers (COPY in reports.generate) name only the
+    # columns they fill.
     applicant_channels = models.JSONField(
         _("message channels"),
         default=list,
+        db_default=models.Value([], models.JSONField()),
         blank=True,
         help_text=_(
             "The channels to reach the applicant by, in order (zalo, sms, email): a message "
@@ -162,6 +165,7 @@ class Case(models.Model):
         _("message language"),
         max_length=5,
         blank=True,
+        db_default="",
         choices=MessageLanguage.choices,
         help_text=_("The language of the applicant's messages; empty: the province's default."),
     )
