@@ -264,13 +264,13 @@ def test_a_parameter_over_its_length_is_refused_at_start_up_unless_it_may_be_cut
     )  # fmt: skip
     errors = checks.run_checks(databases=["default"], tags=[checks.Tags.database])
     assert [e.id for e in errors] == ["notifications.E003"]
-    assert "reason may be longer than 30 characters" in errors[0].msg
+    assert "ly_do" in errors[0].msg and "30" in errors[0].msg  # in the active language
 
     form = ProviderTemplateForm(
         data={"provider": "zns", "action": "stop", "language": "vi", "template_id": "1",
               "params": '[{"name": "ly_do", "source": "reason", "max_length": 30}]'}
     )  # fmt: skip
-    assert not form.is_valid() and "may not be cut" in str(form.errors["params"])
+    assert not form.is_valid() and "ly_do" in str(form.errors["params"])
     form = ProviderTemplateForm(
         data={"provider": "zns", "action": "stop", "language": "vi", "template_id": "1",
               "params": '[{"name": "ly_do", "source": "reason", "max_length": 30, "cut": true}]'}
@@ -490,7 +490,7 @@ def test_the_worker_sends_on_zalo_and_falls_back_to_sms_for_a_phone_without_zalo
         ("zalo", NO_ZALO, "person_failed"),
         ("sms", NO_ZALO, "delivered"),
     ]
-    assert [r.phone for r in sims.zalo.received] == ["84912345678", NO_ZALO]
+    assert sorted(r.phone for r in sims.zalo.received) == ["84912345678", NO_ZALO]
     assert [r.phone for r in sims.viettel.received] == [NO_ZALO]
     connection.close()
 
