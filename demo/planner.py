@@ -173,6 +173,11 @@ class CasePlanner:
             }
             email_share = 0.35
         applicant["phone"] = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+        # Most citizens read Zalo first; a few foreign residents read English.
+        if rng.random() < 0.6:
+            applicant["channels"] = ["zalo", "sms", "email"]
+        if rng.random() < 0.05:
+            applicant["language"] = "en"
         if rng.random() < email_share:
             # example.com: a demo case never mails a real mailbox.
             applicant["email"] = f"{ascii_key(name)[:20]}{rng.randint(1, 99)}@example.com"

@@ -18,6 +18,7 @@ from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
 from cases.workflow import label_of
 from documents import selectors as document_selectors
+from notifications.selectors import attempts_for
 
 from .common import pin_for, put_errors
 from .fees import fee_desk
@@ -75,6 +76,8 @@ def case_page(request, code, *, bound_form=None, status=200):
         "receipt_desk": bool(case.code) and Role.COUNTER_STAFF in request.user.roles,
         "receipt_pin_kept": bool(pin_for(request, case)),
         "fees": fee_desk(case, request.user, bound_form) if staff else None,
+        # Every attempt to reach the applicant: channel, address, the provider's answer.
+        "attempts": attempts_for(case) if staff else [],
     }
     template = "desk/case.html" if staff else "portal/case.html"
     return render(request, template, context, status=status)

@@ -6,18 +6,28 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.api.serializers import ID_NUMBER, PHONE
-from cases.models import Agency, Channel, ReturnChannel, Role, User
+from cases import phones
+from cases.api.serializers import ID_NUMBER
+from cases.models import Agency, Channel, MessageLanguage, ReturnChannel, Role, User
 from cases.selectors import agency_subtree_ids
 from cases.workflow import USER_ACTIONS
 from notifications.selectors import apology_draft
 
 
 class PhoneField(forms.CharField):
-    """A Vietnamese phone number; spaces, dots and dashes as people type them are dropped."""
+    """A Vietnamese phone number in any common form, kept as `84…` (`cases.phones`)."""
 
     def to_python(self, value):
-        return "".join(ch for ch in super().to_python(value) if ch not in " .-")
+        return phones.normalise_phone(super().to_python(value))
+
+
+# Kênh nhận thông báo: the orders a person picks from; the outbox falls back along them.
+CHANNEL_ORDERS = {
+    "": (_("Every contact given"), []),
+    "zalo-sms-email": (_("Zalo, then SMS, then e-mail"), ["zalo", "sms", "email"]),
+    "sms-email": (_("SMS, then e-mail"), ["sms", "email"]),
+    "email": (_("E-mail only"), ["email"]),
+}
 
 
 class ApplicantForm(forms.Form):
@@ -37,16 +47,28 @@ class ApplicantForm(forms.Form):
         label=_("Phone"),
         max_length=20,
         required=False,
-        validators=[PHONE],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    channels = forms.ChoiceField(
+        label=_("Messages by"),
+        required=False,
+        choices=[(key, label) for key, (label, _order) in CHANNEL_ORDERS.items()],
+        help_text=_("Where a message cannot reach the applicant, it goes by the next."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        required=False,
+        choices=[("", _("Vietnamese (default)")), *MessageLanguage.choices],
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
     def applicant(self) -> dict:
-        fields = ("full_name", "id_number", "phone", "email", "address")
-        return {name: self.cleaned_data[name] for name in fields}
+        fields = ("full_name", "id_number", "phone", "email", "address", "language")
+        applicant = {name: self.cleaned_data[name] for name in fields}
+        applicant["channels"] = CHANNEL_ORDERS[self.cleaned_data["channels"]][1]
+        return applicant
 
 
 class IntakeForm(ApplicantForm):
@@ -71,7 +93,7 @@ class IntakeForm(ApplicantForm):
         help_text=_("One per line."),
     )
 
-    field_order = ["full_name", "id_number", "phone", "email", "address"]
+    field_order = ["full_name", "id_number", "phone", "email", "address", "channels", "language"]
 
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,9 +1,32 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import DeadlineCrossing, Notification, StaffAlert
+from .compose import template_problems
+from .models import (
+    DeadlineCrossing,
+    DeliveryAttempt,
+    Notification,
+    ProviderTemplate,
+    SimulatedMessage,
+    StaffAlert,
+    Suppression,
+    ZaloToken,
+)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ["started_at", "channel", "recipient", "outcome", "reply", "delivered_at",
+              "bounced_at"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class PendingFilter(admin.SimpleListFilter):
@@ -44,6 +67,7 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields if f.name != "secret"]
     exclude = ["secret"]
     actions = ["resend"]
+    inlines = [DeliveryAttemptInline]
 
     def has_add_permission(self, request):
         return False
@@ -83,6 +107,72 @@ class DeadlineCrossingAdmin(admin.ModelAdmin):
     search_fields = ["case__code"]
     list_select_related = ["case"]
     readonly_fields = [f.name for f in DeadlineCrossing._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProviderTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ProviderTemplate
+        fields = ["provider", "action", "language", "template_id", "params", "note"]
+
+    def clean_params(self):
+        params = self.cleaned_data["params"]
+        if problems := template_problems(params):
+            raise forms.ValidationError(problems)
+        return params
+
+
+@admin.register(ProviderTemplate)
+class ProviderTemplateAdmin(admin.ModelAdmin):
+    """The templates registered with Zalo ZNS and VNPT, and how their parameters are
+    filled; a parameter that may overflow and may not be cut is refused here."""
+
+    form = ProviderTemplateForm
+    list_display = ["provider", "action", "language", "template_id", "note"]
+    list_filter = ["provider", "language"]
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Addresses that do not reach their person; delete one to use it again."""
+
+    list_display = ["at", "channel", "address", "reason"]
+    list_filter = ["channel"]
+    search_fields = ["address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ZaloToken)
+class ZaloTokenAdmin(admin.ModelAdmin):
+    """When the Zalo token expires and was last renewed; the tokens themselves never show."""
+
+    list_display = ["expires_at", "refreshed_at", "refreshing_until", "last_error"]
+    exclude = ["access_token", "refresh_token"]
+    readonly_fields = ["expires_at", "refreshed_at", "refreshing_until", "last_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SimulatedMessage)
+class SimulatedMessageAdmin(admin.ModelAdmin):
+    """Messages sent: what the provider simulators received, each as the phone shows it."""
+
+    change_list_template = "admin/notifications/simulatedmessage/change_list.html"
+    list_display = ["received_at", "provider", "phone", "answer"]
+    list_filter = ["provider", "answer"]
+    search_fields = ["phone", "text"]
+    list_per_page = 50
 
     def has_add_permission(self, request):
         return False

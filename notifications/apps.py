@@ -10,7 +10,15 @@ class NotificationsConfig(AppConfig):
         from cases import seams
         from onestop import health
 
-        from . import selectors, services
+        from . import (
+            checks,  # noqa: F401 (registers the start-up checks)
+            selectors,
+            services,
+            simulators,
+        )
+        from .channels import sms
 
         seams.subscribe("notifications.applicant", on_step=services.on_step)
         health.register("notifications", selectors.health)
+        # `simulator:` addresses (the embedded mode, tests): the providers' simulators.
+        sms.use_in_process(lambda *request: simulators.embedded().handle(*request))

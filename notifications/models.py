@@ -25,6 +25,7 @@ class Notification(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         SMS = "sms", _("SMS")
+        ZALO = "zalo", _("Zalo")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notifications")
     event = models.ForeignKey(
@@ -54,6 +55,23 @@ class Notification(models.Model):
         null=True, blank=True, help_text=_("Given up: no more attempts until resent by hand.")
     )
     last_error = models.TextField(blank=True)
+    channels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "The applicant's channels in order; `channel` is the one in use. A message that "
+            "cannot reach the person on it goes by the next (once each)."
+        ),
+    )
+    language = models.CharField(max_length=5, blank=True, help_text=_("vi or en."))
+    params = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The message's values (case code, dates, links...), to render it again "
+            "for another channel; the person's phone and e-mail."
+        ),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -161,3 +179,181 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.at}"
+
+
+# --- messaging: attempts, suppressions, provider templates, tokens, quotas ----------------
+
+
+class Outcome(models.TextChoices):
+    """What one attempt on one channel came to (kết quả gửi)."""
+
+    SENDING = "sending", _("Sending")  # claimed: the provider may have it; never sent again
+    DELIVERED = "delivered", _("Accepted")  # the provider took it
+    RETRY = "retry", _("Failed, will retry")  # transient: the same channel later
+    CHANNEL_FAILED = "channel_failed", _("Channel failed")  # for this message: next channel
+    PERSON_FAILED = "person_failed", _("Not reachable")  # this person on this channel
+    UNKNOWN = "unknown", _("Outcome unknown")  # timed out after the provider may have sent
+
+
+class DeliveryAttempt(models.Model):
+    """One try to hand a message to a provider: the channel, the address, the reply, when.
+
+    Written (claimed) in its own transaction before the provider is called, so that a
+    send whose reply never came is known: a provider that takes no idempotency key is not
+    called again for it (see `notifications.delivery`).
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    channel = models.CharField(max_length=10, choices=Notification.Channel.choices)
+    recipient = models.CharField(max_length=255)
+    key = models.CharField(
+        max_length=80, help_text=_("The idempotency key or tracking id given to the provider.")
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SENDING)
+    reply = models.TextField(blank=True, help_text=_("What the provider answered (shortened)."))
+    provider_id = models.CharField(
+        max_length=80, blank=True, help_text=_("The provider's message id (ZNS msg_id).")
+    )
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the delivery report said it reached the phone.")
+    )
+    bounced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["started_at", "id"]
+        indexes = [
+            models.Index(fields=["provider_id"], name="attempt_provider_id"),
+            models.Index(fields=["key"], name="attempt_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient}: {self.outcome}"
+
+
+class Suppression(models.Model):
+    """An address that does not reach its person on a channel (bounced, invalid, blocked):
+    later messages skip it and go by the applicant's next channel."""
+
+    channel = models.CharField(max_length=10, choices=Notification.Channel.choices)
+    address = models.CharField(max_length=255)
+    reason = models.CharField(max_length=255)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="suppression_once")
+        ]
+
+    def __str__(self):
+        return f"{self.channel}:{self.address}"
+
+
+class ProviderTemplate(models.Model):
+    """A template registered with a provider (mẫu tin đăng ký): a Zalo ZNS template or a
+    VNPT brandname template, one per case action and language, with its parameters.
+
+    `params` maps each of the provider's parameters to a value of the message, in the order
+    the provider numbers them: `[{"name": "ma_ho_so", "source": "code", "max_length": 30,
+    "cut": false}, ...]`. A value longer than `max_length` is cut where `cut` is true; where
+    it is false, a value that may be longer is refused at start-up (system check) and here.
+    """
+
+    class Provider(models.TextChoices):
+        ZNS = "zns", _("Zalo ZNS")
+        VNPT = "vnpt", _("VNPT SMS brandname")
+
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    action = models.CharField(max_length=40, help_text=_("The case action, e.g. accept."))
+    language = models.CharField(max_length=5, default="vi", help_text=_("vi or en."))
+    template_id = models.CharField(max_length=40, help_text=_("The id the provider gave it."))
+    params = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("provider template")
+        verbose_name_plural = _("provider templates")
+        ordering = ["provider", "action", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "action", "language"], name="provider_template_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} {self.action} ({self.language}): {self.template_id}"
+
+
+class ZaloToken(models.Model):
+    """The Zalo Official Account's tokens: one row. The refresh token is single-use, so the
+    new one is stored the moment it arrives; `refreshing_until` is the lease of the one
+    process refreshing (claimed by compare-and-set, no transaction held over the call)."""
+
+    access_token = models.TextField(blank=True)
+    refresh_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refreshing_until = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Zalo token")
+        verbose_name_plural = _("Zalo tokens")
+
+    def __str__(self):
+        return f"Zalo token until {self.expires_at}"
+
+
+class ChannelDay(models.Model):
+    """Messages handed to one channel's provider on one day (Vietnam time), for its quota."""
+
+    channel = models.CharField(max_length=10)
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "day"], name="channel_day_once")]
+
+    def __str__(self):
+        return f"{self.channel} {self.day}: {self.used}"
+
+
+class ChannelOutage(models.Model):
+    """A channel whose provider keeps failing: its messages wait together until `retry_at`,
+    when one of them probes it, so that they go in order once it is back."""
+
+    channel = models.CharField(max_length=10, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.channel} down ({self.failures}), next try {self.retry_at}"
+
+
+class SimulatedMessage(models.Model):
+    """What a provider simulator (Zalo ZNS, Viettel, VNPT) received, with what it answered:
+    the admin's "messages sent" page shows each as the phone would."""
+
+    provider = models.CharField(max_length=10)
+    phone = models.CharField(max_length=20)
+    template_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
+    request_key = models.CharField(max_length=80, blank=True)
+    answer = models.CharField(max_length=80, blank=True, help_text=_("The code it answered."))
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message sent (simulated)")
+        verbose_name_plural = _("messages sent (simulated)")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.provider} → {self.phone}"

@@ -10,7 +10,14 @@ from cases import deadlines
 from cases.models import Case, Role
 from cases.selectors import user_agency_ids
 
-from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
+from .models import (
+    DeadlineCrossing,
+    DeliveryAttempt,
+    Heartbeat,
+    Notification,
+    StaffAlert,
+    Threshold,
+)
 from .scan import SCAN_HEARTBEAT
 
 
@@ -69,3 +76,13 @@ def health(*, now: datetime | None = None) -> tuple[bool, dict]:
         or report["last_scan_seconds"] > settings.HEALTH_MAX_SCAN_AGE_SECONDS
     )
     return not stale, report
+
+
+def attempts_for(case: Case) -> QuerySet[DeliveryAttempt]:
+    """Every attempt to reach the applicant of `case`, oldest first: the channel, the
+    address, what the provider answered, when; for the staff case page."""
+    return (
+        DeliveryAttempt.objects.filter(notification__case=case)
+        .select_related("notification")
+        .order_by("started_at", "id")
+    )

@@ -1,13 +1,13 @@
 """The outbox: messages written with their cause, then dispatched after commit.
 
-Writing: `notify_applicant` renders the message about one case step for each channel the
-applicant chose, in the same transaction as the step, and asks for a dispatch after commit.
-Dispatching: `outbox_dispatch` claims rows with a lease, sends them, and marks them sent
-only once the backend has accepted them.
+Writing: `notify_applicant` renders the message about one case step for the applicant's
+channels, in the same transaction as the step, and asks for a dispatch after commit.
+Dispatching: `outbox_dispatch` claims rows with a lease and hands them to their channels
+(`notifications.delivery`), which record every attempt and mark a row sent only once a
+provider has accepted it.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from time import monotonic
 
@@ -15,16 +15,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cases import seams
-from cases.models import Case, CaseEvent, NotifyBy
+from cases.models import Case, CaseEvent
 from onestop.tasks import enqueue
 
-from .backends import PermanentFailure, send_email, send_sms
-from .models import PIN_PLACEHOLDER, Notification
+from . import compose, delivery
+from .delivery import Dispatched
+from .models import PIN_PLACEHOLDER, Notification, Suppression
 
 logger = logging.getLogger(__name__)
 
@@ -83,46 +83,18 @@ def on_step(done: seams.StepDone) -> None:
 
 
 def notify_applicant(*, case: Case, event: CaseEvent) -> list[Notification]:
-    """Queue the message about this step to the applicant, one row per channel they chose.
+    """Queue the message about this step to the applicant: by each channel they chose, or
+    by their channels in order, one falling back to the next (`notifications.compose`).
 
     The message is a function of the step's action: a template per action
     (`notifications/applicant/<action>.txt` and `.sms.txt`); a step without one is silent.
     """
-    wants = case.applicant_notify_by
-    recipients = []
-    if case.applicant_email and wants in (NotifyBy.ALL, NotifyBy.EMAIL):
-        recipients.append((Notification.Channel.EMAIL, case.applicant_email))
-    if case.applicant_phone and wants in (NotifyBy.ALL, NotifyBy.SMS):
-        recipients.append((Notification.Channel.SMS, case.applicant_phone))
-    if not recipients:
-        return []
-    context = _applicant_context(case, event)
-    channels = {channel for channel, _ in recipients}
-    try:
-        subject, body, sms = render_message(
-            f"applicant/{event.action}",
-            context,
-            email=Notification.Channel.EMAIL in channels,
-            sms=Notification.Channel.SMS in channels,
-        )
-    except TemplateDoesNotExist:
-        return []
-    secret = getattr(case, "pin", "") or ""
-    notifications = Notification.objects.bulk_create(
-        Notification(
-            case=case,
-            event=event,
-            kind=event.action,
-            channel=channel,
-            recipient=recipient,
-            subject=subject if channel == Notification.Channel.EMAIL else "",
-            body=body if channel == Notification.Channel.EMAIL else sms,
-            secret=secret if PIN_PLACEHOLDER in (body + sms) else "",
-            created_at=event.at,
-            next_attempt_at=event.at,
-        )
-        for channel, recipient in recipients
+    rows = compose.applicant_messages(
+        case=case, event=event, context_of=lambda: _applicant_context(case, event)
     )
+    if not rows:
+        return []
+    notifications = Notification.objects.bulk_create(rows)
     enqueue_after_commit()
     return notifications
 
@@ -160,16 +132,6 @@ def _ask_for_dispatch() -> None:
 
 # --- dispatching -----------------------------------------------------------------------
 
-SENDERS = {Notification.Channel.EMAIL: send_email, Notification.Channel.SMS: send_sms}
-
-
-@dataclass
-class Dispatched:
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    parked: int = 0
-
 
 def _pending(now: datetime) -> Q:
     return Q(sent_at=None, parked_at=None, next_attempt_at__lte=now) & (
@@ -201,62 +163,30 @@ def outbox_claim(*, now: datetime, limit: int, ids: list[int] | None = None) -> 
 def outbox_dispatch(
     *, ids: list[int] | None = None, limit: int = 100, now: datetime | None = None
 ) -> Dispatched:
-    """Send the due rows (these `ids`, or the oldest `limit`), each at least once.
+    """Send the due rows (these `ids`, or the oldest `limit`), each by the applicant's
+    channels in order, recording every attempt (`notifications.delivery`).
 
-    The rows the backends accepted are marked sent together at the end of the batch (one
+    The rows the providers accepted are marked sent together at the end of the batch (one
     write instead of one commit a message): a worker killed mid-batch leaves them leased,
-    to be sent again when the lease runs out.
+    to be sent again when the lease runs out (or, on a provider that takes no idempotency
+    key, held for an administrator: their attempts were claimed).
     """
-    result, sent = Dispatched(), []
-    for notification in outbox_claim(now=now or timezone.now(), limit=limit, ids=ids):
-        if timezone.now() >= notification.claimed_until:
-            break  # slow sends ate the lease: the rest may be someone else's by now
-        result.claimed += 1
-        outcome = _send(notification)
-        if outcome == "sent":
-            sent.append(notification.pk)
-        setattr(result, outcome, getattr(result, outcome) + 1)
-    # Only now, after the backend accepted them. The PIN is not kept any longer.
-    Notification.objects.filter(pk__in=sent, sent_at=None).update(
-        sent_at=timezone.now(), claimed_until=None, secret="", last_error=""
-    )
+    rows = outbox_claim(now=now or timezone.now(), limit=limit, ids=ids)
+    result = Dispatched(claimed=len(rows))
+    delivery.deliver(rows, result)
+    if result.fell_back or result.waiting:
+        enqueue_after_commit()  # what waits for a probe or fell back late goes soon
     return result
-
-
-def _send(notification: Notification) -> str:
-    try:
-        SENDERS[notification.channel](notification)
-    except PermanentFailure as exc:
-        return _park(notification, str(exc))
-    except Exception as exc:  # the backend's own errors: network, timeouts, 5xx
-        if notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            return _park(notification, f"{type(exc).__name__}: {exc}")
-        delay = min(
-            settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1),
-            settings.OUTBOX_RETRY_MAX_SECONDS,
-        )
-        Notification.objects.filter(pk=notification.pk, sent_at=None).update(
-            claimed_until=None,
-            next_attempt_at=timezone.now() + timedelta(seconds=delay),
-            last_error=f"{type(exc).__name__}: {exc}",
-        )
-        logger.warning("Notification %s failed, retry in %ss: %s", notification.pk, delay, exc)
-        return "retried"
-    return "sent"
-
-
-def _park(notification: Notification, error: str) -> str:
-    Notification.objects.filter(pk=notification.pk, sent_at=None).update(
-        parked_at=timezone.now(), claimed_until=None, secret="", last_error=error
-    )
-    logger.error("Notification %s parked: %s", notification.pk, error)
-    return "parked"
 
 
 @transaction.atomic
 def notifications_resend(*, ids: list[int]) -> int:
-    """Give parked (or failed) rows a fresh start; an administrator's decision."""
-    count = Notification.objects.filter(pk__in=ids, sent_at=None).update(
+    """Give parked (or failed) rows a fresh start; an administrator's decision, which
+    also lifts the suppression of their addresses (the administrator checked them)."""
+    rows = Notification.objects.filter(pk__in=ids, sent_at=None)
+    for channel, address in rows.values_list("channel", "recipient"):
+        Suppression.objects.filter(channel=channel, address=address).delete()
+    count = rows.update(
         parked_at=None, claimed_until=None, attempts=0, next_attempt_at=timezone.now()
     )
     if count:

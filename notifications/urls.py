@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, webhooks
 
 urlpatterns = [
     path("alerts/", api.StaffAlertList.as_view(), name="staff-alerts"),
@@ -10,4 +10,6 @@ urlpatterns = [
         api.ApologyDraftView.as_view(),
         name="case-apology-draft",
     ),
+    path("messaging/zalo/events/", webhooks.zalo_events, name="zalo-events"),
+    path("messaging/bounces/", webhooks.email_bounces, name="email-bounces"),
 ]

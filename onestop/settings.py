@@ -244,7 +244,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="onestop@localhost")
 
 # Notifications. SMS: the log by default; notifications.backends.HttpSmsGateway posts to
 # SMS_GATEWAY_URL. Messages are written in NOTIFICATION_LANGUAGE (vi or en).
-SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.backends.ConsoleSmsBackend")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
@@ -256,6 +255,75 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Messaging channels (notifications.channels): which class serves each; SMS is SMS_BACKEND
+# (notifications.backends.* as before, or notifications.channels.sms.ViettelSms / VnptSms).
+MESSAGING_CHANNELS = {
+    "email": env.str("EMAIL_CHANNEL", default="notifications.channels.email.EmailChannel"),
+    "zalo": env.str("ZALO_CHANNEL", default="notifications.channels.zalo.ZnsChannel"),
+}
+# Messages handed to providers at once by one dispatcher (threads waiting on the network).
+MESSAGING_CONCURRENCY = env.int("MESSAGING_CONCURRENCY", default=32)
+# Daily quota per channel (0: none); past it, messages wait for the next day, in order.
+MESSAGING_DAILY_QUOTA = {
+    "zalo": env.int("ZALO_DAILY_QUOTA", default=0),
+    "sms": env.int("SMS_DAILY_QUOTA", default=0),
+    "email": env.int("EMAIL_DAILY_QUOTA", default=0),
+}
+# Night (hours, Vietnam time): only transactional messages go on these channels then.
+MESSAGING_NIGHT = tuple(int(h) for h in env.list("MESSAGING_NIGHT", default=["22", "6"]))
+MESSAGING_NIGHT_CHANNELS = env.list("MESSAGING_NIGHT_CHANNELS", default=["zalo", "sms"])
+# A send with no answer from a provider without idempotency keys: wait this long for its
+# delivery report, then park it for an administrator (never sent again on its own).
+MESSAGING_UNKNOWN_WAIT_SECONDS = env.int("MESSAGING_UNKNOWN_WAIT_SECONDS", default=900)
+# The provider simulators (Zalo, Viettel, VNPT) inside the sending process ("simulator:"
+# addresses, notifications.simulators), and the providers pointed at them: the embedded
+# mode's default.
+MESSAGING_SIMULATORS = env.bool("MESSAGING_SIMULATORS", default=DEBUG)
+_SIMULATORS = "simulator:"
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="notifications.channels.sms.ViettelSms"
+    if MESSAGING_SIMULATORS
+    else "notifications.backends.ConsoleSmsBackend",
+)
+ZALO_APP_ID = env.str("ZALO_APP_ID", default="simulator" if MESSAGING_SIMULATORS else "")
+ZALO_SECRET_KEY = env.str("ZALO_SECRET_KEY", default="simulator-secret")
+# Only to start with: the renewed refresh tokens are kept in the database (ZaloToken).
+ZALO_REFRESH_TOKEN = env.str(
+    "ZALO_REFRESH_TOKEN", default="simulator" if MESSAGING_SIMULATORS else ""
+)
+ZALO_API_URL = env.str(
+    "ZALO_API_URL",
+    default=_SIMULATORS + "zalo/" if MESSAGING_SIMULATORS else "https://business.openapi.zalo.me/",
+)
+ZALO_OAUTH_URL = env.str(
+    "ZALO_OAUTH_URL",
+    default=_SIMULATORS + "zalo/oauth/"
+    if MESSAGING_SIMULATORS
+    else "https://oauth.zaloapp.com/v4/oa/access_token",
+)
+ZALO_TIMEOUT = env.float("ZALO_TIMEOUT", default=10.0)
+ZALO_TOKEN_MARGIN_SECONDS = env.int("ZALO_TOKEN_MARGIN_SECONDS", default=600)
+# The OA's secret key, which signs the delivery callbacks (X-ZEvent-Signature).
+ZALO_WEBHOOK_SECRET = env.str("ZALO_WEBHOOK_SECRET", default="simulator-oa-secret")
+# SMS brand name: plain letters on routes without diacritics; cut past this length.
+SMS_WITHOUT_DIACRITICS = env.bool("SMS_WITHOUT_DIACRITICS", default=True)
+SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=459)  # three concatenated parts
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+VIETTEL_SMS_URL = env.str("VIETTEL_SMS_URL", default=_SIMULATORS + "viettel/")
+VIETTEL_SMS_USER = env.str("VIETTEL_SMS_USER", default="simulator")
+VIETTEL_SMS_PASSWORD = env.str("VIETTEL_SMS_PASSWORD", default="simulator")
+VIETTEL_SMS_CPCODE = env.str("VIETTEL_SMS_CPCODE", default="ONESTOP")
+VIETTEL_SMS_BRANDNAME = env.str("VIETTEL_SMS_BRANDNAME", default="MOTCUA")
+VNPT_SMS_URL = env.str("VNPT_SMS_URL", default=_SIMULATORS + "vnpt/")
+VNPT_SMS_USER = env.str("VNPT_SMS_USER", default="simulator")
+VNPT_SMS_PASSWORD = env.str("VNPT_SMS_PASSWORD", default="simulator")
+VNPT_SMS_LABELID = env.str("VNPT_SMS_LABELID", default="MOTCUA")
+VNPT_SMS_CONTRACTID = env.str("VNPT_SMS_CONTRACTID", default="")
+VNPT_SMS_AGENTID = env.str("VNPT_SMS_AGENTID", default="")
+# The bounce webhook's shared secret (header X-Onestop-Token); empty: the webhook is off.
+BOUNCE_WEBHOOK_TOKEN = env.str("BOUNCE_WEBHOOK_TOKEN", default="")
+
 # /health/ answers 503 past these ages.
 HEALTH_MAX_OUTBOX_AGE_SECONDS = env.int("HEALTH_MAX_OUTBOX_AGE_SECONDS", default=600)
 HEALTH_MAX_SCAN_AGE_SECONDS = env.int("HEALTH_MAX_SCAN_AGE_SECONDS", default=300)

@@ -101,6 +101,19 @@ class NotifyBy(models.TextChoices):
     NONE = "none", _("No messages")
 
 
+class MessageChannel(models.TextChoices):
+    """A way to reach the applicant (kênh nhận thông báo), in the order they prefer."""
+
+    ZALO = "zalo", _("Zalo")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
+class MessageLanguage(models.TextChoices):
+    VI = "vi", "Tiếng Việt"
+    EN = "en", "English"
+
+
 class Case(models.Model):
     """Case (hồ sơ): one application for one procedure by one applicant."""
 
@@ -167,6 +180,26 @@ class Case(models.Model):
             "TaiKhoanDuocXacThucVoiVNeID: filed online by the applicant signed in with their "
             "proven national electronic identity (VNeID), whose ID number is the applicant's."
         ),
+    )
+    # Database defaults too: the bulk writers (COPY in reports.generate) name only the
+    # columns they fill.
+    applicant_channels = models.JSONField(
+        _("message channels"),
+        default=list,
+        db_default=models.Value([], models.JSONField()),
+        blank=True,
+        help_text=_(
+            "The channels to reach the applicant by, in order (zalo, sms, email): a message "
+            "that cannot reach them on one goes by the next. Empty: as notify_by says."
+        ),
+    )
+    applicant_language = models.CharField(
+        _("message language"),
+        max_length=5,
+        blank=True,
+        db_default="",
+        choices=MessageLanguage.choices,
+        help_text=_("The language of the applicant's messages; empty: the province's default."),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     return_channel = models.CharField(

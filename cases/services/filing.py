@@ -79,6 +79,8 @@ def case_file(
         applicant_address=applicant.get("address", ""),
         applicant_notify_by=applicant.get("notify_by") or NotifyBy.ALL,
         applicant_verified=verified,
+        applicant_channels=list(applicant.get("channels") or []),
+        applicant_language=applicant.get("language") or "",
         channel=channel,
         submitted_at=now,
     )

@@ -24,7 +24,7 @@ from .case import (
     event_out,
 )
 from .catalogue import AgencySerializer, FeeItemSerializer, ProcedureSerializer
-from .common import ID_NUMBER, PHONE, CodeRelatedField, when
+from .common import ID_NUMBER, CodeRelatedField, when
 from .filing import (
     ApplicantSerializer,
     CaseCreateSerializer,
@@ -36,7 +36,6 @@ from .public import PublicCaseSerializer, PublicEventSerializer
 __all__ = [
     "ACTION_SERIALIZERS",
     "ID_NUMBER",
-    "PHONE",
     "AgencySerializer",
     "ApologiseSerializer",
     "ApplicantSerializer",

@@ -12,7 +12,6 @@ ID_NUMBER = RegexValidator(
     r"^(\d{12}|\d{10}(-\d{3})?)$",
     _("Give a 12-digit citizen ID (CCCD) or a 10-digit tax code (optionally -NNN)."),
 )
-PHONE = RegexValidator(r"^(0|\+84)\d{9,10}$", _("Give a Vietnamese phone number, e.g. 0912345678."))
 
 
 class CodeRelatedField(serializers.SlugRelatedField):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from cases.models import Agency, Case, Role, Status
 from demo import build, history, payment, province
 from demo.identities import build_identity_cases
+from demo.messaging import build_provider_templates
 from demo.ratings import build_ratings
 from documents import pki
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             agencies = build.build_catalogue()
         with transaction.atomic():
             staff = build.build_users(agencies)
+            build_provider_templates()
         if Case.objects.exists():
             added = 0
         else:
