@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "reports",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.reconcile_pending_payments",
         "schedule": 300.0,
     },
+    # Feedback: alert the answers due soon or overdue.
+    "feedback-scan": {"task": "feedback.tasks.feedback_scan", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

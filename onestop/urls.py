@@ -42,6 +42,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("feedback.api.urls")),
+    path("", include("feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
