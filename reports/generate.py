@@ -145,6 +145,12 @@ def _copy_local_procedures():
                     collection=template.collection,
                     supplement_clock=template.supplement_clock,
                     required_documents=template.required_documents,
+                    written_result=template.written_result,
+                    pays_online=template.pays_online,
+                    decision_ref=template.decision_ref,
+                    decision_effective_on=template.decision_effective_on,
+                    published_on=template.published_on,
+                    updated_on=template.updated_on,
                 )
                 copies.append(copy)
                 fees += [(copy, f) for f in template.fees.all()]
@@ -251,7 +257,8 @@ FACT_COLUMNS = ["case_id"] + [
         "procedure_id deciding_agency_id officer_id level online_level channel status "
         "return_channel received_at due_at resolved_at returned_at finished_at ended_at on_time "
         "supplements transfers apologised signed_digitally digitised fee_bearing fee_exempt "
-        "paid_online processing_days"
+        "paid_online processing_days written_result started_at reused processing_time "
+        "processing_unit"
     ).split()
 ]
 RATING_COLUMNS = "case_id value comment created_at".split()
@@ -902,8 +909,11 @@ class Generator:
             h.steps,
             level=procedure.level,
             online_level=procedure.online_level,
+            written_result=procedure.written_result,
+            processing_unit=procedure.processing_time_unit,
             before_apology=before_apology,
             has_digitised=digitised,
+            has_reused=False,
             fee_bearing=fee_bearing,
             calendar=cat.calendar,
         )
