@@ -24,9 +24,8 @@ def complained(case_ids: QuerySet) -> QuerySet:
 
 
 def complaints_stamp() -> tuple:
-    return tuple(
-        Feedback.objects.filter(kind=Kind.COMPLAINT).aggregate(n=Count("pk"), last=Max("pk"))
-    )
+    counts = Feedback.objects.filter(kind=Kind.COMPLAINT).aggregate(n=Count("pk"), last=Max("pk"))
+    return counts["n"], counts["last"]
 
 
 def _scoped(scope) -> QuerySet[Feedback]:

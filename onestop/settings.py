@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.case.Status",
         "CaseChannelEnum": "cases.models.case.Channel",
         "ReturnChannelEnum": "cases.models.case.ReturnChannel",
+        "KindEnum": "cases.models.catalogue.FeeItem.Kind",
+        "FeedbackKindEnum": "feedback.models.Kind",
     },
 }
 

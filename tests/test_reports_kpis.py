@@ -378,3 +378,74 @@ def test_a_cached_report_never_hides_a_committed_step(province, staff, procedure
     b.give_back(case, date_at(2026, 10, 7), "online")
     after = by_id(kpi_report(scope))["online_return"]
     assert (after["numerator"], after["denominator"]) == (1, 1)
+
+
+def test_the_scorecard_api_gives_the_total_its_groups_and_the_province_figures_apart(
+    october, staff, client_for
+):
+    answer = client_for(staff["supervisor"]).get("/api/v1/reports/scorecard/", OCTOBER)
+    assert answer.status_code == 200
+    card = answer.json()
+    assert (card["total"]["score"], card["total"]["measured_points"]) == (45.11, 86)
+    assert {
+        g["group"]: (g["score"], g["max_points"], g["measured_points"]) for g in card["groups"]
+    } == GROUPS
+    assert [i["indicator"] for i in card["indicators"]][:4] == ["1.1", "1.2", "1.3", "1.4"]
+    assert {i["id"] for i in card["province_figures"]} == {
+        "online_receipt_rate",
+        "online_resolution_signed",
+        "online_return",
+        "full_online",
+    }
+
+
+def test_the_scorecard_files_keep_the_province_figures_under_their_own_section(
+    october, staff, client_for
+):
+    client = client_for(staff["supervisor"])
+    answer = client.get("/api/v1/reports/scorecard/", {**OCTOBER, "format": "csv"})
+    assert answer.status_code == 200 and 'filename="scorecard.csv"' in answer["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    sections = [(r["section"], r["id"]) for r in rows]
+    assert sections[:5] == [
+        ("decision_766", "published_on_time"),
+        ("decision_766", "updated_on_time"),
+        ("decision_766", "procedures_complete"),
+        ("decision_766", "portal_synced"),
+        ("group", "group_1"),
+    ]
+    total = next(r for r in rows if r["section"] == "total")
+    assert (float(total["score"]), float(total["max_points"])) == (45.11, 100)
+    assert [r["id"] for r in rows if r["section"] == "province"] == [
+        "online_receipt_rate",
+        "online_resolution_signed",
+        "online_return",
+        "full_online",
+    ]
+    answer = client.get("/api/v1/reports/scorecard/", {**OCTOBER, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    header, *cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    records = [dict(zip(header, row, strict=True)) for row in cells]
+    assert next(r for r in records if r["id"] == "total")["score"] == 45.11
+
+
+def test_the_procedures_behind_a_catalogue_figure(october, staff, client_for):
+    client = client_for(staff["supervisor"])
+    answer = client.get(
+        "/api/v1/reports/kpis/published_on_time/procedures/", {**OCTOBER, "part": "denominator"}
+    )
+    assert answer.status_code == 200
+    assert [p["code"] for p in answer.json()["results"]] == ["1.000002", "2.000488"]
+    assert answer.json()["count"] == 2
+    numerator = client.get(
+        "/api/v1/reports/kpis/published_on_time/procedures/", {**OCTOBER, "part": "numerator"}
+    )
+    assert [p["code"] for p in numerator.json()["results"]] == ["2.000488"]
+    # Each figure is listed where it is kept: cases, procedures; nothing for 4.4 or 1.4 here.
+    for path in (
+        "on_time/procedures/",
+        "published_on_time/cases/",
+        "portal_synced/cases/",
+        "citizen_data_store/cases/",
+    ):
+        assert client.get(f"/api/v1/reports/kpis/{path}", OCTOBER).status_code == 404, path

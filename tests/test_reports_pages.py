@@ -65,3 +65,31 @@ def test_the_nav_links_to_the_dashboard_for_supervisors_only(staff, client):
     assert 'href="/reports/"' in client.get("/").content.decode()
     client.force_login(staff["counter"])
     assert 'href="/reports/"' not in client.get("/").content.decode()
+
+
+def test_the_dashboard_shows_the_total_its_groups_and_what_is_not_measured(october, staff, client):
+    client.force_login(staff["supervisor"])
+    html = client.get("/reports/", OCTOBER).content.decode()
+    assert 'id="scorecard-total"' in html and "45,11" in html
+    for group in range(1, 6):
+        assert f'id="group-{group}"' in html
+    # 1.4, 4.4 and 4.5 say so, named in the total's note and on their cards.
+    assert html.count('class="card kpi absent"') == 3
+    assert "Hồ sơ được đồng bộ lên Cổng DVCQG" in html
+    # The province's own figures stand apart, after the scorecard.
+    assert html.index('id="province-title"') > html.index('id="kpi-satisfaction"')
+    assert html.index('id="kpi-online_return"') > html.index('id="province-title"')
+
+
+def test_the_drill_down_of_a_catalogue_and_of_a_feedback_figure(october, staff, client):
+    client.force_login(staff["supervisor"])
+    page = client.get("/reports/kpis/updated_on_time/", {**OCTOBER, "part": "denominator"})
+    assert page.status_code == 200 and "1.000001" in page.content.decode()
+    page = client.get("/reports/kpis/feedback_on_time/", {**OCTOBER, "part": "numerator"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    for name in ("F1", "F3", "F6"):
+        assert october[name].reference in html
+    for name in ("F2", "F5"):
+        assert october[name].reference not in html
+    assert client.get("/reports/kpis/population_database/", OCTOBER).status_code == 404

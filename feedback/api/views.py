@@ -139,7 +139,11 @@ class FeedbackListView(GenericAPIView):
     def error_statuses(self):
         return {429} if self.request and self.request.method == "POST" else set()
 
-    @extend_schema(parameters=[s.FeedbackQuerySerializer])
+    @extend_schema(
+        operation_id="v1_feedback_list",
+        parameters=[s.FeedbackQuerySerializer],
+        responses={200: s.FeedbackStaffSerializer(many=True)},
+    )
     def get(self, request):
         query = s.FeedbackQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -147,7 +151,11 @@ class FeedbackListView(GenericAPIView):
         page = self.paginate_queryset(rows.prefetch_related("events__actor"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=s.FeedbackCreateSerializer)
+    @extend_schema(
+        request=s.FeedbackCreateSerializer,
+        responses={201: s.FeedbackStaffSerializer},
+        description="A citizen's answer leaves out the staff fields (as FeedbackSerializer).",
+    )
     def post(self, request):
         body = s.FeedbackCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -212,6 +220,7 @@ class FeedbackDetailView(GenericAPIView):
             raise Http404
         return feedback
 
+    @extend_schema(responses={200: s.FeedbackStaffSerializer})
     def get(self, request, reference):
         return Response(self.get_serializer(self.get_object()).data)
 
