@@ -12,10 +12,10 @@ and procedure are the feedback's procedure's (feedback about an officer without 
 none, and counts only when the report is not narrowed to them).
 """
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .models import AnswerRating, Feedback, Kind
+from .models import AnswerRating, Feedback, Kind, Subject
 
 
 def complained(case_ids: QuerySet) -> QuerySet:
@@ -108,19 +108,31 @@ def satisfaction_rows(scope, part: str) -> QuerySet:
 
 COLUMNS = (
     ("reference", _("Reference")),
-    ("kind", _("Kind")),
-    ("subject", _("About")),
+    ("kind_label", _("Kind")),
+    ("subject_label", _("About")),
     ("case__code", _("Case code")),
     ("agency__code", _("Answering agency")),
-    ("filed_at", _("Filed")),
+    ("filed_at", _("Sent on")),
     ("due_at", _("Answer due")),
     ("answered_at", _("Answered")),
-    ("rating", _("Rating of the answer")),
+    ("rating_label", _("Rating of the answer")),
 )
 
 
+def _labelled(field: str, choices) -> Case:
+    """The choice's label in the request's language, for the drill-down's table."""
+    whens = [When(**{field: value}, then=Value(str(label))) for value, label in choices]
+    return Case(*whens, default=F(field), output_field=CharField())
+
+
 def _rows(feedback: QuerySet) -> QuerySet:
-    return feedback.order_by("-filed_at", "-id").values(*(key for key, _label in COLUMNS))
+    labels = {
+        "kind_label": _labelled("kind", Kind.choices),
+        "subject_label": _labelled("subject", Subject.choices),
+        "rating_label": _labelled("rating", AnswerRating.choices),
+    }
+    keys = [key for key, _label in COLUMNS]
+    return feedback.annotate(**labels).order_by("-filed_at", "-id").values(*keys)
 
 
 def register() -> None:
