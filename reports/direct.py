@@ -79,10 +79,18 @@ def direct_counts(scope: Scope, cases=None) -> dict:
         .prefetch_related("events", "documents", "procedure__fees", "appointment_changes")
     )
     for case in cases.iterator(chunk_size=2000):
-        if not _case_in_scope(case, scope) or case.received_at is None:
+        if case.received_at is None:
+            continue
+        steps = [Step(e.action, e.to_status, e.at, e.data) for e in case.events.all()]
+        exempt, paid_online = payment_facts(steps)
+        # A procedure is used (3.2, 3.5b) by its cases wherever they are decided now.
+        if _in(case.received_at, scope) and case.channel == Channel.ONLINE:
+            online_used.add(case.procedure_id)
+        if _in(case.received_at, scope) and paid_online:
+            paid_online_used.add(case.procedure_id)
+        if not _case_in_scope(case, scope):
             continue
         procedure = case.procedure
-        steps = [Step(e.action, e.to_status, e.at, e.data) for e in case.events.all()]
         apologies = [
             c
             for c in case.appointment_changes.all()
@@ -91,7 +99,6 @@ def direct_counts(scope: Scope, cases=None) -> dict:
         due = apologies[0].old_at if apologies else case.appointment_at
         supplements = sum(s.action == "request-supplement" for s in steps)
         signed = any(signed_digitally(s) for s in steps)
-        exempt, paid_online = payment_facts(steps)
         ended = case.resolved_at or case.returned_at
         if ended is None and case.status in (Status.STOPPED, Status.REJECTED, Status.WITHDRAWN):
             ended = case.closed_at
@@ -137,10 +144,6 @@ def direct_counts(scope: Scope, cases=None) -> dict:
         has_digitised = any(d.digitised for d in documents)
         count("digitised", received, has_digitised and electronic_where_paper)
         count("data_reused", received, any(d.reused for d in documents))
-        if received and online:
-            online_used.add(procedure.pk)
-        if received and paid_online:
-            paid_online_used.add(procedure.pk)
 
         confirmed = [s.at for s in steps if s.action == "payment-confirmed"]
         started = confirmed[0] if confirmed else case.received_at

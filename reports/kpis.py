@@ -7,9 +7,11 @@ own rows (`sources.Tally`: the feedback behind 5.1–5.3). Each formula below re
 (numerator, denominator) and has its rule in its docstring; thresholds and points are data
 (`Indicator`), so an administrator follows the portal's guidance without a release.
 
-All case counts of a report come from one aggregate query over `CaseFact`, cached while no
-step was committed since (`aggregates.cached_report`); the catalogue, a feature's rows and
-the indicator table move no such stamp, so they are read afresh (they are small).
+All case counts of a report come from one aggregate query over `CaseFact` (and two for 2.2,
+3.2 and 3.5b), the catalogue's from one over the procedures; they are cached while no step
+was committed since (`aggregates.cached_report`), nor a feature's filter nor the catalogue
+changed (their stamps are in the key). A feature's tallies and the indicator table are read
+afresh (they are small).
 """
 
 from collections.abc import Callable
@@ -20,6 +22,8 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cases.catalogue import CATALOGUE_KEY
+from cases.kept import current_stamps
 from cases.models import (
     Agency,
     Case,
@@ -214,28 +218,32 @@ def satisfaction(s: Scope) -> tuple[Q, Q]:
     the period or open at its end), not over the ratings given; whenever the rating or
     complaint came. The numerator: those rated "not satisfied" or complained about."""
     denominator = _finished_or_open(s)
-    unhappy = Q(Exists(_not_satisfied()))
+    unhappy = _not_satisfied()
     if complained := sources.case_filter("complained"):
         unhappy |= Q(case_id__in=complained(Case.objects.values("pk")))
     return denominator & unhappy, denominator
 
 
-def _not_satisfied() -> QuerySet:
-    return Rating.objects.filter(case_id=OuterRef("case_id"), value=RatingValue.NOT_SATISFIED)
+def _not_satisfied() -> Q:
+    """Rated "not satisfied": a few percent of the cases, read once as a hashed set (a
+    correlated subquery per case cost a province-year report half a second)."""
+    rated = Rating.objects.filter(value=RatingValue.NOT_SATISFIED).values("case_id")
+    return Q(case_id__in=rated)
 
 
 # --- the formulas over the catalogue: (numerator, denominator) of `procedures_in` -------
 
 
 def _fee_bearing() -> Q:
-    return Q(Exists(FeeItem.objects.costing().filter(procedure_id=OuterRef("pk"))))
+    """Over `procedures_in`, which reads whether each procedure bears a fee once."""
+    return Q(fee_bearing=True)
 
 
 def _decided_in(s: Scope) -> Q:
     return Q(decision_effective_on__gte=s.first, decision_effective_on__lte=s.last)
 
 
-def published_on_time(s: Scope, used: dict) -> tuple[Q, Q]:
+def published_on_time(s: Scope) -> tuple[Q, Q]:
     """1.1 Published on time: of the active procedures whose publishing decision took
     effect in the period and that were never amended, those published in the catalogue no
     later than the day it took effect."""
@@ -243,7 +251,7 @@ def published_on_time(s: Scope, used: dict) -> tuple[Q, Q]:
     return new & Q(published_on__lte=F("decision_effective_on")), new
 
 
-def updated_on_time(s: Scope, used: dict) -> tuple[Q, Q]:
+def updated_on_time(s: Scope) -> tuple[Q, Q]:
     """1.2 Updated on time: of the active procedures whose amending decision took effect in
     the period, those whose catalogue entry followed it no later than the day it took
     effect."""
@@ -251,7 +259,7 @@ def updated_on_time(s: Scope, used: dict) -> tuple[Q, Q]:
     return amended & Q(updated_on__lte=F("decision_effective_on")), amended
 
 
-def procedures_complete(s: Scope, used: dict) -> tuple[Q, Q]:
+def procedures_complete(s: Scope) -> tuple[Q, Q]:
     """1.3 Published in full: active procedures with a publishing decision and the day it
     took effect, a processing time, their required documents, and fee items that agree with
     the collection mode (a fee to collect if and only if a mode is set), over the active
@@ -268,49 +276,37 @@ def procedures_complete(s: Scope, used: dict) -> tuple[Q, Q]:
     return complete, Q()
 
 
-def procedures_online(s: Scope, used: dict) -> tuple[Q, Q]:
+def procedures_online(s: Scope) -> tuple[Q, Q]:
     """3.1 Procedures online: active procedures with a partial or full online service, over
     the active procedures."""
     return ~Q(online_level=OnlineLevel.NONE), Q()
 
 
-def online_services_used(s: Scope, used: dict) -> tuple[Q, Q]:
+def online_services_used(s: Scope) -> tuple[Q, Q]:
     """3.2 Online services used: active online procedures (partial or full) that received at
     least one online case in the period, over the active online procedures."""
     online = ~Q(online_level=OnlineLevel.NONE)
-    return online & Q(pk__in=used["online"]), online
+    return online & Q(used_online=True), online
 
 
-def payment_offered_online(s: Scope, used: dict) -> tuple[Q, Q]:
+def payment_offered_online(s: Scope) -> tuple[Q, Q]:
     """3.5a Payment offered online: active fee-bearing procedures whose fees can be paid
     online, over the active fee-bearing procedures."""
     return _fee_bearing() & Q(pays_online=True), _fee_bearing()
 
 
-def payment_used_online(s: Scope, used: dict) -> tuple[Q, Q]:
+def payment_used_online(s: Scope) -> tuple[Q, Q]:
     """3.5b Payment used online: active fee-bearing procedures payable online with at least
     one case received in the period and paid online, over the active fee-bearing procedures
     payable online."""
     offered = _fee_bearing() & Q(pays_online=True)
-    return offered & Q(pk__in=used["paid_online"]), offered
+    return offered & Q(paid_online_once=True), offered
 
 
-# The cases that make a procedure count in 3.2 and 3.5b (`used`): received in the period,
-# and...
-PROCEDURES_USED = {
-    "online": Q(channel=Channel.ONLINE),
-    "paid_online": Q(paid_online=True),
-}
-
-
-def _procedures_used(s: Scope) -> dict[str, list[int]]:
-    """For each of PROCEDURES_USED, the procedures with at least one such case received in
-    the period."""
-    used = {}
-    for name, condition in PROCEDURES_USED.items():
-        rows = s.facts().filter(_received(s) & condition).values_list("procedure_id", flat=True)
-        used[name] = sorted(set(rows.distinct()))
-    return used
+def _with_cases(s: Scope, cases: Q) -> Exists:
+    """Whether a procedure has a case received in the period meeting `cases`, wherever it
+    is decided now (an index probe per procedure, stopping at the first such case)."""
+    return Exists(CaseFact.objects.filter(_received(s) & cases, procedure_id=OuterRef("pk")))
 
 
 # --- the table of KPIs ---------------------------------------------------------------------
@@ -422,51 +418,62 @@ def _case_kpis() -> list[KPI]:
 
 
 def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
-    """The case counts of a report, in one aggregate over the facts (and one for 2.2)."""
+    """The case counts of a report: one aggregate over the facts, one for 2.2's units and
+    one for the procedures 3.2 and 3.5b count."""
     db = reports_db()
-    aggregates = {}
+    # Each filter is counted once, under the first name that asks for it: most indicators
+    # share a denominator (the cases received in the period), and every FILTER costs a
+    # test per case scanned.
+    aggregates, first_of, names = {}, {}, {}
+
+    def count(name: str, condition: Q) -> None:
+        names[name] = first_of.setdefault(condition, name)
+        if names[name] == name:
+            aggregates[name] = Count("pk", filter=condition)
+
     for kpi in counted:
         numerator, denominator = kpi.formula(scope)
-        aggregates[f"{kpi.id}_n"] = Count("pk", filter=numerator)
-        aggregates[f"{kpi.id}_d"] = Count("pk", filter=denominator)
+        count(f"{kpi.id}_n", numerator)
+        count(f"{kpi.id}_d", denominator)
     # 5.4 shares 2.1's denominator (always counted: it needs no source).
     unhappy, cases = satisfaction(scope)
-    aggregates["satisfaction_n"] = Count("pk", filter=unhappy)
-    aggregates["not_satisfied"] = Count("pk", filter=cases & Q(Exists(_not_satisfied())))
+    count("satisfaction_n", unhappy)
+    count("not_satisfied", cases & _not_satisfied())
+    # 2.2 in each unit, and the mean in working days for all (a scope of several units).
+    started = processing_time(scope)
+    aggregates["days_mean"] = Avg("processing_days", filter=started)
+    for unit in Unit:
+        in_unit = started & Q(processing_unit=unit)
+        aggregates[f"{unit}_cases"] = Count("pk", filter=in_unit)
+        aggregates[f"{unit}_mean"] = Avg("processing_time", filter=in_unit)
+        if is_postgres(db):
+            aggregates[f"{unit}_median"] = Percentile("processing_time", 0.5, filter=in_unit)
     # Only cases that can count in the period: received before its end, and not ended (nor
     # returned) before its start. Rejected submissions were never received.
     relevant = Q(received_at__lt=scope.end) & (
         Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
     )
     row = scope.facts().filter(relevant).aggregate(**aggregates)
+    row.update({name: row[first] for name, first in names.items()})
     counts = {kpi.id: (row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]) for kpi in counted}
     counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
     counts["not_satisfied"] = row["not_satisfied"]
-    counts["processing_time"] = _processing_time(scope, db)
-    counts["used"] = _procedures_used(scope)
+    by_unit = {}
+    for unit in Unit:
+        if row[f"{unit}_cases"]:
+            median = row.get(f"{unit}_median")
+            if not is_postgres(db):
+                times = scope.facts().filter(started & Q(processing_unit=unit))
+                median = python_percentile(
+                    list(times.values_list("processing_time", flat=True)), 0.5
+                )
+            by_unit[unit.value] = {
+                "cases": row[f"{unit}_cases"],
+                "mean": row[f"{unit}_mean"],
+                "median": median,
+            }
+    counts["processing_time"] = {"by_unit": by_unit, "days_mean": row["days_mean"]}
     return counts
-
-
-def _processing_time(scope: Scope, db: str) -> dict:
-    """2.2's figures per time unit, and in working days for all (for a mixed scope)."""
-    cases = scope.facts().filter(processing_time(scope))
-    figures = {"mean": Avg("processing_time"), "cases": Count("pk")}
-    days = {"mean": Avg("processing_days"), "cases": Count("pk")}
-    if is_postgres(db):
-        figures["median"] = Percentile("processing_time", 0.5)
-        days["median"] = Percentile("processing_days", 0.5)
-    by_unit = {
-        row.pop("processing_unit"): row
-        for row in cases.values("processing_unit").annotate(**figures).order_by()
-    }
-    overall = cases.aggregate(**days)
-    if not is_postgres(db):
-        for unit, row in by_unit.items():
-            values = cases.filter(processing_unit=unit).values_list("processing_time", flat=True)
-            row["median"] = python_percentile(list(values), 0.5)
-        values = cases.values_list("processing_days", flat=True)
-        overall["median"] = python_percentile(list(values), 0.5)
-    return {"by_unit": by_unit, "working_days": overall}
 
 
 def _stamps(counted: list[KPI]) -> tuple | None:
@@ -483,17 +490,37 @@ def _stamps(counted: list[KPI]) -> tuple | None:
     return tuple(stamps)
 
 
-def _case_counts(scope: Scope) -> dict:
+def _counts(scope: Scope) -> dict:
+    """Every count of a report but a feature's tallies: cached under the reports' stamp,
+    the features' filters' stamps and the catalogue's (renewed by every edit of a procedure,
+    fee item or agency), so an edit of any counts at once."""
     counted = _case_kpis()
+
+    def compute():
+        return {**_compute(scope, counted), **_procedure_counts(scope)}
+
     stamps = _stamps(counted)
-    if stamps is None:
-        return _compute(scope, counted)
-    key = (scope.key(), tuple(k.id for k in counted), stamps)
-    return cached_report(reports_db(), "kpis", key, lambda: _compute(scope, counted))
+    catalogue = current_stamps([CATALOGUE_KEY])
+    if stamps is None or catalogue is None:
+        return compute()
+    key = (scope.key(), tuple(k.id for k in counted), stamps, catalogue)
+    return cached_report(reports_db(), "kpis", key, compute)
 
 
 def procedures_in(scope: Scope) -> QuerySet[Procedure]:
-    procedures = Procedure.objects.using(reports_db()).filter(is_active=True)
+    """The scope's active procedures, and what the catalogue's formulas ask of each: whether
+    it bears a fee, and has a case received online, or paid online, in the period (3.2,
+    3.5b); as aliases, read only where a filter uses them."""
+    costing = FeeItem.objects.costing().filter(procedure=OuterRef("pk"))
+    procedures = (
+        Procedure.objects.using(reports_db())
+        .filter(is_active=True)
+        .alias(
+            fee_bearing=Exists(costing),
+            used_online=_with_cases(scope, Q(channel=Channel.ONLINE)),
+            paid_online_once=_with_cases(scope, Q(paid_online=True)),
+        )
+    )
     if scope.agency_ids is not None:
         procedures = procedures.filter(agency_id__in=scope.agency_ids)
     if scope.level:
@@ -503,12 +530,12 @@ def procedures_in(scope: Scope) -> QuerySet[Procedure]:
     return procedures
 
 
-def _procedure_counts(scope: Scope, used: dict) -> dict:
-    """The catalogue's figures, read afresh: its edits move no ReportStamp."""
+def _procedure_counts(scope: Scope) -> dict:
+    """The catalogue's figures, in one aggregate over the scope's procedures."""
     aggregates = {}
     for kpi in KPIS:
         if kpi.kind == PROCEDURES:
-            numerator, denominator = kpi.formula(scope, used)
+            numerator, denominator = kpi.formula(scope)
             aggregates[f"{kpi.id}_n"] = Count("pk", filter=numerator)
             aggregates[f"{kpi.id}_d"] = Count("pk", filter=denominator)
     row = procedures_in(scope).aggregate(**aggregates)
@@ -546,21 +573,18 @@ def _item(kpi: KPI, row: Indicator | None, numerator, denominator, rate, **extra
 
 
 def _mean_item(kpi: KPI, row, figures: dict) -> dict:
-    """2.2: in the procedures' own unit when the scope's cases share one, else in working
-    days for all; `by_unit` gives every unit in its own."""
+    """2.2: in the procedures' own unit when the scope's cases share one; else the mean in
+    working days for all, with no median (each unit's is in `by_unit`)."""
     by_unit = {
-        unit: {
-            "cases": values["cases"],
-            "mean": _round(values["mean"]),
-            "median": _round(values["median"]),
-        }
+        unit: {k: _round(v) if k != "cases" else v for k, v in values.items()}
         for unit, values in sorted(figures["by_unit"].items())
     }
     if len(by_unit) == 1:
         ((unit, shown),) = by_unit.items()
     else:
-        unit, overall = Unit.WORKING_DAYS.value, figures["working_days"]
-        shown = {k: _round(overall[k]) if k != "cases" else overall[k] for k in overall}
+        cases = sum(values["cases"] for values in by_unit.values())
+        shown = {"cases": cases, "mean": _round(figures["days_mean"]), "median": None}
+        unit = Unit.WORKING_DAYS.value
     return _item(
         kpi,
         row,
@@ -581,8 +605,7 @@ def kpi_report(scope: Scope) -> list[dict]:
     """Every KPI of the scope: numerator, denominator, rate, threshold, max points, score;
     the Decision 766 indicators (in the scorecard's order), then the province figures."""
     rows = indicators()
-    counts = {**_case_counts(scope)}
-    counts.update(_procedure_counts(scope, counts["used"]))
+    counts = _counts(scope)
     items = []
     for kpi in KPIS:
         row = rows.get(kpi.id)
@@ -681,7 +704,7 @@ def kpi_procedures(scope: Scope, kpi_id: str, part: str) -> QuerySet[Procedure]:
     kpi = KPI_BY_ID[kpi_id]
     if kpi.kind != PROCEDURES:
         raise KeyError(kpi_id)
-    numerator, denominator = kpi.formula(scope, _case_counts(scope)["used"])
+    numerator, denominator = kpi.formula(scope)
     chosen = procedures_in(scope).filter(numerator if part == "numerator" else denominator)
     return chosen.select_related("agency").order_by("code")
 
