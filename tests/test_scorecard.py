@@ -277,3 +277,27 @@ def test_an_indicator_without_anything_to_count_scores_nothing_and_says_so(file_
     assert (
         total["measured_points"] + total["no_data_points"] + total["not_measurable_points"] == 100
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_catalogue_edit_counts_in_the_next_report_at_once(procedure, file_case):
+    """The catalogue moves no ReportStamp: its own stamp (renewed by every procedure save)
+    keys the cached report, so making the procedure payable online shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import ReportStamp
+
+    ReportStamp.objects.bulk_create(
+        [ReportStamp(id=i) for i in range(ReportStamp.SHARDS)], ignore_conflicts=True
+    )
+    FeeItemFactory(procedure=procedure, amount=10_000)
+    file_case(vn(2026, 12, 1, 9, 0))
+    assert by_id()["payment_offered_online"]["numerator"] == 0
+    with CaptureQueriesContext(connection) as queries:
+        by_id()
+    assert not [q for q in queries if Procedure._meta.db_table in q["sql"]]  # cached
+    procedure.pays_online = True
+    procedure.save()
+    item = by_id()["payment_offered_online"]
+    assert (item["numerator"], item["denominator"]) == (1, 1)
