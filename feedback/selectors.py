@@ -2,13 +2,16 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.catalogue import active_procedure
 from cases.models import Case, Role, User
-from cases.selectors import due_soon_until, user_agency_ids
+from cases.selectors import case_by_code, cases_visible_to, due_soon_until, user_agency_ids
 
-from .models import Feedback, FeedbackAlert
+from .models import Feedback, FeedbackAlert, Subject
 
 ANSWERING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})
 
@@ -72,3 +75,35 @@ def alerts_for(user: User) -> QuerySet[FeedbackAlert]:
 
 def feedback_by_reference(queryset: QuerySet[Feedback], reference: str) -> Feedback | None:
     return queryset.filter(reference=reference).first()
+
+
+def officer_of(case: Case) -> User:
+    """The officer handling a case, whom feedback "about the officer" of it is about."""
+    if case.assigned_to is None:
+        raise ValidationError({"about": _("No officer handles this case yet.")})
+    return case.assigned_to
+
+
+def feedback_subject(user, *, about: str, case: str = "", procedure: str = "", officer: str = ""):
+    """What feedback filed by `user` is about, from what they typed: a case they may see (by
+    code or reference), an active procedure (by code), an officer (staff only, by username;
+    else the officer handling the case). Field errors name what is unknown."""
+    found = {}
+    if case.strip():
+        found["case"] = case_by_code(cases_visible_to(user), case.strip())
+        if found["case"] is None:
+            raise ValidationError({"case": _("No such case that you may see.")})
+    if procedure.strip():
+        found["procedure"] = active_procedure(procedure.strip())
+        if found["procedure"] is None:
+            raise ValidationError({"procedure": _("No such procedure.")})
+    if about == Subject.OFFICER:
+        if officer.strip() and user.is_staff_member:
+            found["officer"] = User.objects.filter(
+                username=officer.strip(), agency__isnull=False
+            ).first()
+            if found["officer"] is None:
+                raise ValidationError({"officer": _("No such officer.")})
+        elif found.get("case") is not None:
+            found["officer"] = officer_of(found["case"])
+    return found

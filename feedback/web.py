@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Case, Procedure, User
+from cases.models import Case
 from cases.public_lookup import LookupThrottled, case_public_lookup
-from cases.selectors import case_by_code, cases_visible_to, due_soon_until
+from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
 
 from . import services
@@ -35,8 +35,10 @@ from .selectors import (
     feedback_by_reference,
     feedback_of_case,
     feedback_queue,
+    feedback_subject,
     feedback_visible_to,
     may_answer,
+    officer_of,
 )
 
 # The case this browser proved the PIN of on the feedback page.
@@ -103,7 +105,13 @@ def desk_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            about = _staff_subject(request.user, data)
+            about = feedback_subject(
+                request.user,
+                about=data["about"],
+                case=data["case"],
+                procedure=data["procedure"],
+                officer=data["officer"],
+            )
             feedback = services.feedback_file(
                 kind=data["kind"],
                 subject=data["about"],
@@ -121,29 +129,6 @@ def desk_new(request):
             return redirect("feedback-desk-detail", reference=feedback.reference)
     status = 400 if form.errors else 200
     return render(request, "feedback/desk_new.html", {"form": form}, status=status)
-
-
-def _staff_subject(user, data) -> dict:
-    about = {}
-    if data["case"]:
-        about["case"] = case_by_code(cases_visible_to(user), data["case"].strip())
-        if about["case"] is None:
-            raise ValidationError({"case": _("No such case that you may see.")})
-    if data["procedure"]:
-        about["procedure"] = Procedure.objects.filter(
-            code=data["procedure"].strip(), is_active=True
-        ).first()
-        if about["procedure"] is None:
-            raise ValidationError({"procedure": _("No such procedure.")})
-    if data["officer"]:
-        about["officer"] = User.objects.filter(
-            username=data["officer"].strip(), agency__isnull=False
-        ).first()
-        if about["officer"] is None:
-            raise ValidationError({"officer": _("No such officer.")})
-    elif data["about"] == Subject.OFFICER and about.get("case") is not None:
-        about["officer"] = about["case"].assigned_to
-    return about
 
 
 @login_required
@@ -237,7 +222,7 @@ def case_page(request):
                 citizen_email=data["citizen_email"] or case.applicant_email,
                 citizen_user=request.user if request.user.is_authenticated else None,
                 case=case,
-                officer=case.assigned_to if data["about"] == Subject.OFFICER else None,
+                officer=officer_of(case) if data["about"] == Subject.OFFICER else None,
             )
         except ValidationError as error:
             _put_errors(form, error)
@@ -274,14 +259,10 @@ def mine(request):
     form = MyFeedbackForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = next((c for c in cases if c.code == data["case"]), None)
-        procedure = None
-        if data["procedure"]:
-            procedure = Procedure.objects.filter(code=data["procedure"].strip(), is_active=True)
-            procedure = procedure.first()
         try:
-            if data["procedure"] and procedure is None:
-                raise ValidationError({"procedure": _("No such procedure.")})
+            about = feedback_subject(
+                request.user, about=data["about"], case=data["case"], procedure=data["procedure"]
+            )
             services.feedback_file(
                 kind=data["kind"],
                 subject=data["about"],
@@ -290,9 +271,7 @@ def mine(request):
                 citizen_phone=data["citizen_phone"],
                 citizen_email=data["citizen_email"] or request.user.email,
                 citizen_user=request.user,
-                case=case,
-                procedure=procedure,
-                officer=case.assigned_to if case and data["about"] == Subject.OFFICER else None,
+                **about,
             )
         except ValidationError as error:
             _put_errors(form, error)

@@ -316,6 +316,15 @@ CASES, PROCEDURES, MEAN, SATISFACTION, TALLY, ABSENT = (
     "cases", "procedures", "mean", "satisfaction", "tally", "absent",
 )  # fmt: skip
 DECISION_766, PROVINCE = "decision_766", "province"
+# What the drill-down of a KPI's figures lists, by kind.
+DRILL_DOWN = {
+    CASES: "cases",
+    MEAN: "cases",
+    SATISFACTION: "cases",
+    PROCEDURES: "procedures",
+    TALLY: "rows",
+    ABSENT: "",
+}
 
 
 @dataclass(frozen=True)
@@ -333,10 +342,7 @@ class KPI:
 
     @property
     def drill_down(self) -> str:
-        """What the drill-down of its figures lists."""
-        return {CASES: "cases", MEAN: "cases", SATISFACTION: "cases", PROCEDURES: "procedures"}.get(
-            self.kind, "rows" if self.kind == TALLY else ""
-        )
+        return DRILL_DOWN[self.kind]
 
     def available(self) -> bool:
         """Whether the data it needs are here (a source registered by its feature)."""

@@ -2,23 +2,26 @@
 the staff desk. Thin: validate, call one service or selector, render."""
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.throttles import ClientRateThrottle
 from cases.api.views import public_case_or_404
-from cases.models import Procedure, User
-from cases.selectors import case_by_code, cases_visible_to
 
 from .. import services
 from ..models import Feedback, Subject
-from ..selectors import feedback_by_reference, feedback_of_case, feedback_queue, feedback_visible_to
+from ..selectors import (
+    feedback_by_reference,
+    feedback_of_case,
+    feedback_queue,
+    feedback_subject,
+    feedback_visible_to,
+    officer_of,
+)
 from . import serializers as s
 
 PIN = OpenApiParameter("pin", OpenApiTypes.STR, required=True, description="The receipt's PIN.")
@@ -31,12 +34,8 @@ class FeedbackFilingThrottle(ClientRateThrottle):
 
 
 def _about_case(case, about: str) -> dict:
-    """The officer or procedure of a case the feedback is about."""
-    if about == Subject.OFFICER:
-        if case.assigned_to is None:
-            raise ValidationError({"about": [_("No officer handles this case yet.")]})
-        return {"officer": case.assigned_to}
-    return {}
+    """The officer of a case the feedback is about, if it is about the officer."""
+    return {"officer": officer_of(case)} if about == Subject.OFFICER else {}
 
 
 class PublicCaseFeedbackView(APIView):
@@ -162,26 +161,14 @@ class FeedbackListView(GenericAPIView):
         data = body.validated_data
         user = request.user
         staff = user.is_staff_member
-        case = None
-        if data.get("case"):
-            case = case_by_code(cases_visible_to(user), data["case"])
-            if case is None:
-                raise ValidationError({"case": [_("No such case of yours.")]})
-        about = {}
-        if data.get("procedure"):
-            about["procedure"] = Procedure.objects.filter(
-                code=data["procedure"], is_active=True
-            ).first()
-            if about["procedure"] is None:
-                raise ValidationError({"procedure": [_("No such procedure.")]})
-        if data["about"] == Subject.OFFICER and staff and data.get("officer"):
-            about["officer"] = User.objects.filter(
-                username=data["officer"], agency__isnull=False
-            ).first()
-            if about["officer"] is None:
-                raise ValidationError({"officer": [_("No such officer.")]})
-        elif case is not None:
-            about.update(_about_case(case, data["about"]))
+        about = feedback_subject(
+            user,
+            about=data["about"],
+            case=data.get("case", ""),
+            procedure=data.get("procedure", ""),
+            officer=data.get("officer", ""),
+        )
+        case = about.get("case")
         name = data.get("citizen_name") or (case.applicant_full_name if case else "")
         if not staff and not name:
             name = user.get_full_name() or user.username
@@ -192,7 +179,6 @@ class FeedbackListView(GenericAPIView):
             citizen_name=name,
             citizen_phone=data.get("citizen_phone", ""),
             citizen_email=data.get("citizen_email", ""),
-            case=case,
             citizen_user=None if staff else user,
             filed_by=user if staff else None,
             **about,
