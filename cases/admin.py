@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -56,6 +57,18 @@ class ProcedureAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency"]
     list_select_related = ["agency"]
     inlines = [FeeItemInline]
+
+    def save_model(self, request, obj, form, change):
+        # The scorecard (indicators 1.1, 1.2) weighs when the catalogue followed a decision:
+        # a procedure added is published today, a decision changed is followed today,
+        # unless the administrator gives the day.
+        today = timezone.localdate()
+        if not change and obj.published_on is None:
+            obj.published_on = today
+        decision_changed = {"decision_ref", "decision_effective_on"} & set(form.changed_data)
+        if change and decision_changed and "updated_on" not in form.changed_data:
+            obj.updated_on = today
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CalendarOverride)

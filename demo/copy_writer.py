@@ -30,7 +30,8 @@ FACT_COLUMNS = ["case_id"] + [
         "procedure_id deciding_agency_id officer_id level online_level channel status "
         "return_channel received_at due_at resolved_at returned_at finished_at ended_at on_time "
         "supplements transfers apologised signed_digitally digitised fee_bearing fee_exempt "
-        "paid_online processing_days"
+        "paid_online processing_days written_result started_at reused processing_time "
+        "processing_unit"
     ).split()
 ]
 RATING_COLUMNS = "case_id value comment created_at".split()

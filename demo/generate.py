@@ -550,8 +550,11 @@ class Generator:
             h.steps,
             level=procedure.level,
             online_level=procedure.online_level,
+            written_result=procedure.written_result,
+            processing_unit=procedure.processing_time_unit,
             before_apology=before_apology,
             has_digitised=digitised,
+            has_reused=False,
             fee_bearing=fee_bearing,
             calendar=cat.calendar,
         )

@@ -86,6 +86,12 @@ def _copy_local_procedures():
                     collection=template.collection,
                     supplement_clock=template.supplement_clock,
                     required_documents=template.required_documents,
+                    written_result=template.written_result,
+                    pays_online=template.pays_online,
+                    decision_ref=template.decision_ref,
+                    decision_effective_on=template.decision_effective_on,
+                    published_on=template.published_on,
+                    updated_on=template.updated_on,
                 )
                 copies.append(copy)
                 fees += [(copy, f) for f in template.fees.all()]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "nationalid",
+    "feedback",
     "desk",
     "portal",
     "demo",
@@ -231,6 +232,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.reconcile_pending_payments",
         "schedule": 300.0,
     },
+    # Feedback: alert the answers due soon or overdue.
+    "feedback-scan": {"task": "feedback.tasks.feedback_scan", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -356,6 +359,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.case.Status",
         "CaseChannelEnum": "cases.models.case.Channel",
         "ReturnChannelEnum": "cases.models.case.ReturnChannel",
+        "KindEnum": "cases.models.catalogue.FeeItem.Kind",
+        "FeedbackKindEnum": "feedback.models.Kind",
     },
 }
 

@@ -48,6 +48,8 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("reports/", include("reports.urls")),
     path("", include("nationalid.urls")),
+    path("api/v1/", include("feedback.api.urls")),
+    path("", include("feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -6,8 +6,9 @@ every step, so the reports count every step committed before they are asked;
 `generate_cases` calls `derive` directly for the cases it writes in bulk.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Subquery
 
@@ -18,10 +19,9 @@ from cases.models import (
     CaseDocument,
     CaseEvent,
     FeeItem,
-    OnlineLevel,
     Status,
 )
-from cases.models.case import FINISHED, PAUSED
+from cases.models.case import ENDED, PAUSED
 from cases.selectors import calendar_for
 
 from .aggregates import stamp_bump
@@ -55,43 +55,105 @@ def payment_facts(steps: list[Step]) -> tuple[bool, bool]:
     return exempt, online
 
 
+def ended_at(case) -> datetime | None:
+    """When the case stopped being open: resolved, else returned, else closed (stopped,
+    rejected, withdrawn)."""
+    if case.status in ENDED or case.resolved_at:
+        return case.resolved_at or case.returned_at or case.closed_at
+    return None
+
+
+def finished_at(case, steps: list[Step]) -> datetime | None:
+    """When the case finished for indicator 2.1: as `ended_at` (withdrawn cases too), and a
+    case waiting for a supplement finished at the request it waits on, since the wait for
+    the applicant is not counted against the agency (Decision 766 as the portal reads it)."""
+    if case.status == Status.SUPPLEMENT_REQUESTED:
+        return next(s.at for s in reversed(steps) if s.to_status == Status.SUPPLEMENT_REQUESTED)
+    return ended_at(case)
+
+
+def started_at(case, steps: list[Step]) -> datetime | None:
+    """When processing started (indicator 2.2): at acceptance, or once an upfront fee was
+    settled (thu trước: the clock starts then); None while that fee waits."""
+    if case.received_at is None:
+        return None
+    confirmed = next((s.at for s in steps if s.action == "payment-confirmed"), None)
+    if confirmed is None and any(s.action == "request-payment" for s in steps):
+        return None
+    return confirmed or case.received_at
+
+
+def worked(steps: list[Step], start: datetime, end: datetime, measure: Callable) -> timedelta:
+    """`measure(start, end)` less the waits for the applicant within it: from a step that
+    paused the clock to the next step that did not."""
+    total = measure(start, end)
+    paused_since = None
+    for step in steps:
+        if step.to_status in PAUSED and paused_since is None:
+            paused_since = step.at
+        elif step.to_status not in PAUSED and paused_since is not None:
+            if step.at > start and paused_since < end:
+                total -= measure(max(paused_since, start), min(step.at, end))
+            paused_since = None
+    return total
+
+
+def _calendar_time(a: datetime, b: datetime) -> timedelta:
+    return max(b - a, timedelta(0))
+
+
+def processing_in_unit(
+    steps: list[Step],
+    start: datetime,
+    end: datetime,
+    unit: str,
+    calendar: working_time.WorkCalendar,
+) -> tuple[float, float]:
+    """(working days, time in `unit`) from `start` to `end`, waits left out: the working
+    time in working days or hours, calendar days round the clock."""
+    office = worked(steps, start, end, lambda a, b: working_time.between(a, b, calendar))
+    days = office / calendar.day_length
+    if unit == working_time.Unit.WORKING_HOURS:
+        return days, office / timedelta(hours=1)
+    if unit == working_time.Unit.CALENDAR_DAYS:
+        return days, worked(steps, start, end, _calendar_time) / timedelta(days=1)
+    return days, days
+
+
 def derive(
     case,
     steps: list[Step],
     *,
     level: str,
     online_level: str,
+    written_result: bool,
+    processing_unit: str,
     before_apology: datetime | None,
     has_digitised: bool,
+    has_reused: bool,
     fee_bearing: bool,
     calendar: working_time.WorkCalendar,
 ) -> dict:
     """The CaseFact fields of `case` (a Case or anything with its attributes)."""
     status = case.status
-    finished_at = None
-    if status in FINISHED or case.resolved_at:
-        finished_at = case.resolved_at or case.returned_at or case.closed_at
-    ended_at = finished_at or (case.closed_at if status == Status.WITHDRAWN else None)
+    finished = finished_at(case, steps)
     due_at = before_apology or case.appointment_at
     supplements = sum(step.action == "request-supplement" for step in steps)
     signed = any(signed_digitally(step) for step in steps)
     exempt, paid_online = payment_facts(steps)
+    started = started_at(case, steps)
 
     on_time = None
-    if finished_at and case.received_at and due_at:
-        on_time = finished_at <= due_at and supplements <= 1
+    if finished and case.received_at:
+        # Without an appointment the clock never started (an upfront fee unpaid): not late.
+        on_time = (due_at is None or finished <= due_at) and supplements <= 1
 
-    processing_days = None
+    processing_days = processing_time = None
     if case.received_at and case.resolved_at:
-        worked = working_time.between(case.received_at, case.resolved_at, calendar)
-        paused_since = None
-        for step in steps:
-            if step.to_status in PAUSED and paused_since is None:
-                paused_since = step.at
-            elif step.to_status not in PAUSED and paused_since is not None:
-                worked -= working_time.between(paused_since, step.at, calendar)
-                paused_since = None
-        processing_days = round(worked / calendar.day_length, 4)
+        days, in_unit = processing_in_unit(
+            steps, started or case.received_at, case.resolved_at, processing_unit, calendar
+        )
+        processing_days, processing_time = round(days, 4), round(in_unit, 4)
 
     return {
         "procedure_id": case.procedure_id,
@@ -99,26 +161,31 @@ def derive(
         "officer_id": case.assigned_to_id,
         "level": level,
         "online_level": online_level,
+        "written_result": written_result,
         "channel": case.channel,
         "status": status,
         "return_channel": case.return_channel or "",
         "received_at": case.received_at,
+        "started_at": started,
         "due_at": due_at,
         "resolved_at": case.resolved_at,
         "returned_at": case.returned_at,
-        "finished_at": finished_at,
-        "ended_at": ended_at,
+        "finished_at": finished,
+        "ended_at": ended_at(case),
         "on_time": on_time,
         "supplements": supplements,
         "transfers": sum(step.action == "transfer" for step in steps),
         "apologised": before_apology is not None,
         "signed_digitally": signed,
-        # An electronic result is required where the whole procedure runs online.
-        "digitised": has_digitised and (online_level != OnlineLevel.FULL or signed),
+        # An electronic result is required wherever the result is a written paper.
+        "digitised": has_digitised and (not written_result or signed),
+        "reused": has_reused,
         "fee_bearing": fee_bearing,
         "fee_exempt": exempt,
         "paid_online": paid_online,
         "processing_days": processing_days,
+        "processing_time": processing_time,
+        "processing_unit": processing_unit,
     }
 
 
@@ -146,6 +213,8 @@ def case_fact_refresh(*, case_id: int) -> None:
             *CASE_FIELDS,
             "procedure__level",
             "procedure__online_level",
+            "procedure__written_result",
+            "procedure__processing_time_unit",
             "receiving_agency__office_hours",
         )
         .annotate(
@@ -153,6 +222,7 @@ def case_fact_refresh(*, case_id: int) -> None:
             has_digitised=Exists(
                 CaseDocument.objects.filter(case_id=OuterRef("pk"), digitised=True)
             ),
+            has_reused=Exists(CaseDocument.objects.filter(case_id=OuterRef("pk"), reused=True)),
             fee_bearing=Exists(
                 FeeItem.objects.costing().filter(procedure_id=OuterRef("procedure_id"))
             ),
@@ -172,8 +242,11 @@ def case_fact_refresh(*, case_id: int) -> None:
             steps,
             level=case.procedure.level,
             online_level=case.procedure.online_level,
+            written_result=case.procedure.written_result,
+            processing_unit=case.procedure.processing_time_unit,
             before_apology=case.before_apology,
             has_digitised=case.has_digitised,
+            has_reused=case.has_reused,
             fee_bearing=case.fee_bearing,
             calendar=calendar_for(case.receiving_agency),
         ),
@@ -192,8 +265,11 @@ def case_fact_of_filing(*, case: Case, events: list[CaseEvent], documents) -> No
             [Step(event.action, event.to_status, event.at, event.data) for event in events],
             level=procedure.level,
             online_level=procedure.online_level,
+            written_result=procedure.written_result,
+            processing_unit=procedure.processing_time_unit,
             before_apology=None,
             has_digitised=any(document.digitised for document in documents),
+            has_reused=any(document.reused for document in documents),
             fee_bearing=procedure.fee_bearing,
             calendar=calendar_for(case.receiving_agency),
         ),

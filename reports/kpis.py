@@ -1,22 +1,45 @@
-"""KPIs (chỉ số đánh giá, Decision 766/QĐ-TTg) computed from the cases' facts.
+"""KPIs computed from the cases' facts: the national scorecard (Decision 766/QĐ-TTg) and
+the seed's province figures, kept apart.
 
-Every figure is a count of cases under a filter (`KPI.numerator`, `KPI.denominator`), so the
-drill-down lists exactly the cases behind it. All fact-based counts of a report come from
-one aggregate query over `CaseFact`; the rules are in the README's KPI section.
+Every figure is a count under a filter, so the drill-down lists exactly what is behind it:
+cases (a filter over `CaseFact`), procedures (a filter over the catalogue), or a feature's
+own rows (`sources.Tally`: the feedback behind 5.1–5.3). Each formula below returns
+(numerator, denominator) and has its rule in its docstring; thresholds and points are data
+(`Indicator`), so an administrator follows the portal's guidance without a release.
+
+All case counts of a report come from one aggregate query over `CaseFact` (and two for 2.2,
+3.2 and 3.5b), the catalogue's from one over the procedures; they are cached while no step
+was committed since (`aggregates.cached_report`), nor a feature's filter nor the catalogue
+changed (their stamps are in the key). A feature's tallies and the indicator table are read
+afresh (they are small).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Agency, Case, Channel, OnlineLevel, Procedure, ReturnChannel
-from cases.working_time import VN_TZ
+from cases.catalogue import CATALOGUE_KEY
+from cases.kept import current_stamps
+from cases.models import (
+    Agency,
+    Case,
+    Channel,
+    CollectionMode,
+    FeeItem,
+    OnlineLevel,
+    Procedure,
+    ReturnChannel,
+)
+from cases.working_time import VN_TZ, Unit
 
+from . import sources
 from .aggregates import Percentile, cached_report, is_postgres, python_percentile
-from .models import CaseFact, Rating, RatingValue
+from .indicators import default_rows
+from .models import CaseFact, Indicator, Rating, RatingValue, ScorecardGroup
 from .routers import reports_db
 
 
@@ -73,134 +96,437 @@ def _in(field_name: str, s: Scope) -> Q:
     return Q(**{f"{field_name}__gte": s.start, f"{field_name}__lt": s.end})
 
 
-def _open_at_end(s: Scope) -> Q:
-    return Q(received_at__lt=s.end) & (Q(ended_at=None) | Q(ended_at__gte=s.end))
-
-
 def _received(s: Scope) -> Q:
     return _in("received_at", s)
+
+
+def _open_at_end(s: Scope) -> Q:
+    """Received before the period's end and not finished (as 2.1 reads it) before it."""
+    return Q(received_at__lt=s.end) & (Q(finished_at=None) | Q(finished_at__gte=s.end))
 
 
 def _finished_or_open(s: Scope) -> Q:
     return Q(received_at__isnull=False) & (_in("finished_at", s) | _open_at_end(s))
 
 
-def _on_time(s: Scope) -> Q:
+def _electronic_where_paper() -> Q:
+    """An electronic (digitally signed) result wherever the procedure's result is a paper."""
+    return Q(written_result=False) | Q(signed_digitally=True)
+
+
+# --- the formulas over cases: (numerator, denominator) as filters of the facts ------------
+
+
+def on_time(s: Scope) -> tuple[Q, Q]:
+    """2.1 On time (đúng hạn): cases finished in the period by the appointment in force,
+    plus cases open at its end and not past it, over the cases finished in the period or
+    open at its end. Finished: resolved, else returned, else stopped, rejected or withdrawn;
+    a case waiting for a supplement finished at the request (the wait is not counted). More
+    than one supplement request makes a case late; an apology letter's new date is ignored
+    (the appointment before the first apology counts). A case without an appointment (its
+    clock waits for an upfront fee) is not late. Never-received cases count nowhere."""
     finished_on_time = _in("finished_at", s) & Q(on_time=True)
-    open_not_late = _open_at_end(s) & Q(due_at__gte=s.end, supplements__lte=1)
-    return Q(received_at__isnull=False) & (finished_on_time | open_not_late)
+    not_due = Q(due_at__gte=s.end) | Q(due_at=None)  # no appointment yet: the clock waits
+    open_not_late = _open_at_end(s) & not_due & Q(supplements__lte=1)
+    return Q(received_at__isnull=False) & (finished_on_time | open_not_late), _finished_or_open(s)
+
+
+def online_receipt(s: Scope) -> tuple[Q, Q]:
+    """3.3 Online receipt: cases received online in the period and, where the procedure's
+    result is a written paper, issued with an electronic result, over the cases received in
+    the period. An online case whose paper result has no electronic copy (yet) is not
+    counted."""
+    return _received(s) & Q(channel=Channel.ONLINE) & _electronic_where_paper(), _received(s)
+
+
+def online_payment(s: Scope) -> tuple[Q, Q]:
+    """3.6 Online payment: cases received in the period and paid online (the national
+    platform or the province's gateway), over the cases received in the period of
+    fee-bearing procedures, less those whose fees were all waived."""
+    bearing = _received(s) & Q(fee_bearing=True, fee_exempt=False)
+    return bearing & Q(paid_online=True), bearing
+
+
+def electronic_results(s: Scope) -> tuple[Q, Q]:
+    """4.1 Electronic results: cases resolved in the period with an electronic (digitally
+    signed) result, over the cases resolved in the period of procedures whose result is a
+    written paper."""
+    paper = _in("resolved_at", s) & Q(written_result=True)
+    return paper & Q(signed_digitally=True), paper
+
+
+def digitised(s: Scope) -> tuple[Q, Q]:
+    """4.2 Digitised: cases received in the period with digitised documents and, wherever
+    the procedure's result is a written paper, an electronic result (the fact `digitised`),
+    over the cases received in the period."""
+    return _received(s) & Q(digitised=True), _received(s)
+
+
+def data_reused(s: Scope) -> tuple[Q, Q]:
+    """4.3 Reuse of digitised data: cases received in the period with a document reused
+    from the citizen's data store (not filed again), over the cases received in the
+    period."""
+    return _received(s) & Q(reused=True), _received(s)
+
+
+def portal_synced(s: Scope) -> tuple[Q, Q]:
+    """1.4 Cases synchronised to the national portal: cases received in the period that
+    the portal acknowledged (the feature behind `sources.case_filter("portal_synced")`
+    says which), over the cases received in the period."""
+    synced = sources.case_filter("portal_synced")(Case.objects.values("pk"))
+    return _received(s) & Q(case_id__in=synced), _received(s)
+
+
+def online_receipt_rate(s: Scope) -> tuple[Q, Q]:
+    """Province figure: cases received online in the period over the cases received in it
+    (what the seed's 83.92% measures; not Decision 766's 3.3)."""
+    return _received(s) & Q(channel=Channel.ONLINE), _received(s)
+
+
+def online_resolution_signed(s: Scope) -> tuple[Q, Q]:
+    """Province figure: cases resolved in the period, received online, with a digitally
+    signed result, over the cases resolved in the period."""
+    resolved = _in("resolved_at", s)
+    return resolved & Q(channel=Channel.ONLINE, signed_digitally=True), resolved
+
+
+def online_return(s: Scope) -> tuple[Q, Q]:
+    """Province figure: cases returned in the period through the online channel, over the
+    cases returned in the period (not Decision 766's 4.1)."""
+    returned = _in("returned_at", s)
+    return returned & Q(return_channel=ReturnChannel.ONLINE), returned
+
+
+def full_online(s: Scope) -> tuple[Q, Q]:
+    """Province figure: cases of fully online procedures received in the period that were
+    received and returned online, over the cases of those procedures received in it."""
+    full = _received(s) & Q(online_level=OnlineLevel.FULL)
+    return full & Q(channel=Channel.ONLINE, return_channel=ReturnChannel.ONLINE), full
+
+
+def processing_time(s: Scope) -> Q:
+    """2.2 Processing time: the resolved cases whose processing started in the period
+    (at acceptance, or once an upfront fee was settled); their time from that start to the
+    resolution, the waits for the applicant left out, in the procedure's own unit: mean and
+    median, per unit. No points."""
+    return _in("started_at", s) & Q(resolved_at__isnull=False)
+
+
+def satisfaction(s: Scope) -> tuple[Q, Q]:
+    """5.4 Satisfaction: 100% − (rate of cases late + rate of cases rated "not satisfied"
+    or complained about), both over the agency's cases of the on-time indicator (finished in
+    the period or open at its end), not over the ratings given; whenever the rating or
+    complaint came. The numerator: those rated "not satisfied" or complained about."""
+    denominator = _finished_or_open(s)
+    unhappy = _not_satisfied()
+    if complained := sources.case_filter("complained"):
+        unhappy |= Q(case_id__in=complained(Case.objects.values("pk")))
+    return denominator & unhappy, denominator
+
+
+def _not_satisfied() -> Q:
+    """Rated "not satisfied": a few percent of the cases, read once as a hashed set (a
+    correlated subquery per case cost a province-year report half a second)."""
+    rated = Rating.objects.filter(value=RatingValue.NOT_SATISFIED).values("case_id")
+    return Q(case_id__in=rated)
+
+
+# --- the formulas over the catalogue: (numerator, denominator) of `procedures_in` -------
+
+
+def _fee_bearing() -> Q:
+    """Over `procedures_in`, which reads whether each procedure bears a fee once."""
+    return Q(fee_bearing=True)
+
+
+def _decided_in(s: Scope) -> Q:
+    return Q(decision_effective_on__gte=s.first, decision_effective_on__lte=s.last)
+
+
+def published_on_time(s: Scope) -> tuple[Q, Q]:
+    """1.1 Published on time: of the active procedures whose publishing decision took
+    effect in the period and that were never amended, those published in the catalogue no
+    later than the day it took effect."""
+    new = _decided_in(s) & Q(updated_on=None)
+    return new & Q(published_on__lte=F("decision_effective_on")), new
+
+
+def updated_on_time(s: Scope) -> tuple[Q, Q]:
+    """1.2 Updated on time: of the active procedures whose amending decision took effect in
+    the period, those whose catalogue entry followed it no later than the day it took
+    effect."""
+    amended = _decided_in(s) & Q(updated_on__isnull=False)
+    return amended & Q(updated_on__lte=F("decision_effective_on")), amended
+
+
+def procedures_complete(s: Scope) -> tuple[Q, Q]:
+    """1.3 Published in full: active procedures with a publishing decision and the day it
+    took effect, a processing time, their required documents, and fee items that agree with
+    the collection mode (a fee to collect if and only if a mode is set), over the active
+    procedures."""
+    fees_agree = (Q(collection=CollectionMode.NONE) & ~_fee_bearing()) | (
+        ~Q(collection=CollectionMode.NONE) & _fee_bearing()
+    )
+    complete = (
+        ~Q(decision_ref="")
+        & Q(decision_effective_on__isnull=False, processing_time_value__gt=0)
+        & ~Q(required_documents=[])
+        & fees_agree
+    )
+    return complete, Q()
+
+
+def procedures_online(s: Scope) -> tuple[Q, Q]:
+    """3.1 Procedures online: active procedures with a partial or full online service, over
+    the active procedures."""
+    return ~Q(online_level=OnlineLevel.NONE), Q()
+
+
+def online_services_used(s: Scope) -> tuple[Q, Q]:
+    """3.2 Online services used: active online procedures (partial or full) that received at
+    least one online case in the period, over the active online procedures."""
+    online = ~Q(online_level=OnlineLevel.NONE)
+    return online & Q(used_online=True), online
+
+
+def payment_offered_online(s: Scope) -> tuple[Q, Q]:
+    """3.5a Payment offered online: active fee-bearing procedures whose fees can be paid
+    online, over the active fee-bearing procedures."""
+    return _fee_bearing() & Q(pays_online=True), _fee_bearing()
+
+
+def payment_used_online(s: Scope) -> tuple[Q, Q]:
+    """3.5b Payment used online: active fee-bearing procedures payable online with at least
+    one case received in the period and paid online, over the active fee-bearing procedures
+    payable online."""
+    offered = _fee_bearing() & Q(pays_online=True)
+    return offered & Q(paid_online_once=True), offered
+
+
+def _with_cases(s: Scope, cases: Q) -> Exists:
+    """Whether a procedure has a case received in the period meeting `cases`, wherever it
+    is decided now (an index probe per procedure, stopping at the first such case)."""
+    return Exists(CaseFact.objects.filter(_received(s) & cases, procedure_id=OuterRef("pk")))
+
+
+# --- the table of KPIs ---------------------------------------------------------------------
+
+# What a KPI counts, which says how it is computed and what its drill-down lists.
+CASES, PROCEDURES, MEAN, SATISFACTION, TALLY, ABSENT = (
+    "cases", "procedures", "mean", "satisfaction", "tally", "absent",
+)  # fmt: skip
+DECISION_766, PROVINCE = "decision_766", "province"
+# What the drill-down of a KPI's figures lists, by kind.
+DRILL_DOWN = {
+    CASES: "cases",
+    MEAN: "cases",
+    SATISFACTION: "cases",
+    PROCEDURES: "procedures",
+    TALLY: "rows",
+    ABSENT: "",
+}
 
 
 @dataclass(frozen=True)
 class KPI:
+    """One figure of the report. A Decision 766 indicator's name, threshold and points are
+    its `Indicator` row's; a province figure has its name here and no score."""
+
     id: str
-    name: str
-    indicator: str = ""  # the Decision 766 indicator, e.g. "2.1"
-    threshold: float | None = None  # percent
-    max_points: float | None = None
-    numerator: Callable[[Scope], Q] | None = field(default=None, repr=False)
-    denominator: Callable[[Scope], Q] | None = field(default=None, repr=False)
+    kind: str
+    formula: Callable | None = field(default=None, repr=False)
+    family: str = DECISION_766
+    name: str = ""
+    source: str = ""  # the `reports.sources` name its data come through
+    unit: str = "percent"
+
+    @property
+    def drill_down(self) -> str:
+        return DRILL_DOWN[self.kind]
+
+    def available(self) -> bool:
+        """Whether the data it needs are here (a source registered by its feature)."""
+        if self.kind == ABSENT:
+            return False
+        if self.kind == TALLY:
+            return sources.tally(self.source) is not None
+        return not self.source or sources.case_filter(self.source) is not None
 
 
 KPIS = [
-    KPI(
-        "online_receipt",
-        _("Cases received online"),
-        "3.3",
-        50,
-        12,
-        numerator=lambda s: _received(s) & Q(channel=Channel.ONLINE),
-        denominator=_received,
-    ),
+    KPI("published_on_time", PROCEDURES, published_on_time),
+    KPI("updated_on_time", PROCEDURES, updated_on_time),
+    KPI("procedures_complete", PROCEDURES, procedures_complete),
+    KPI("portal_synced", CASES, portal_synced, source="portal_synced"),
+    KPI("on_time", CASES, on_time),
+    KPI("processing_time", MEAN, processing_time, unit="working_days"),
+    KPI("procedures_online", PROCEDURES, procedures_online),
+    KPI("online_services_used", PROCEDURES, online_services_used),
+    KPI("online_receipt", CASES, online_receipt),
+    KPI("payment_offered_online", PROCEDURES, payment_offered_online),
+    KPI("payment_used_online", PROCEDURES, payment_used_online),
+    KPI("online_payment", CASES, online_payment),
+    KPI("electronic_results", CASES, electronic_results),
+    KPI("digitised", CASES, digitised),
+    KPI("data_reused", CASES, data_reused),
+    KPI("citizen_data_store", ABSENT),
+    KPI("population_database", ABSENT),
+    KPI("feedback_received", TALLY, source="feedback_received", unit="count"),
+    KPI("feedback_on_time", TALLY, source="feedback_on_time"),
+    KPI("feedback_satisfaction", TALLY, source="feedback_satisfaction"),
+    KPI("satisfaction", SATISFACTION, satisfaction),
+    # The seed's province figures (DOMAIN.md): not Decision 766 indicators, never scored.
+    KPI("online_receipt_rate", CASES, online_receipt_rate, PROVINCE, _("Online receipt rate")),
     KPI(
         "online_resolution_signed",
+        CASES,
+        online_resolution_signed,
+        PROVINCE,
         _("Resolved online with a digital signature"),
-        numerator=lambda s: (
-            _in("resolved_at", s) & Q(channel=Channel.ONLINE, signed_digitally=True)
-        ),
-        denominator=lambda s: _in("resolved_at", s),
     ),
-    KPI(
-        "online_return",
-        _("Results returned online"),
-        "4.1",
-        100,
-        6,
-        numerator=lambda s: _in("returned_at", s) & Q(return_channel=ReturnChannel.ONLINE),
-        denominator=lambda s: _in("returned_at", s),
-    ),
+    KPI("online_return", CASES, online_return, PROVINCE, _("Results returned online")),
     KPI(
         "full_online",
+        CASES,
+        full_online,
+        PROVINCE,
         _("Full-online cases (received and returned online)"),
-        numerator=lambda s: (
-            _received(s)
-            & Q(online_level=OnlineLevel.FULL, channel=Channel.ONLINE)
-            & Q(return_channel=ReturnChannel.ONLINE)
-        ),
-        denominator=lambda s: _received(s) & Q(online_level=OnlineLevel.FULL),
     ),
-    KPI(
-        "on_time",
-        _("Cases on time"),
-        "2.1",
-        100,
-        20,
-        numerator=_on_time,
-        denominator=_finished_or_open,
-    ),
-    KPI(
-        "online_payment",
-        _("Fees paid online"),
-        "3.6",
-        100,
-        6,
-        numerator=lambda s: _received(s) & Q(fee_bearing=True, fee_exempt=False, paid_online=True),
-        denominator=lambda s: _received(s) & Q(fee_bearing=True, fee_exempt=False),
-    ),
-    KPI(
-        "digitised",
-        _("Cases digitised"),
-        "4.2",
-        80,
-        4,
-        numerator=lambda s: _received(s) & Q(digitised=True),
-        denominator=_received,
-    ),
-    KPI("satisfaction", _("Satisfaction"), "5.4", 90, 6),
-    KPI("procedures_online", _("Procedures offered online"), "3.1", 80),
-    KPI("processing_time", _("Processing time (working days)"), "2.2"),
 ]
 KPI_BY_ID = {kpi.id: kpi for kpi in KPIS}
-COUNTED = [kpi for kpi in KPIS if kpi.numerator]
+PARTS = ("numerator", "denominator")
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
+def indicators() -> dict[str, Indicator]:
+    """The scorecard's rows by id, as an administrator left them (read at every report:
+    a change counts at once); the defaults for a row the table lacks."""
+    rows = {row["id"]: Indicator(**row) for row in default_rows()}
+    rows.update((row.id, row) for row in Indicator.objects.using(reports_db()))
+    return rows
+
+
+def _rate(numerator: int | None, denominator: int | None) -> float | None:
     return round(100 * numerator / denominator, 2) if denominator else None
 
 
-def _score(kpi: KPI, rate: float | None) -> float | None:
-    if rate is None or kpi.max_points is None:
+def score(rate: float | None, threshold: float | None, points: float | None) -> float | None:
+    """Full points at or above the threshold, else rate ÷ threshold × points."""
+    if rate is None or points is None or not threshold:
         return None
-    return round(min(rate / kpi.threshold, 1) * kpi.max_points, 2)
+    return round(min(rate / threshold, 1) * points, 2)
 
 
-def _item(kpi: KPI, numerator, denominator, rate, **extra) -> dict:
-    return {
-        "id": kpi.id,
-        "indicator": kpi.indicator,
-        "numerator": numerator,
-        "denominator": denominator,
-        "rate": rate,
-        "threshold": kpi.threshold,
-        "max_points": kpi.max_points,
-        "score": _score(kpi, rate),
-        "unit": "percent",
-        **extra,
-    }
+# --- computing -------------------------------------------------------------------------
+
+
+def _case_kpis() -> list[KPI]:
+    return [k for k in KPIS if k.kind == CASES and k.available()]
+
+
+def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
+    """The case counts of a report: one aggregate over the facts, one for 2.2's units and
+    one for the procedures 3.2 and 3.5b count."""
+    db = reports_db()
+    # Each filter is counted once, under the first name that asks for it: most indicators
+    # share a denominator (the cases received in the period), and every FILTER costs a
+    # test per case scanned.
+    aggregates, first_of, names = {}, {}, {}
+
+    def count(name: str, condition: Q) -> None:
+        names[name] = first_of.setdefault(condition, name)
+        if names[name] == name:
+            aggregates[name] = Count("pk", filter=condition)
+
+    for kpi in counted:
+        numerator, denominator = kpi.formula(scope)
+        count(f"{kpi.id}_n", numerator)
+        count(f"{kpi.id}_d", denominator)
+    # 5.4 shares 2.1's denominator (always counted: it needs no source).
+    unhappy, cases = satisfaction(scope)
+    count("satisfaction_n", unhappy)
+    count("not_satisfied", cases & _not_satisfied())
+    # 2.2 in each unit, and the mean in working days for all (a scope of several units).
+    started = processing_time(scope)
+    aggregates["days_mean"] = Avg("processing_days", filter=started)
+    for unit in Unit:
+        in_unit = started & Q(processing_unit=unit)
+        aggregates[f"{unit}_cases"] = Count("pk", filter=in_unit)
+        aggregates[f"{unit}_mean"] = Avg("processing_time", filter=in_unit)
+        if is_postgres(db):
+            aggregates[f"{unit}_median"] = Percentile("processing_time", 0.5, filter=in_unit)
+    # Only cases that can count in the period: received before its end, and not ended (nor
+    # returned) before its start. Rejected submissions were never received.
+    relevant = Q(received_at__lt=scope.end) & (
+        Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
+    )
+    row = scope.facts().filter(relevant).aggregate(**aggregates)
+    row.update({name: row[first] for name, first in names.items()})
+    counts = {kpi.id: (row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]) for kpi in counted}
+    counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
+    counts["not_satisfied"] = row["not_satisfied"]
+    by_unit = {}
+    for unit in Unit:
+        if row[f"{unit}_cases"]:
+            median = row.get(f"{unit}_median")
+            if not is_postgres(db):
+                times = scope.facts().filter(started & Q(processing_unit=unit))
+                median = python_percentile(
+                    list(times.values_list("processing_time", flat=True)), 0.5
+                )
+            by_unit[unit.value] = {
+                "cases": row[f"{unit}_cases"],
+                "mean": row[f"{unit}_mean"],
+                "median": median,
+            }
+    counts["processing_time"] = {"by_unit": by_unit, "days_mean": row["days_mean"]}
+    return counts
+
+
+def _stamps(counted: list[KPI]) -> tuple | None:
+    """What the report's sources look like now, for the cache key; None: not cacheable."""
+    names = [k.source for k in counted if k.source]
+    if sources.case_filter("complained"):
+        names.append("complained")
+    stamps = []
+    for name in names:
+        stamp = sources.case_filter_stamp(name)
+        if stamp is None:
+            return None
+        stamps.append((name, stamp()))
+    return tuple(stamps)
+
+
+def _counts(scope: Scope) -> dict:
+    """Every count of a report but a feature's tallies: cached under the reports' stamp,
+    the features' filters' stamps and the catalogue's (renewed by every edit of a procedure,
+    fee item or agency), so an edit of any counts at once."""
+    counted = _case_kpis()
+
+    def compute():
+        return {**_compute(scope, counted), **_procedure_counts(scope)}
+
+    stamps = _stamps(counted)
+    catalogue = current_stamps([CATALOGUE_KEY])
+    if stamps is None or catalogue is None:
+        return compute()
+    key = (scope.key(), tuple(k.id for k in counted), stamps, catalogue)
+    return cached_report(reports_db(), "kpis", key, compute)
 
 
 def procedures_in(scope: Scope) -> QuerySet[Procedure]:
-    procedures = Procedure.objects.using(reports_db()).filter(is_active=True)
+    """The scope's active procedures, and what the catalogue's formulas ask of each: whether
+    it bears a fee, and has a case received online, or paid online, in the period (3.2,
+    3.5b); as aliases, read only where a filter uses them."""
+    costing = FeeItem.objects.costing().filter(procedure=OuterRef("pk"))
+    procedures = (
+        Procedure.objects.using(reports_db())
+        .filter(is_active=True)
+        .alias(
+            fee_bearing=Exists(costing),
+            used_online=_with_cases(scope, Q(channel=Channel.ONLINE)),
+            paid_online_once=_with_cases(scope, Q(paid_online=True)),
+        )
+    )
     if scope.agency_ids is not None:
         procedures = procedures.filter(agency_id__in=scope.agency_ids)
     if scope.level:
@@ -210,121 +536,192 @@ def procedures_in(scope: Scope) -> QuerySet[Procedure]:
     return procedures
 
 
-def ratings_in(scope: Scope) -> QuerySet[Rating]:
-    return Rating.objects.using(reports_db()).filter(
-        _in("created_at", scope), scope.facts_filter("case__fact__")
-    )
-
-
-def _compute(scope: Scope) -> dict[str, dict]:
-    db = reports_db()
-    resolved = _in("resolved_at", scope)
+def _procedure_counts(scope: Scope) -> dict:
+    """The catalogue's figures, in one aggregate over the scope's procedures."""
     aggregates = {}
-    for kpi in COUNTED:
-        aggregates[f"{kpi.id}_n"] = Count("pk", filter=kpi.numerator(scope))
-        aggregates[f"{kpi.id}_d"] = Count("pk", filter=kpi.denominator(scope))
-    aggregates["days_avg"] = Avg("processing_days", filter=resolved)
-    if is_postgres(db):
-        aggregates["days_median"] = Percentile("processing_days", 0.5, filter=resolved)
-    # Only cases that can count in the period: received before its end, and not finished
-    # (nor returned) before its start. Rejected submissions were never received.
-    relevant = Q(received_at__lt=scope.end) & (
-        Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
-    )
-    row = scope.facts().filter(relevant).aggregate(**aggregates)
-    if "days_median" not in row:
-        days = scope.facts().filter(resolved).values_list("processing_days", flat=True)
-        row["days_median"] = python_percentile(list(days), 0.5)
-
-    items = {}
-    for kpi in COUNTED:
-        n, d = row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]
-        items[kpi.id] = _item(kpi, n, d, _rate(n, d))
-
-    ratings = ratings_in(scope).aggregate(
-        rated=Count("pk"), not_satisfied=Count("pk", filter=Q(value=RatingValue.NOT_SATISFIED))
-    )
-    on_time = items["on_time"]
-    late = on_time["denominator"] - on_time["numerator"]
-    overdue_pct = 100 * late / on_time["denominator"] if on_time["denominator"] else 0
-    complaint_pct = 100 * ratings["not_satisfied"] / ratings["rated"] if ratings["rated"] else 0
-    satisfaction = None
-    if on_time["denominator"] or ratings["rated"]:
-        satisfaction = round(max(100 - overdue_pct - complaint_pct, 0), 2)
-    items["satisfaction"] = _item(
-        KPI_BY_ID["satisfaction"],
-        ratings["not_satisfied"],
-        ratings["rated"],
-        satisfaction,
-        parts={
-            "late": late,
-            "finished_or_open": on_time["denominator"],
-            "not_satisfied": ratings["not_satisfied"],
-            "rated": ratings["rated"],
-        },
-    )
-
-    items["processing_time"] = _item(
-        KPI_BY_ID["processing_time"],
-        None,
-        items["online_resolution_signed"]["denominator"],  # the cases resolved in the period
-        round(row["days_avg"], 2) if row["days_avg"] is not None else None,
-        unit="working_days",
-        median=round(row["days_median"], 2) if row["days_median"] is not None else None,
-    )
-    return items
+    for kpi in KPIS:
+        if kpi.kind == PROCEDURES:
+            numerator, denominator = kpi.formula(scope)
+            aggregates[f"{kpi.id}_n"] = Count("pk", filter=numerator)
+            aggregates[f"{kpi.id}_d"] = Count("pk", filter=denominator)
+    row = procedures_in(scope).aggregate(**aggregates)
+    return {
+        kpi.id: (row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]) for kpi in KPIS if kpi.kind == PROCEDURES
+    }
 
 
-def _procedures_online(scope: Scope) -> dict:
-    """Read afresh each time: the catalogue is small, and its edits move no ReportStamp."""
-    procedures = procedures_in(scope).aggregate(
-        total=Count("pk"), online=Count("pk", filter=~Q(online_level=OnlineLevel.NONE))
-    )
+def _name(kpi: KPI, row: Indicator | None) -> str:
+    if row is None:
+        return str(kpi.name)
+    return row.name_vi if (get_language() or "vi").startswith("vi") else row.name_en
+
+
+def _item(kpi: KPI, row: Indicator | None, numerator, denominator, rate, **extra) -> dict:
+    threshold = row.threshold if row else None
+    points = row.points if row else None
+    return {
+        "id": kpi.id,
+        "indicator": row.number if row else "",
+        "name": _name(kpi, row),
+        "group": row.group if row else None,
+        "family": kpi.family,
+        "measurable": True,
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": rate,
+        "threshold": threshold,
+        "max_points": points,
+        "score": score(rate, threshold, points),
+        "unit": kpi.unit,
+        "drill_down": kpi.drill_down,
+        **extra,
+    }
+
+
+def _mean_item(kpi: KPI, row, figures: dict) -> dict:
+    """2.2: in the procedures' own unit when the scope's cases share one; else the mean in
+    working days for all, with no median (each unit's is in `by_unit`)."""
+    by_unit = {
+        unit: {k: _round(v) if k != "cases" else v for k, v in values.items()}
+        for unit, values in sorted(figures["by_unit"].items())
+    }
+    if len(by_unit) == 1:
+        ((unit, shown),) = by_unit.items()
+    else:
+        cases = sum(values["cases"] for values in by_unit.values())
+        shown = {"cases": cases, "mean": _round(figures["days_mean"]), "median": None}
+        unit = Unit.WORKING_DAYS.value
     return _item(
-        KPI_BY_ID["procedures_online"],
-        procedures["online"],
-        procedures["total"],
-        _rate(procedures["online"], procedures["total"]),
+        kpi,
+        row,
+        None,
+        shown["cases"],
+        shown["mean"],
+        unit=unit,
+        median=shown["median"],
+        by_unit=by_unit,
     )
+
+
+def _round(value):
+    return round(value, 2) if value is not None else None
 
 
 def kpi_report(scope: Scope) -> list[dict]:
-    """Every KPI of the scope: numerator, denominator, rate, threshold, max points, score."""
-    items = cached_report(reports_db(), "kpis", scope.key(), lambda: _compute(scope))
-    items = {**items, "procedures_online": _procedures_online(scope)}
-    return [{**items[kpi.id], "name": str(KPI_BY_ID[kpi.id].name)} for kpi in KPIS]
+    """Every KPI of the scope: numerator, denominator, rate, threshold, max points, score;
+    the Decision 766 indicators (in the scorecard's order), then the province figures."""
+    rows = indicators()
+    counts = _counts(scope)
+    items = []
+    for kpi in KPIS:
+        row = rows.get(kpi.id)
+        if not kpi.available() or (row is not None and not row.measurable):
+            items.append({**_item(kpi, row, None, None, None), "measurable": False})
+        elif kpi.kind == MEAN:
+            items.append(_mean_item(kpi, row, counts["processing_time"]))
+        elif kpi.kind == TALLY:
+            tallied = sources.tally(kpi.source).count(scope)
+            n, d = tallied["numerator"], tallied.get("denominator")
+            rate = _rate(n, d) if kpi.unit == "percent" else None
+            items.append(_item(kpi, row, n, d, rate, parts=tallied.get("parts", {})))
+        elif kpi.kind == SATISFACTION:
+            items.append(_satisfaction_item(kpi, row, counts))
+        else:
+            n, d = counts[kpi.id]
+            items.append(_item(kpi, row, n, d, _rate(n, d)))
+    return items
+
+
+def _satisfaction_item(kpi: KPI, row, counts: dict) -> dict:
+    unhappy, cases = counts["satisfaction"]
+    late = cases - counts["on_time"][0]
+    rate = None
+    if cases:
+        rate = round(max(100 - 100 * late / cases - 100 * unhappy / cases, 0), 2)
+    parts = {
+        "late": late,
+        "finished_or_open": cases,
+        "not_satisfied": counts["not_satisfied"],
+        "unhappy": unhappy,
+    }
+    return _item(kpi, row, unhappy, cases, rate, parts=parts)
+
+
+def scorecard(scope: Scope, report: list[dict] | None = None) -> dict:
+    """The total out of 100 and each group's, from the indicators' scores: what is not
+    measurable here and what had nothing to count in the period are named, with their
+    points, never scored as 0."""
+    report = report if report is not None else kpi_report(scope)
+    scored = [i for i in report if i["family"] == DECISION_766 and i["max_points"] is not None]
+
+    def total(items) -> dict:
+        absent = [i for i in items if not i["measurable"]]
+        empty = [i for i in items if i["measurable"] and i["score"] is None]
+        return {
+            "score": round(sum(i["score"] or 0 for i in items), 2),
+            "max_points": sum(i["max_points"] for i in items),
+            "measured_points": sum(i["max_points"] for i in items if i["score"] is not None),
+            "not_measurable": [i["id"] for i in absent],
+            "not_measurable_points": sum(i["max_points"] for i in absent),
+            "no_data": [i["id"] for i in empty],
+            "no_data_points": sum(i["max_points"] for i in empty),
+        }
+
+    groups = [
+        {
+            "group": group.value,
+            "name": str(group.label),
+            "indicators": [i["id"] for i in report if i["group"] == group.value],
+            **total([i for i in scored if i["group"] == group.value]),
+        }
+        for group in ScorecardGroup
+    ]
+    return {"total": total(scored), "groups": groups}
 
 
 # --- drill-down ------------------------------------------------------------------------
 
-PARTS = ("numerator", "denominator")
-
 
 def kpi_case_ids(scope: Scope, kpi_id: str, part: str) -> QuerySet:
-    """The facts (case ids) behind one figure of the report, newest received first.
-
-    `part` is "numerator" or "denominator"; for satisfaction, the rated cases (denominator)
-    and the "not satisfied" ones (numerator); for procedures_online there are no cases.
-    """
+    """The facts (case ids) behind one figure of a KPI over cases; `part` is "numerator" or
+    "denominator" (for 2.2, both are its cases)."""
     kpi = KPI_BY_ID[kpi_id]
-    if kpi.id == "satisfaction":
-        ratings = ratings_in(scope)
-        if part == "numerator":
-            ratings = ratings.filter(value=RatingValue.NOT_SATISFIED)
-        return scope.facts().filter(case_id__in=ratings.values("case_id"))
-    if kpi.id == "processing_time":
-        return scope.facts().filter(_in("resolved_at", scope))
-    if kpi.numerator is None:
+    if kpi.kind == MEAN:
+        return scope.facts().filter(kpi.formula(scope))
+    if kpi.kind not in (CASES, SATISFACTION) or not kpi.available():
         raise KeyError(kpi_id)
-    condition = kpi.numerator(scope) if part == "numerator" else kpi.denominator(scope)
-    return scope.facts().filter(condition)
+    numerator, denominator = kpi.formula(scope)
+    return scope.facts().filter(numerator if part == "numerator" else denominator)
+
+
+def kpi_figure(scope: Scope, kpi_id: str, part: str) -> int | None:
+    """One figure of the report (a numerator or a denominator): the drill-down's count."""
+    return next(item for item in kpi_report(scope) if item["id"] == kpi_id)[part]
 
 
 def kpi_drill_down(scope: Scope, kpi_id: str, part: str) -> tuple[QuerySet, int | None]:
     """The facts behind one figure, newest received first, and how many (the figure)."""
-    figure = next(item for item in kpi_report(scope) if item["id"] == kpi_id)[part]
     facts = kpi_case_ids(scope, kpi_id, part).order_by("-received_at", "-case_id")
-    return facts, figure
+    return facts, kpi_figure(scope, kpi_id, part)
+
+
+def kpi_procedures(scope: Scope, kpi_id: str, part: str) -> QuerySet[Procedure]:
+    """The procedures behind one figure of a KPI over the catalogue, by code."""
+    kpi = KPI_BY_ID[kpi_id]
+    if kpi.kind != PROCEDURES:
+        raise KeyError(kpi_id)
+    numerator, denominator = kpi.formula(scope)
+    chosen = procedures_in(scope).filter(numerator if part == "numerator" else denominator)
+    return chosen.select_related("agency").order_by("code")
+
+
+def kpi_rows(scope: Scope, kpi_id: str, part: str) -> tuple[QuerySet, tuple]:
+    """A feature's rows behind one figure of a tallied KPI, and the columns to show."""
+    kpi = KPI_BY_ID[kpi_id]
+    source = sources.tally(kpi.source) if kpi.kind == TALLY else None
+    if source is None:
+        raise KeyError(kpi_id)
+    return source.rows(scope, part), source.columns
 
 
 def with_cases(facts) -> list[CaseFact]:
@@ -335,6 +732,12 @@ def with_cases(facts) -> list[CaseFact]:
     for fact in facts:
         fact.case = by_id[fact.case_id]
     return facts
+
+
+def ratings_in(scope: Scope) -> QuerySet[Rating]:
+    return Rating.objects.using(reports_db()).filter(
+        _in("created_at", scope), scope.facts_filter("case__fact__")
+    )
 
 
 def on_time_by_agency(scope: Scope, agencies: list) -> list[tuple]:
@@ -350,15 +753,16 @@ def on_time_by_agency(scope: Scope, agencies: list) -> list[tuple]:
         return agency_id
 
     counts = {agency.pk: [0, 0] for agency in agencies}
+    numerator, denominator = on_time(scope)
     rows = cached_report(
         reports_db(),
         "on_time_by_agency",
         scope.key(),
         lambda: list(
             scope.facts()
-            .filter(_finished_or_open(scope))
+            .filter(denominator)
             .values("deciding_agency_id")
-            .annotate(n=Count("pk", filter=_on_time(scope)), d=Count("pk"))
+            .annotate(n=Count("pk", filter=numerator), d=Count("pk"))
         ),
     )
     for row in rows:

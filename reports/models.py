@@ -4,10 +4,13 @@
 history in the same transaction as every step, so a report never lags behind a step.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cases.models.case import AppendOnly
 
 
 class RatingValue(models.TextChoices):
@@ -54,10 +57,17 @@ class CaseFact(models.Model):
     )
     level = models.CharField(max_length=10, help_text=_("The procedure's level."))
     online_level = models.CharField(max_length=10, help_text=_("The procedure's online level."))
+    written_result = models.BooleanField(
+        default=True, help_text=_("The procedure's result is a written paper.")
+    )
     channel = models.CharField(max_length=10)
     status = models.CharField(max_length=25)
     return_channel = models.CharField(max_length=10, blank=True)
     received_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(
+        null=True,
+        help_text=_("When processing started: at acceptance, or once an upfront fee was settled."),
+    )
     due_at = models.DateTimeField(
         null=True,
         help_text=_(
@@ -68,14 +78,21 @@ class CaseFact(models.Model):
     resolved_at = models.DateTimeField(null=True)
     returned_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(
-        null=True, help_text=_("Resolved, else returned, else stopped or rejected.")
+        null=True,
+        help_text=_(
+            "For the on-time indicator: resolved, else returned, else stopped, rejected or "
+            "withdrawn; a case waiting for a supplement finished at the request."
+        ),
     )
     ended_at = models.DateTimeField(
         null=True, help_text=_("When the case stopped being open (finished or withdrawn).")
     )
     on_time = models.BooleanField(
         null=True,
-        help_text=_("Finished by due_at with at most one supplement request; empty while open."),
+        help_text=_(
+            "Finished by due_at (or before any appointment) with at most one supplement "
+            "request; empty while open."
+        ),
     )
     supplements = models.PositiveSmallIntegerField(default=0)
     transfers = models.PositiveSmallIntegerField(default=0)
@@ -83,14 +100,27 @@ class CaseFact(models.Model):
     signed_digitally = models.BooleanField(default=False)
     digitised = models.BooleanField(
         default=False,
-        help_text=_("Has digitised documents, and an electronic result where one is required."),
+        help_text=_(
+            "Has digitised documents, and an electronic result wherever the result is a "
+            "written paper."
+        ),
+    )
+    reused = models.BooleanField(
+        default=False,
+        help_text=_("Has a document reused from the citizen's data store, not filed again."),
     )
     fee_bearing = models.BooleanField(default=False)
     fee_exempt = models.BooleanField(default=False)
     paid_online = models.BooleanField(default=False)
     processing_days = models.FloatField(
         null=True,
-        help_text=_("Working days from acceptance to resolution, supplement waits excluded."),
+        help_text=_("Working days from the start of processing to resolution, waits excluded."),
+    )
+    processing_time = models.FloatField(
+        null=True, help_text=_("The same time in the procedure's own unit (processing_unit).")
+    )
+    processing_unit = models.CharField(
+        max_length=20, default="working_days", help_text=_("The procedure's time unit.")
     )
 
     class Meta:
@@ -102,6 +132,7 @@ class CaseFact(models.Model):
             ),
             models.Index(fields=["returned_at"], name="fact_returned"),
             models.Index(fields=["finished_at"], name="fact_finished"),
+            models.Index(fields=["started_at"], name="fact_started"),
             # Open cases: the on-time KPI's "open at period end" and the backlog.
             models.Index(fields=["due_at"], name="fact_due_open", condition=Q(ended_at=None)),
             models.Index(fields=["deciding_agency", "received_at"], name="fact_agency_received"),
@@ -123,3 +154,81 @@ class ReportStamp(models.Model):
 
     def __str__(self):
         return f"{self.id}: {self.changes}"
+
+
+class ScorecardGroup(models.IntegerChoices):
+    """The five groups of the national scorecard (Decision 766/QĐ-TTg), 100 points in all."""
+
+    TRANSPARENCY = 1, _("Transparency")  # công khai, minh bạch
+    PROGRESS = 2, _("Progress")  # tiến độ giải quyết
+    ONLINE = 3, _("Online service and payment")  # dịch vụ công trực tuyến, thanh toán
+    DIGITISATION = 4, _("Digitisation")  # số hóa hồ sơ, kết quả
+    SATISFACTION = 5, _("Satisfaction")  # mức độ hài lòng
+
+
+class Indicator(models.Model):
+    """Chỉ số: one indicator of the national scorecard (Decision 766/QĐ-TTg).
+
+    The portal's method changes by guidance, so the threshold and points (and the source
+    they follow) are data an administrator changes, every change recorded in
+    `IndicatorChange`; the formula is code (`reports.kpis`, under the same id), with its
+    rule in its docstring. Seeded by migration `0004_indicators`.
+    """
+
+    id = models.SlugField(primary_key=True, max_length=40, help_text=_("The KPI id of the API."))
+    number = models.CharField(_("number"), max_length=5, help_text=_("e.g. 2.1, 3.5a"))
+    group = models.PositiveSmallIntegerField(_("group"), choices=ScorecardGroup.choices)
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the scorecard."))
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    rule_vi = models.TextField(_("rule (Vietnamese)"))
+    rule_en = models.TextField(_("rule (English)"))
+    threshold = models.FloatField(
+        _("threshold (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+        help_text=_("Full points at or above this rate; below it, rate ÷ threshold × points."),
+    )
+    points = models.FloatField(
+        _("points"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Where the rule, threshold and points come from.")
+    )
+    measurable = models.BooleanField(
+        _("measurable here"),
+        default=True,
+        help_text=_("Whether this system holds the data; if not, shown as not measurable."),
+    )
+
+    EDITABLE = ("threshold", "points", "source")
+
+    class Meta:
+        verbose_name = _("scorecard indicator")
+        verbose_name_plural = _("scorecard indicators")
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.number} {self.name_vi}"
+
+
+class IndicatorChange(AppendOnly):
+    """A change of an indicator's threshold, points or source: who, when, old → new."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="changes")
+    field = models.CharField(_("field"), max_length=20)
+    old = models.TextField(_("old value"), blank=True)
+    new = models.TextField(_("new value"), blank=True)
+    changed_by = models.ForeignKey(
+        "cases.User", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("indicator change")
+        verbose_name_plural = _("indicator changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.indicator_id}.{self.field}: {self.old} → {self.new}"

@@ -10,7 +10,7 @@ from cases.models import Case, Status
 
 from .aggregates import stamp_bump
 from .facts import case_fact_refresh
-from .models import Rating, RatingValue
+from .models import Indicator, IndicatorChange, Rating, RatingValue
 
 
 @transaction.atomic
@@ -39,3 +39,34 @@ def case_facts_rebuild(*, case_ids: list[int]) -> int:
         with transaction.atomic():
             case_fact_refresh(case_id=case_id)
     return len(case_ids)
+
+
+@transaction.atomic
+def indicator_update(*, indicator_id: str, by, **changes) -> Indicator:
+    """Change an indicator's threshold, points or source (the portal's guidance changed),
+    recording each field changed: who, when, old → new. Only those three may change."""
+    unknown = set(changes) - set(Indicator.EDITABLE)
+    if unknown:
+        raise ValidationError({field: _("This cannot be changed.") for field in unknown})
+    indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+    changed = {k: v for k, v in changes.items() if getattr(indicator, k) != v}
+    if not changed:
+        return indicator
+    now = timezone.now()
+    for name, value in changed.items():
+        IndicatorChange.objects.create(
+            indicator=indicator,
+            field=name,
+            old=_text(getattr(indicator, name)),
+            new=_text(value),
+            changed_by=by,
+            changed_at=now,
+        )
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    indicator.save(update_fields=list(changed))
+    return indicator
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)

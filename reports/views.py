@@ -21,12 +21,17 @@ from . import charts
 from .access import may_read_reports, scope_for
 from .api.views import KnownCountPaginator
 from .kpis import (
+    DECISION_766,
     KPI_BY_ID,
     PARTS,
     channel_mix,
     kpi_drill_down,
+    kpi_figure,
+    kpi_procedures,
     kpi_report,
+    kpi_rows,
     on_time_by_agency,
+    scorecard,
     with_cases,
 )
 from .models import Rating, RatingValue
@@ -114,24 +119,22 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", context, status=400)
 
     previous = {item["id"]: item for item in kpi_report(scope.previous())}
+    report = kpi_report(scope)
     cards = []
-    for item in kpi_report(scope):
+    for item in report:
         before = previous[item["id"]]["rate"]
         trend = None
         if item["rate"] is not None and before is not None:
             trend = round(item["rate"] - before, 2)
-        # Fewer working days is better; a higher rate is better.
-        better = trend is not None and (trend < 0 if item["unit"] == "working_days" else trend > 0)
+        # Less time is better; a higher rate is better.
+        better = trend is not None and (trend < 0 if item["id"] == "processing_time" else trend > 0)
         worse = trend is not None and trend != 0 and not better
-        cards.append(
-            {
-                **item,
-                "trend": trend,
-                "better": better,
-                "worse": worse,
-                "drillable": item["id"] != "procedures_online",
-            }
-        )
+        cards.append({**item, "trend": trend, "better": better, "worse": worse})
+    card = scorecard(scope, report)
+    groups = [
+        {**group, "cards": [c for c in cards if c["group"] == group["group"]]}
+        for group in card["groups"]
+    ]
 
     bucket = _bucket_for(scope.first, scope.last)
     rows = throughput(scope, bucket=bucket)
@@ -150,7 +153,10 @@ def dashboard(request):
     channels = channel_mix(scope)
     context.update(
         scope=scope,
-        cards=cards,
+        total=card["total"],
+        groups=groups,
+        province_cards=[c for c in cards if c["family"] != DECISION_766],
+        names={item["id"]: item["name"] for item in report},
         bucket=bucket,
         throughput=rows,
         throughput_svg=charts.throughput_chart(rows, _bucket_label(bucket)) if rows else "",
@@ -166,29 +172,38 @@ def dashboard(request):
 
 @login_required
 def kpi_cases(request, kpi):
-    """The cases behind one figure of the dashboard, 50 a page."""
+    """What is behind one figure of the dashboard, 50 a page: its cases, its procedures, or
+    a feature's rows (the feedback behind 5.1–5.3)."""
     form, scope = _reader(request)
     item = KPI_BY_ID.get(kpi)
     part = request.GET.get("part", "denominator")
-    if item is None or kpi == "procedures_online" or part not in PARTS or scope is None:
+    if item is None or not item.drill_down or part not in PARTS or scope is None:
         return render(
             request,
             "reports/kpi_cases.html",
             {"form": form, "kpi": item, "error": True},
             status=404 if scope is not None else 400,
         )
-    facts, count = kpi_drill_down(scope, kpi, part)
-    paginator = KnownCountPaginator(facts, 50, known_count=count)
+    name = next(i["name"] for i in kpi_report(scope) if i["id"] == kpi)
+    context = {"form": form, "kpi": item, "name": name, "part": part, "scope": scope}
+    try:
+        if item.drill_down == "cases":
+            rows, count = kpi_drill_down(scope, kpi, part)
+        elif item.drill_down == "procedures":
+            rows, count = kpi_procedures(scope, kpi, part), kpi_figure(scope, kpi, part)
+        else:
+            rows, context["columns"] = kpi_rows(scope, kpi, part)
+            count = kpi_figure(scope, kpi, part)
+    except KeyError:  # its data are not held here
+        return render(request, "reports/kpi_cases.html", {**context, "error": True}, status=404)
+    paginator = KnownCountPaginator(rows, 50, known_count=count)
     page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "kpi": item,
-        "part": part,
-        "page": page,
-        "facts": with_cases(page.object_list),
-        "count": paginator.count,
-        "scope": scope,
-    }
+    rows = list(page.object_list)
+    if item.drill_down == "cases":
+        rows = with_cases(rows)
+    elif item.drill_down == "rows":
+        rows = [[row[key] for key, _label in context["columns"]] for row in rows]
+    context.update(page=page, rows=rows, count=paginator.count)
     return render(request, "reports/kpi_cases.html", context)
 
 

@@ -8,6 +8,7 @@ payments app.
 """
 
 from contextlib import contextmanager
+from datetime import date
 
 import time_machine
 from django.test import override_settings
@@ -23,6 +24,7 @@ from .factories import FeeItemFactory, ProcedureFactory, UserFactory
 
 PAPER = [{"name": "Tờ khai", "digitised": False}]
 SCANNED = [{"name": "Tờ khai", "digitised": True}]
+REUSED = [{"name": "Bản sao CCCD", "digitised": True, "reused": True}]
 
 
 @contextmanager
@@ -48,14 +50,27 @@ class Builder:
         self.signer_c = UserFactory(
             username="signer-c", agency=province["construction"], roles=[Role.SIGNER]
         )
+        # Published on 25 September for a decision in force from 1 October: on time (1.1).
+        plain.decision_ref = "100/QĐ-UBND"
+        plain.decision_effective_on = date(2026, 10, 1)
+        plain.published_on = date(2026, 9, 25)
+        plain.save()
         self.plain = plain
+        # Amended by a decision in force from 15 October, followed on the 20th: late (1.2).
         self.full = ProcedureFactory(
             code="1.000001",
             agency=province["justice"],
             online_level=OnlineLevel.FULL,
             collection=CollectionMode.ON_RESULT,
+            decision_ref="200/QĐ-UBND",
+            decision_effective_on=date(2026, 10, 15),
+            published_on=date(2025, 1, 10),
+            updated_on=date(2026, 10, 20),
         )
         FeeItemFactory(procedure=self.full, amount=100_000)
+        # Published two days after its decision took effect (late, 1.1), without the
+        # decision's number (incomplete, 1.3); payable online (3.5); its result is not a
+        # paper, so its cases need no electronic result (3.3, 4.1, 4.2).
         self.partial = ProcedureFactory(
             code="1.000002",
             agency=province["construction"],
@@ -63,6 +78,10 @@ class Builder:
             processing_time_value=5,
             online_level=OnlineLevel.PARTIAL,
             collection=CollectionMode.ON_RESULT,
+            decision_effective_on=date(2026, 10, 5),
+            published_on=date(2026, 10, 7),
+            pays_online=True,
+            written_result=False,
         )
         FeeItemFactory(procedure=self.partial, amount=50_000)
 
@@ -148,7 +167,9 @@ def build(province, staff, plain) -> dict:
         b.resolve(b.counter(vn(2026, 10, 5, 9)), vn(2026, 10, 6, 10)), vn(2026, 10, 7, 9), "counter"
     )
     c["A2"] = b.give_back(
-        b.resolve(b.online(vn(2026, 10, 5, 9)), vn(2026, 10, 6, 10), digital=True),
+        b.resolve(
+            b.online(vn(2026, 10, 5, 9), documents=REUSED), vn(2026, 10, 6, 10), digital=True
+        ),
         vn(2026, 10, 7, 9),
         "online",
     )
@@ -319,8 +340,53 @@ def build(province, staff, plain) -> dict:
         ("C2", "satisfied", vn(2026, 11, 3, 9)),  # November: outside the period
     ):
         rating_submit(case=c[name], value=value, comment="", now=at)
+    c.update(feedback_of(c, s, b))
     c["_builder"] = b
     return c
+
+
+def feedback_of(c, s, b) -> dict:
+    """Feedback (phản ánh, kiến nghị) on the cases: F1–F6, each answer due in 10 working
+    days for a complaint or a suggestion, none for praise."""
+    from feedback import services as feedback
+    from feedback.models import AnswerDeadline
+
+    for kind, days in (("complaint", 10), ("suggestion", 10), ("praise", None)):
+        AnswerDeadline.objects.update_or_create(kind=kind, defaults={"working_days": days})
+
+    def file(kind, subject, at, **about):
+        return feedback.feedback_file(
+            kind=kind, subject=subject, text="Ý kiến", citizen_name="Lò Thị Mai", now=at, **about
+        )
+
+    def answer(item, at):
+        return feedback.feedback_answer(feedback=item, answer="Trả lời", by=s["officer"], now=at)
+
+    f = {}
+    # On A9, due Tue 10 Nov 09:00; answered 28 Oct (on time), rated "not satisfied".
+    f["F1"] = answer(
+        file("complaint", "case", vn(2026, 10, 27, 9), case=c["A9"]), vn(2026, 10, 28, 10)
+    )
+    feedback.feedback_rate(feedback=f["F1"], rating="not_satisfied", now=vn(2026, 10, 29, 9))
+    # On A1, due Mon 26 Oct 09:00; answered 30 Oct: late.
+    f["F2"] = answer(
+        file("complaint", "case", vn(2026, 10, 12, 9), case=c["A1"]), vn(2026, 10, 30, 9)
+    )
+    # On the partial procedure (Sở Xây dựng), due Tue 3 Nov 09:00: open, not yet late.
+    f["F3"] = file("suggestion", "procedure", vn(2026, 10, 20, 9), procedure=b.partial)
+    # Praise of an officer, filed at the counter: no answer due.
+    f["F4"] = feedback.feedback_file(
+        kind="praise", subject="officer", text="Cảm ơn", citizen_name="Lò Thị Mai",
+        officer=s["officer"], filed_by=s["counter"], now=vn(2026, 10, 8, 9),
+    )  # fmt: skip
+    # On A14, filed in September, due Mon 12 Oct 09:00: open at October's end, late.
+    f["F5"] = file("complaint", "case", vn(2026, 9, 28, 9), case=c["A14"])
+    # On A2, due Mon 19 Oct 09:00; answered the next day, rated "very satisfied".
+    f["F6"] = answer(
+        file("suggestion", "case", vn(2026, 10, 5, 9), case=c["A2"]), vn(2026, 10, 6, 9)
+    )
+    feedback.feedback_rate(feedback=f["F6"], rating="very_satisfied", now=vn(2026, 10, 7, 9))
+    return f
 
 
 def committed_october(django_db_blocker):
@@ -333,7 +399,6 @@ def committed_october(django_db_blocker):
     from django.core.management import call_command
 
     from cases.models import Level, SupplementClock
-    from reports.models import ReportStamp
 
     from .factories import AgencyFactory
 
@@ -376,4 +441,13 @@ def committed_october(django_db_blocker):
     yield cases
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        ReportStamp.objects.bulk_create([ReportStamp(id=i) for i in range(ReportStamp.SHARDS)])
+        restore_migrated_rows()
+
+
+def restore_migrated_rows():
+    """The rows a migration wrote that a flush empties: the reports' stamps."""
+    from reports.models import ReportStamp
+
+    ReportStamp.objects.bulk_create(
+        [ReportStamp(id=i) for i in range(ReportStamp.SHARDS)], ignore_conflicts=True
+    )

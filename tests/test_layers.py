@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 GROUND, CORE = "onestop", "cases"
-FEATURES = {"payments", "notifications", "documents", "reports", "nationalid"}
+FEATURES = {"payments", "notifications", "documents", "reports", "nationalid", "feedback"}
 WEB = {"desk", "portal"}
 DEMO = {"demo"}
 APPS = {GROUND, CORE} | FEATURES | WEB | DEMO
@@ -61,8 +61,11 @@ def _imports(name: str, path: Path) -> set[str]:
                 parts = package.split(".")
                 parts = parts[: len(parts) - node.level + 1]
                 base = ".".join(parts + ([node.module] if node.module else []))
-            # `from x import y`: y may be a module of x, or a name defined in x.
-            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from x import y`: y is a module of x, or a name defined in x.
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
         else:
             continue
         for target in targets:

@@ -4,19 +4,56 @@ import random
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Status
+from cases.models import Case, CollectionMode, OnlineLevel, Status, TimeUnit
 from cases.selectors import agency_subtree_ids
+from feedback.models import Feedback
+from feedback.services import feedback_file
+from payments import services as payments
+from reports import sources
 from reports.direct import direct_counts
 from reports.kpis import Scope, kpi_report
+from reports.models import CaseFact
 from reports.services import rating_submit
 
 from .conftest import vn
+from .factories import FeeItemFactory, ProcedureFactory
 from .report_province import Builder, extra_data
 
 pytestmark = pytest.mark.django_db
+
+
+def more_procedures(province) -> list:
+    """Besides the builder's three: processing times in working hours and in calendar days
+    (2.2 counts each in its own unit), and an upfront fee (the clock starts once paid)."""
+    hours = ProcedureFactory(
+        code="1.000010",
+        agency=province["justice"],
+        processing_time_value=16,
+        processing_time_unit=TimeUnit.WORKING_HOURS,
+        online_level=OnlineLevel.PARTIAL,
+        written_result=False,
+    )
+    days = ProcedureFactory(
+        code="1.000011",
+        agency=province["construction"],
+        processing_time_value=7,
+        processing_time_unit=TimeUnit.CALENDAR_DAYS,
+        pays_online=True,
+    )
+    FeeItemFactory(procedure=days, amount=30_000)
+    upfront = ProcedureFactory(
+        code="1.000012",
+        agency=province["justice"],
+        collection=CollectionMode.UPFRONT,
+        online_level=OnlineLevel.FULL,
+    )
+    FeeItemFactory(procedure=upfront, amount=20_000)
+    return [hours, days, upfront]
 
 
 def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
@@ -24,11 +61,15 @@ def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
         province["justice"].pk: (staff["officer"], staff["signer"]),
         province["construction"].pk: (staff["builder"], b.signer_c),
     }
+    hours, days, upfront = more_procedures(province)
+    procedures = [b.plain, b.full, b.partial, hours, days, upfront, upfront]
     start = vn(2026, 8, 3, 8, 0)
     for _ in range(cases):
         at = start + timedelta(days=rng.randrange(90), hours=rng.randrange(10))
-        procedure = rng.choice([b.plain, b.full, b.partial])
-        documents = [{"name": "Tờ khai", "digitised": rng.random() < 0.7}]
+        procedure = rng.choice(procedures)
+        documents = [
+            {"name": "Tờ khai", "digitised": rng.random() < 0.7, "reused": rng.random() < 0.2}
+        ]
         if rng.random() < 0.6:
             case = b.online(at.replace(hour=9), procedure, documents)
         else:
@@ -59,6 +100,7 @@ def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
                     ("supplement-received", counter, {}),
                     ("supplement-received", counter, {}),
                     ("stop", officer, {"reason": "r"}),
+                    ("wait", None, {}),  # the documents never came (yet)
                 ],
                 Status.AWAITING_SIGNATURE: [
                     *[("sign", signer, {})] * 3,
@@ -69,9 +111,16 @@ def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
                     ("return", counter, {"channel": "counter", "recipient": "A"}),
                 ],
             }.get(case.status)
+            if case.status == Status.AWAITING_PAYMENT:  # an upfront fee, paid at the counter
+                with time_machine.travel(at, tick=False):
+                    payments.payment_request_create(case=case, method="cash", by=counter)
+                case.refresh_from_db()
+                continue
             if not choices:
                 break
             action, by, params = rng.choice(choices)
+            if action == "wait":
+                break
             data = {}
             if action == "sign" and rng.random() < 0.5:
                 data = {"signature": "pades"}
@@ -85,13 +134,33 @@ def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
         if case.status == Status.RETURNED and rng.random() < 0.6:
             value = rng.choice(["very_satisfied", "satisfied", "not_satisfied"])
             rating_submit(case=case, value=value, now=at + timedelta(days=1))
+        if case.received_at and rng.random() < 0.15:  # 5.4 counts a complaint against it
+            feedback_file(
+                kind="complaint", subject="case", text="x", citizen_name="A", case=case, now=at
+            )
+
+
+def synced(case_ids):
+    """A stand-in for the national portal's acknowledgements (1.4): cases of even id."""
+    return Case.objects.filter(pk__in=case_ids).alias(odd=F("id") % 2).filter(odd=0).values("pk")
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_reports_equal_the_direct_computation(seed, province, staff, procedure):
+def test_reports_equal_the_direct_computation(seed, province, staff, procedure, monkeypatch):
+    monkeypatch.setitem(sources._filters, "portal_synced", synced)
     rng = random.Random(seed)
     b = Builder(province, staff, procedure)
-    random_history(rng, b, staff, province, cases=35)
+    random_history(rng, b, staff, province, cases=60)
+    # The histories hold what the changed rules are about.
+    facts = CaseFact.objects.exclude(received_at=None)
+    assert {"withdrawn", "supplement_requested", "stopped"} <= set(
+        facts.values_list("status", flat=True)
+    )
+    resolved = facts.exclude(resolved_at=None)
+    assert set(resolved.values_list("processing_unit", flat=True)) == set(TimeUnit.values)
+    assert resolved.exclude(started_at=F("received_at")).exists()  # an upfront fee's wait
+    assert facts.filter(reused=True).exists() and facts.filter(written_result=False).exists()
+    assert Feedback.objects.exists()
 
     scopes = [
         Scope(date(2026, 8, 1), date(2026, 12, 31)),
@@ -105,9 +174,15 @@ def test_reports_equal_the_direct_computation(seed, province, staff, procedure):
     for scope in scopes:
         report = {item["id"]: item for item in kpi_report(scope)}
         direct = direct_counts(scope)
+        times = direct.pop("processing_time")
+        assert "portal_synced" in direct
         for kpi, figures in direct.items():
-            if kpi.startswith("processing"):
-                continue
             assert (report[kpi]["numerator"], report[kpi]["denominator"]) == figures, (scope, kpi)
-        mean = direct["processing_days_mean"]
-        assert report["processing_time"]["rate"] == (None if mean is None else round(mean, 2))
+        by_unit = report["processing_time"]["by_unit"]
+        assert set(by_unit) == set(times), scope
+        for unit, (mean, median, cases) in times.items():
+            assert by_unit[unit] == {
+                "cases": cases,
+                "mean": round(mean, 2),
+                "median": round(median, 2),
+            }, (scope, unit)

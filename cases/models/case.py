@@ -58,8 +58,10 @@ OPEN_STATES = frozenset(
 CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SIGNATURE})
 # The clock is paused while the case waits for the applicant (documents, a fee).
 PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
-# Decided, one way or the other: what the on-time KPI counts as finished.
-FINISHED = frozenset({Status.RESOLVED, Status.RETURNED, Status.STOPPED, Status.REJECTED})
+# No longer open: decided one way or the other, or withdrawn (the reports' backlog ends).
+ENDED = frozenset(
+    {Status.RESOLVED, Status.RETURNED, Status.STOPPED, Status.REJECTED, Status.WITHDRAWN}
+)
 
 LATE, DUE_SOON = "late", "soon"
 

@@ -177,6 +177,54 @@ class Procedure(models.Model):
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # What the national scorecard (Decision 766, indicators 1.1–1.3, 3.5, 4.1) reads of
+    # the catalogue besides the above.
+    decision_ref = models.CharField(
+        _("publishing decision"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Quyết định công bố: the decision that published or last amended the procedure, "
+            "e.g. 1234/QĐ-UBND."
+        ),
+    )
+    decision_effective_on = models.DateField(
+        _("decision effective on"),
+        null=True,
+        blank=True,
+        help_text=_("The day that decision took effect."),
+    )
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the procedure was first made public in the catalogue (công khai); "
+            "recorded as the day it is added when left empty."
+        ),
+    )
+    updated_on = models.DateField(
+        _("updated on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the catalogue last followed an amending decision; recorded as the day "
+            "the decision is changed here when left as it was. Empty: never amended."
+        ),
+    )
+    written_result = models.BooleanField(
+        _("result is a written paper"),
+        default=True,
+        help_text=_(
+            "Kết quả là giấy tờ: the result is a paper (a licence, a certificate, a "
+            "decision), so its cases must also be issued an electronic result."
+        ),
+    )
+    pays_online = models.BooleanField(
+        _("fees payable online"),
+        default=False,
+        help_text=_("Its fees can be paid online (thanh toán trực tuyến, through PayGov)."),
+    )
 
     class Meta:
         verbose_name = _("procedure")

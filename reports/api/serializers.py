@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cases.models import Level
 
-from ..kpis import KPI_BY_ID, PARTS
+from ..kpis import DECISION_766, KPI_BY_ID, PARTS, PROVINCE
 from ..models import Rating, RatingValue
 from ..throughput import BUCKETS, FIGURES, GROUPS
 
@@ -56,19 +56,80 @@ class DrillDownQuerySerializer(ReportQuerySerializer):
     part = serializers.ChoiceField(choices=PARTS, default="denominator")
 
 
+class UnitFiguresSerializer(serializers.Serializer):
+    cases = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+
+
 class KPISerializer(serializers.Serializer):
     id = serializers.ChoiceField(choices=list(KPI_BY_ID))
-    indicator = serializers.CharField(help_text=_("Decision 766 indicator, e.g. 2.1."))
+    indicator = serializers.CharField(
+        help_text=_("Decision 766 indicator, e.g. 2.1; empty for a province figure.")
+    )
     name = serializers.CharField()
+    group = serializers.IntegerField(
+        allow_null=True, help_text=_("The scorecard's group (1–5); null for a province figure.")
+    )
+    family = serializers.ChoiceField(
+        choices=[DECISION_766, PROVINCE],
+        help_text=_(
+            "decision_766: an indicator of the national scorecard; province: one of "
+            "the seed's province figures, never scored."
+        ),
+    )
+    measurable = serializers.BooleanField(
+        help_text=_("False: the data are not held here; the figures are null, never 0.")
+    )
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
-    rate = serializers.FloatField(allow_null=True, help_text=_("Percent (or working days)."))
+    rate = serializers.FloatField(
+        allow_null=True, help_text=_("Percent, or for processing_time the mean in `unit`.")
+    )
     threshold = serializers.FloatField(allow_null=True)
     max_points = serializers.FloatField(allow_null=True)
     score = serializers.FloatField(allow_null=True)
-    unit = serializers.ChoiceField(choices=["percent", "working_days"])
+    unit = serializers.ChoiceField(
+        choices=["percent", "count", "working_days", "working_hours", "calendar_days"]
+    )
+    drill_down = serializers.ChoiceField(
+        choices=["cases", "procedures", "rows", ""],
+        help_text=_("What the figures' drill-down lists."),
+    )
     median = serializers.FloatField(required=False, allow_null=True)
+    by_unit = serializers.DictField(
+        child=UnitFiguresSerializer(),
+        required=False,
+        help_text=_("processing_time: per time unit of the procedures."),
+    )
     parts = serializers.DictField(child=serializers.IntegerField(), required=False)
+
+
+class ScoreSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    max_points = serializers.FloatField()
+    measured_points = serializers.FloatField(
+        help_text=_("The points of the indicators that have a score.")
+    )
+    not_measurable = serializers.ListField(child=serializers.CharField())
+    not_measurable_points = serializers.FloatField()
+    no_data = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Measurable, but nothing to count.")
+    )
+    no_data_points = serializers.FloatField()
+
+
+class GroupScoreSerializer(ScoreSerializer):
+    group = serializers.IntegerField()
+    name = serializers.CharField()
+    indicators = serializers.ListField(child=serializers.CharField())
+
+
+class ScorecardSerializer(serializers.Serializer):
+    total = ScoreSerializer()
+    groups = GroupScoreSerializer(many=True)
+    indicators = KPISerializer(many=True, help_text=_("Decision 766's indicators."))
+    province_figures = KPISerializer(many=True, help_text=_("The seed's province figures."))
 
 
 def _throughput_fields():
@@ -106,6 +167,8 @@ class DrillDownCaseSerializer(serializers.Serializer):
     supplements = serializers.IntegerField()
     transfers = serializers.IntegerField()
     processing_days = serializers.FloatField(allow_null=True)
+    processing_time = serializers.FloatField(allow_null=True)
+    processing_unit = serializers.CharField()
 
 
 class RatingInSerializer(serializers.Serializer):
@@ -120,3 +183,17 @@ class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
         fields = ["code", "rating", "comment", "created_at"]
+
+
+class DrillDownProcedureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    level = serializers.CharField()
+    online_level = serializers.CharField()
+    pays_online = serializers.BooleanField()
+    written_result = serializers.BooleanField()
+    decision_ref = serializers.CharField()
+    decision_effective_on = serializers.DateField(allow_null=True)
+    published_on = serializers.DateField(allow_null=True)
+    updated_on = serializers.DateField(allow_null=True)

@@ -13,10 +13,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.views import public_case_or_404
+from cases.models import Procedure
 
 from .. import services
 from ..access import may_read_reports, scope_for
-from ..kpis import KPI_BY_ID, kpi_drill_down, kpi_report, with_cases
+from ..kpis import (
+    DECISION_766,
+    KPI_BY_ID,
+    kpi_drill_down,
+    kpi_figure,
+    kpi_procedures,
+    kpi_report,
+    scorecard,
+    with_cases,
+)
 from ..models import CaseFact, Rating
 from ..routers import reports_db
 from ..throughput import throughput
@@ -99,6 +109,50 @@ class KPIReportView(ReportView):
         return Response(kpi_report(scope))
 
 
+class ScorecardView(ReportView):
+    """The national scorecard (Decision 766/QĐ-TTg): the total out of 100 and each group's,
+    with the indicators not measurable here or without anything to count named; the seed's
+    province figures beside it. As a file: one row per indicator, group and total."""
+
+    filename = "scorecard"
+
+    @extend_schema(
+        parameters=[s.ReportQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.ScorecardSerializer,
+            **REPORT_ERRORS,
+            404: OpenApiResponse(description="Unknown agency or procedure, or outside yours."),
+        },
+    )
+    def get(self, request):
+        scope, _ = self.scope(request)
+        report = kpi_report(scope)
+        card = {
+            **scorecard(scope, report),
+            "indicators": [i for i in report if i["family"] == DECISION_766],
+            "province_figures": [i for i in report if i["family"] != DECISION_766],
+        }
+        if request.accepted_renderer.format in ("csv", "xlsx"):
+            return Response(scorecard_rows(card))
+        return Response(card)
+
+
+def scorecard_rows(card: dict) -> list[dict]:
+    """The scorecard as rows of one table: each group's indicators and its subtotal, the
+    total, then the province figures under their own section."""
+    rows = []
+    for group in card["groups"]:
+        rows += [
+            {"section": "decision_766", **item}
+            for item in card["indicators"]
+            if item["group"] == group["group"]
+        ]
+        rows.append({"section": "group", "id": f"group_{group['group']}", **group})
+    rows.append({"section": "total", "id": "total", "name": "Total", **card["total"]})
+    rows += [{"section": "province", **item} for item in card["province_figures"]]
+    return rows
+
+
 class ThroughputView(ReportView):
     """Received, resolved, returned, backlog, overdue and due soon per day, week or month."""
 
@@ -156,13 +210,44 @@ class KPICasesView(ReportView, GenericAPIView):
         },
     )
     def get(self, request, kpi):
-        if kpi not in KPI_BY_ID or kpi == "procedures_online":
+        if kpi not in KPI_BY_ID or KPI_BY_ID[kpi].drill_down != "cases":
+            raise Http404
+        if not KPI_BY_ID[kpi].available():
             raise Http404
         scope, data = self.scope(request)
         facts, count = kpi_drill_down(scope, kpi, data["part"])
         self.paginator.known_count = count
         rows = with_cases(self.paginate_queryset(facts))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class KPIProceduresView(ReportView, GenericAPIView):
+    """The procedures behind one figure of an indicator over the catalogue (1.1–1.3, 3.1,
+    3.2, 3.5), by code, 50 a page."""
+
+    query_serializer = s.DrillDownQuerySerializer
+    serializer_class = s.DrillDownProcedureSerializer
+    pagination_class = DrillDownPagination
+    queryset = Procedure.objects.none()  # for the schema: the rows come from kpi_procedures
+    filename = "procedures"
+
+    @extend_schema(
+        parameters=[s.DrillDownQuerySerializer, *FILE_FORMATS],
+        responses={
+            200: s.DrillDownProcedureSerializer(many=True),
+            **REPORT_ERRORS,
+            404: OpenApiResponse(
+                description="Unknown KPI (or not over procedures), agency or procedure."
+            ),
+        },
+    )
+    def get(self, request, kpi):
+        if kpi not in KPI_BY_ID or KPI_BY_ID[kpi].drill_down != "procedures":
+            raise Http404
+        scope, data = self.scope(request)
+        self.paginator.known_count = kpi_figure(scope, kpi, data["part"])
+        page = self.paginate_queryset(kpi_procedures(scope, kpi, data["part"]))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class RatingListView(ReportView, GenericAPIView):
