@@ -18,6 +18,7 @@ from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
 from cases.workflow import label_of
 from documents import selectors as document_selectors
+from feedback.selectors import feedback_of_case
 from notifications.selectors import attempts_for
 
 from .common import pin_for, put_errors
@@ -78,6 +79,7 @@ def case_page(request, code, *, bound_form=None, status=200):
         "fees": fee_desk(case, request.user, bound_form) if staff else None,
         # Every attempt to reach the applicant: channel, address, the provider's answer.
         "attempts": attempts_for(case) if staff else [],
+        "feedback": feedback_of_case(case) if staff else [],
     }
     template = "desk/case.html" if staff else "portal/case.html"
     return render(request, template, context, status=status)

@@ -36,6 +36,7 @@ def nav_links(request) -> dict:
             links.insert(1, (reverse("counter-submissions"), _("Online submissions")))
         if not any(url == reverse("work-queue") for url, _label in links):
             links.append((reverse("work-queue"), _("Work queue")))
+        links.append((reverse("feedback-desk"), _("Feedback")))
         links.append((reverse("alerts"), _("Alerts")))
         if Role.ADMIN in user.roles and Role.SUPERVISOR not in user.roles:
             links.append((reverse("reports-dashboard"), _("Reports")))
@@ -43,6 +44,7 @@ def nav_links(request) -> dict:
         links = [
             (reverse("portal-procedures"), _("Procedures")),
             (reverse("home"), _("Check a case")),
+            (reverse("feedback-lookup"), _("Feedback")),
         ]
         if user is not None and user.is_authenticated:
             links.append((reverse("my-cases"), _("My cases")))

@@ -12,6 +12,7 @@ from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
 from cases.models.case import OPEN_STATES
+from feedback.selectors import feedback_queue
 
 from .common import mark_due, staff_required
 
@@ -23,7 +24,13 @@ def officer_desk(request):
         .filter(assigned_to=request.user, status__in=OPEN_STATES)
         .order_by("appointment_at", "id")
     )
-    return render(request, "desk/officer.html", {"cases": mark_due(cases, request.user)})
+    context = {
+        "cases": mark_due(cases, request.user),
+        # Phản ánh chờ trả lời: what the officer's agencies must answer, overdue first.
+        "feedback_open": feedback_queue(request.user, state="open").count(),
+        "feedback_overdue": feedback_queue(request.user, state="open", due="overdue").count(),
+    }
+    return render(request, "desk/officer.html", context)
 
 
 def _deciding_here(request):

@@ -1,7 +1,8 @@
 """Feedback pages: the staff desk (/desk/feedback/) and the citizen's (/feedback/).
 
-They live here until the web layer moves (desk/, portal/); the lookup page, the citizen's
-cases and the officer's desk link here (see the README's feedback section)."""
+The feature owns its pages; the citizen's lookup page, their cases, the officer's desk and
+the staff case page link here. A case proven on the home page is proven here too (one
+session key, `cases.public_lookup.session_case`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Case
-from cases.public_lookup import LookupThrottled, case_public_lookup
+from cases.public_lookup import (
+    LookupThrottled,
+    case_public_lookup,
+    remember_session_case,
+    session_case,
+)
 from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
 
@@ -40,9 +46,6 @@ from .selectors import (
     may_answer,
     officer_of,
 )
-
-# The case this browser proved the PIN of on the feedback page.
-SESSION_CASE = "feedback_case_id"
 
 
 def _put_errors(form, error: ValidationError) -> None:
@@ -168,8 +171,8 @@ def desk_detail(request, reference):
 
 
 def _proven_case(request) -> Case | None:
-    case_id = request.session.get(SESSION_CASE)
-    return Case.objects.select_related("procedure", "assigned_to").filter(pk=case_id).first()
+    """The case this browser proved the PIN of, here or on the home page (one session key)."""
+    return session_case(request)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -192,7 +195,7 @@ def lookup(request):
             response["Retry-After"] = str(throttled.wait)
             return response
         if case is not None:
-            request.session[SESSION_CASE] = case.pk
+            remember_session_case(request, case)
             if not request.user.is_authenticated:
                 request.session.set_expiry(0)
             return redirect("feedback-case")

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.models import Agency, Case, Role, Status
 from demo import build, history, payment, province
+from demo.feedback import build_feedback
 from demo.identities import build_identity_cases
 from demo.messaging import build_provider_templates
 from demo.ratings import build_ratings
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                     build_identity_cases(counter=staff["centre"][Role.COUNTER_STAFF], now=now)
                 )
                 build_ratings()
+                build_feedback(staff=staff, now=now)
         self._report(build.summary(now), added)
 
     def _dev_certificates(self, now):
