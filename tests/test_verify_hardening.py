@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, encode_multipart
 
 from documents import signing
 
@@ -153,3 +154,37 @@ def test_a_genuine_result_verifies_within_the_budget(signed_pdf, parsed):
     verification = signing.verify_pdf(signed_pdf)
     assert verification.verdict == "authentic" and verification.signer == "Sở Tư pháp"
     assert parsed == [signed_pdf]
+
+
+# --- the body's size ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/public/verify/", "/verify/"])
+def test_an_oversized_upload_is_refused_before_the_body_is_read(client, path):
+    """Regression: 100–300 MB were read before the answer was 400."""
+    # The header announces 200 MB; the body is never read, so a short one proves it.
+    answer = client.generic(
+        "POST",
+        path,
+        b"--x\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert answer.status_code == 413
+    assert "larger than the limit of 20 MB" in answer.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/public/verify/", "/verify/"])
+def test_an_upload_past_the_limit_is_stopped_while_it_streams(client, settings, path):
+    settings.RESULT_MAX_BYTES = 100_000
+    # Within the limit and its room for the form's fields, by the header; past it, the file.
+    body = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("x.pdf", b"%PDF-" * 30_000)})
+    assert len(body) < settings.RESULT_MAX_BYTES + 64 * 1024
+
+    answer = client.generic(
+        "POST", path, body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
+    )
+    assert answer.status_code == 413

@@ -1,6 +1,5 @@
 """Shapes of the documents API. No business rules."""
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -30,11 +29,6 @@ class ReceiptPrintSerializer(serializers.Serializer):
 
 class VerifyUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("The signed PDF to check."))
-
-    def validate_file(self, file):
-        if file.size > settings.RESULT_MAX_BYTES:
-            raise serializers.ValidationError(_("The file is too large."))
-        return file
 
 
 class VerificationSerializer(serializers.Serializer):
