@@ -188,3 +188,34 @@ def test_an_upload_past_the_limit_is_stopped_while_it_streams(client, settings, 
         "POST", path, body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
     )
     assert answer.status_code == 413
+
+
+# --- who signed: a fact or a claim (item 16) -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_page_shows_an_untrusted_signer_as_a_claim(client, use_pki):
+    """Regression: the name an attacker put in their own certificate stood as "Signed by"
+    next to the "not trusted" verdict."""
+    use_pki(signing="other", trusting="good")
+    forged = signing.sign_pdf(
+        two_page_pdf(), agency=AGENCY, field_suffix="x", verify_url="https://x/", reason="r"
+    ).data
+    upload = SimpleUploadedFile("ket-qua.pdf", forged, content_type="application/pdf")
+
+    page = client.post("/verify/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "verdict-untrusted" in page
+    assert "<dt>Claims to be signed by</dt><dd>Sở Tư pháp</dd>" in page
+    assert "Signed by" not in page.replace("Claims to be signed by", "")
+    assert "only an authentic signature proves who signed" in page
+
+
+@pytest.mark.django_db
+def test_the_page_shows_an_authentic_signer_as_the_signer(client, signed_pdf):
+    upload = SimpleUploadedFile("ket-qua.pdf", signed_pdf, content_type="application/pdf")
+
+    page = client.post("/verify/", {"file": upload}).content.decode()  # Vietnamese first
+
+    assert "verdict-authentic" in page
+    assert "<dt>Người ký</dt><dd>Sở Tư pháp</dd>" in page and "Tự nhận" not in page

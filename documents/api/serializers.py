@@ -41,8 +41,17 @@ class VerificationSerializer(serializers.Serializer):
         ),
     )
     authentic = serializers.BooleanField()
-    signer = serializers.CharField(help_text=_("Who the signing certificate names."))
-    signed_at = serializers.DateTimeField(allow_null=True)
+    signer = serializers.CharField(
+        help_text=_(
+            "Who the signing certificate names. A fact only when `authentic` is true; with any "
+            "other verdict, only what the file claims: anyone can make a certificate that "
+            "names anyone."
+        )
+    )
+    signed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("When the signer says it signed; like `signer`, a claim unless authentic."),
+    )
     document_id = serializers.UUIDField(allow_null=True)
     case_code = serializers.CharField(allow_null=True)
     sha256 = serializers.CharField(help_text=_("SHA-256 of the file that was checked."))
