@@ -410,7 +410,7 @@ def trust_material() -> tuple:
 # is stopped here and called unreadable.
 MiB = 1024 * 1024
 VERIFY_CPU_SECONDS = 0.5
-VERIFY_MEMORY_BYTES = 128 * MiB
+VERIFY_MEMORY_BYTES = 64 * MiB
 VERIFY_WALL_SECONDS = 3.0
 # What verification may inflate: object and xref streams, a signature's certificates and
 # revocation data. pyHanko's defaults (64 MiB an object stream, 100 times the file in all)
