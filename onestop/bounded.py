@@ -7,19 +7,23 @@ stops the child (SIGPROF at the CPU budget, SIGXCPU/SIGKILL after it if that is 
 address space capped, so an allocation past it raises MemoryError), and the parent kills it
 at the wall-clock budget. Whatever happens, the caller gets a value or `Unfinished`.
 
-Fork, not spawn: the child starts with the modules the parent already imported (no
-interpreter start, a few milliseconds), and needs nothing pickled on the way in. It must
-only compute: it shares the parent's open database and cache sockets, so it touches no
-connection, and it ends with `os._exit` (multiprocessing's fork start), closing nothing of
-the parent's. Works in a gunicorn sync worker, a Celery prefork worker and the test client.
+A bare `os.fork`: the child starts with the modules the parent imported (no interpreter to
+start, a few milliseconds) and needs nothing pickled on the way in. It only computes and
+ends with `os._exit`: it shares the parent's database, cache and broker sockets, so it runs
+no cleanup that could write to them. That is why not multiprocessing, whose child runs the
+after-fork hooks Celery and kombu register (closing the parent's broker connections: a
+child forked after a Celery call hung there). Works in a gunicorn sync worker, a Celery
+prefork worker and the test client, from any thread.
 """
 
 import math
-import multiprocessing
+import os
+import pickle
 import resource
+import select
 import signal
+import time
 
-_FORK = multiprocessing.get_context("fork")
 _CPU_SIGNALS = {signal.SIGPROF, signal.SIGXCPU}
 
 
@@ -31,44 +35,49 @@ class Unfinished(Exception):
 def run_bounded(function, *args, cpu_seconds: float, memory_bytes: int, wall_seconds: float):
     """`function(*args)` in a child with at most `cpu_seconds` of CPU, `memory_bytes` of
     address space beyond what it inherits, and `wall_seconds` of wall clock."""
-    receiver, sender = _FORK.Pipe(duplex=False)
-    child = _FORK.Process(
-        target=_child, args=(sender, function, args, cpu_seconds, memory_bytes), daemon=True
-    )
-    child.start()
-    sender.close()  # so that the child's end alone keeps the pipe open: EOF when it dies
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        exitcode = 1
+        try:
+            os.close(reader)
+            _child(writer, function, args, cpu_seconds, memory_bytes)
+            exitcode = 0
+        finally:
+            os._exit(exitcode)
+    os.close(writer)  # the child's end alone keeps the pipe open: EOF when it ends
     try:
-        outcome = None
-        if receiver.poll(wall_seconds):
-            try:
-                outcome = receiver.recv()
-            except EOFError:  # died before answering
-                pass
-        else:
-            child.kill()
-        child.join(timeout=1)
-        if child.exitcode is None:  # answered, then did not exit
-            child.kill()
-            child.join()
+        answer = _read_until_end(reader, time.monotonic() + wall_seconds)
     finally:
-        receiver.close()
-    if outcome is None:
-        raise Unfinished(_why(child.exitcode, wall_seconds))
-    kind, value = outcome
+        os.close(reader)
+    if answer is None:
+        os.kill(pid, signal.SIGKILL)
+    exitcode = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if answer is None:
+        raise Unfinished(f"stopped after {wall_seconds} s of wall time")
+    if exitcode != 0:
+        raise Unfinished("out of CPU time" if -exitcode in _CPU_SIGNALS else f"exit {exitcode}")
+    kind, value = pickle.loads(answer)
     if kind != "value":
         raise Unfinished(value)
     return value
 
 
-def _why(exitcode: int | None, wall_seconds: float) -> str:
-    if exitcode is not None and -exitcode in _CPU_SIGNALS:
-        return "out of CPU time"
-    if exitcode == -signal.SIGKILL:
-        return f"stopped after {wall_seconds} s of wall time"
-    return f"the child died (exit code {exitcode})"
+def _read_until_end(reader: int, deadline: float) -> bytes | None:
+    """All the child writes, or None if it has not finished by `deadline`."""
+    poll = select.poll()
+    poll.register(reader, select.POLLIN)
+    chunks = []
+    while (left := deadline - time.monotonic()) > 0:
+        if poll.poll(left * 1000):
+            chunk = os.read(reader, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    return None
 
 
-def _child(sender, function, args, cpu_seconds: float, memory_bytes: int) -> None:
+def _child(writer: int, function, args, cpu_seconds: float, memory_bytes: int) -> None:
     _limit(cpu_seconds, memory_bytes)
     try:
         outcome = ("value", function(*args))
@@ -76,7 +85,8 @@ def _child(sender, function, args, cpu_seconds: float, memory_bytes: int) -> Non
         outcome = ("failed", "out of memory")
     except BaseException as exc:  # noqa: BLE001 - the parent reports it; the child just ends
         outcome = ("failed", f"raised {exc!r}"[:500])
-    sender.send(outcome)
+    with os.fdopen(writer, "wb") as out:
+        out.write(pickle.dumps(outcome))
 
 
 def _limit(cpu_seconds: float, memory_bytes: int) -> None:

@@ -1,5 +1,6 @@
 """onestop.bounded: a function run in a child process under a CPU, memory and wall budget."""
 
+import multiprocessing.util
 import time
 
 import pytest
@@ -43,3 +44,16 @@ def test_a_child_that_neither_computes_nor_answers_is_killed_at_the_wall_budget(
 def test_what_the_function_raised_is_reported():
     with pytest.raises(Unfinished, match="^raised ValueError.*'not a number'"):
         run_bounded(int, "not a number", **ROOMY)
+
+
+class Connection:
+    """Stands for a broker connection that Celery and kombu close after a fork."""
+
+
+def test_the_child_runs_no_after_fork_hooks_of_the_parents_connections():
+    """Regression: with multiprocessing's fork, a child forked after a Celery call ran
+    kombu's hooks that close the parent's broker connections, and hung there."""
+    connection = Connection()
+    multiprocessing.util.register_after_fork(connection, lambda _: time.sleep(60))
+
+    assert run_bounded(divmod, 7, 2, **{**ROOMY, "wall_seconds": 2}) == (3, 1)
