@@ -37,7 +37,9 @@ class VerificationSerializer(serializers.Serializer):
         help_text=_(
             "authentic: signed with a trusted certificate and unchanged since; modified: "
             "changed after signing; untrusted, expired, revoked: the certificate; unsigned; "
-            "unreadable: not a PDF."
+            "unreadable: not a PDF, or one no signed result resembles (a signature over 64 "
+            "KiB, thousands of signature fields, cross-references in a loop...) or too costly "
+            "to check."
         ),
     )
     authentic = serializers.BooleanField()
