@@ -1,11 +1,12 @@
 """Run a function on untrusted input with a hard budget: CPU time, memory and wall time.
 
-`run_bounded(function, *args, ...)` forks a child process (Linux), lowers its limits, runs
+`run_bounded(function, *args, ...)` forks a child process, lowers its limits, runs
 `function(*args)` there and returns what it returned (pickled back through a pipe). A
 parser that loops, recurses or allocates without end costs at most the budget: the kernel
-stops the child (SIGPROF at the CPU budget, SIGXCPU/SIGKILL after it if that is caught; the
-address space capped, so an allocation past it raises MemoryError), and the parent kills it
-at the wall-clock budget. Whatever happens, the caller gets a value or `Unfinished`.
+stops the child (SIGPROF at the CPU budget, SIGXCPU/SIGKILL after it if that is caught; on
+Linux the address space is capped, so an allocation past it raises MemoryError), and the
+parent kills it at the wall-clock budget. Whatever happens, the caller gets a value or
+`Unfinished`.
 
 A bare `os.fork`: the child starts with the modules the parent imported (no interpreter to
 start, a few milliseconds) and needs nothing pickled on the way in. It only computes and
@@ -98,8 +99,11 @@ def _limit(cpu_seconds: float, memory_bytes: int) -> None:
     seconds = math.ceil(cpu_seconds) + 1
     _lower(resource.RLIMIT_CPU, seconds, seconds + 1)
     # The child inherits the parent's mappings: the cap is what it has plus the budget.
-    with open("/proc/self/statm") as statm:
-        mapped = int(statm.read().split()[0]) * resource.getpagesize()
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:  # not Linux (a developer's `make run`): the CPU and wall budgets only
+        return
     _lower(resource.RLIMIT_AS, mapped + memory_bytes, mapped + memory_bytes)
 
 
