@@ -25,7 +25,15 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.decode_limits import (
+    DEFAULT_PURPOSE_LIMITS,
+    DecodeLimits,
+    DecodePurpose,
+    DocumentDecodeBudget,
+    StreamDecodeLimits,
+)
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.rw_common import find_inherited_value_in_tree
 from pyhanko.sign import fields, signers
@@ -38,6 +46,9 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from cases.exceptions import InvalidTransition
+from onestop.bounded import Unfinished, run_bounded
+
+from . import screening
 
 FIELD_PREFIX = "Onestop-"  # + the result document's id
 STAMP_MARGIN, STAMP_HEIGHT = 36, 84  # points: the stamp spans the foot of the last page
@@ -394,27 +405,78 @@ def trust_material() -> tuple:
     return _trust(roots, crls, stamp)
 
 
+# What one verification may cost, whatever the file (issue 19): a genuine result takes a few
+# tens of CPU milliseconds and a few MB; a 20 MB file built to make pyHanko spin or allocate
+# is stopped here and called unreadable.
+MiB = 1024 * 1024
+VERIFY_CPU_SECONDS = 0.5
+VERIFY_MEMORY_BYTES = 64 * MiB
+VERIFY_WALL_SECONDS = 3.0
+# What verification may inflate: object and xref streams, a signature's certificates and
+# revocation data. pyHanko's defaults (64 MiB an object stream, 100 times the file in all)
+# are made for reading whole documents; an object stream of a genuine result is a few KB.
+DECODE_LIMITS = DecodeLimits(
+    per_stream=StreamDecodeLimits(max_output_size=16 * MiB),
+    per_purpose={
+        **DEFAULT_PURPOSE_LIMITS,
+        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(
+            max_ratio=100, ratio_floor=MiB, max_output_size=4 * MiB
+        ),
+    },
+    document_budget=DocumentDecodeBudget(base_allowance=32 * MiB, max_ratio=1),
+)
+# A parse stopped by a limit, not by a damaged byte: the file is unreadable, not modified.
+# (An allocation refused deep in C code may surface as SystemError, not MemoryError.)
+_OVER_LIMITS = (RecursionError, MemoryError, SystemError, PdfDecodeLimitError)
+
+
 def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
-    """Judge a signed PDF against the configured trust roots (and CRLs), at `now`."""
-    if not data.lstrip()[:5] == b"%PDF-":
+    """Judge a signed PDF against the configured trust roots (and CRLs), at `now`.
+
+    The file is untrusted: it is screened first (`screening.refusal`, milliseconds), then
+    parsed and judged in a child process with VERIFY_CPU_SECONDS of CPU, VERIFY_MEMORY_BYTES
+    of memory and VERIFY_WALL_SECONDS of wall time. A file refused, or stopped, is
+    unreadable.
+    """
+    if (reason := screening.refusal(data)) is not None:
+        logger.info("PDF refused before verification: %s", reason)
         return Verification(Verdict.UNREADABLE)
+    trust = trust_material()  # read here, where it is cached, not in each child
     try:
-        reader = PdfFileReader(BytesIO(data), strict=False)
+        return run_bounded(
+            _judge,
+            data,
+            now,
+            trust,
+            cpu_seconds=VERIFY_CPU_SECONDS,
+            memory_bytes=VERIFY_MEMORY_BYTES,
+            wall_seconds=VERIFY_WALL_SECONDS,
+        )
+    except Unfinished as stopped:
+        logger.warning("PDF verification stopped: %s", stopped)
+        return Verification(Verdict.UNREADABLE)
+
+
+def _judge(data: bytes, now: datetime | None, trust: tuple) -> Verification:
+    """The verdict on a screened PDF: run in the budget's child process."""
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False, decode_limits=DECODE_LIMITS)
         signatures = reader.embedded_signatures
-    except Exception:  # any failure to parse an untrusted file is a verdict
+    except Exception as exc:  # any failure to parse an untrusted file is a verdict
         # A file that was signed (it has a byte range) but no longer parses was changed.
-        return Verification(Verdict.MODIFIED if b"/ByteRange" in data else Verdict.UNREADABLE)
+        damaged = b"/ByteRange" in data and not _over_limits(exc)
+        return Verification(Verdict.MODIFIED if damaged else Verdict.UNREADABLE)
     if not signatures:
         return Verification(Verdict.UNSIGNED)
     signature = signatures[-1]
-    roots, crls = trust_material()
+    roots, crls = trust
     context = ValidationContext(
         trust_roots=list(roots), crls=list(crls), moment=now, allow_fetching=False
     )
     try:
         status = validate_pdf_signature(signature, context, skip_diff=True)
-    except Exception:  # a signature too damaged to check was changed
-        return Verification(Verdict.MODIFIED)
+    except Exception as exc:  # a signature too damaged to check was changed
+        return Verification(Verdict.UNREADABLE if _over_limits(exc) else Verdict.MODIFIED)
     found = Verification(
         verdict=Verdict.AUTHENTIC,
         signer=_cert_name(status.signing_cert),
@@ -437,3 +499,12 @@ def verify_pdf(data: bytes, *, now: datetime | None = None) -> Verification:
     else:
         return found
     return Verification(verdict, found.signer, found.signed_at)
+
+
+def _over_limits(exc: BaseException | None) -> bool:
+    """Whether a limit stopped the parse (pyHanko may wrap the error in its own)."""
+    while exc is not None:
+        if isinstance(exc, _OVER_LIMITS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

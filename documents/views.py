@@ -1,26 +1,22 @@
 """Public pages: verify a signed result (by its QR code link, or by uploading the PDF)."""
 
 from django import forms
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from cases.api.errors import TooLarge
 from cases.api.throttles import VerifyThrottle
 
 from . import selectors, services
+from .uploads import limit_upload
 
 
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Signed PDF"), help_text=_("The result file you received or downloaded.")
     )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > settings.RESULT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        return file
 
 
 def _verify_wait(request) -> int | None:
@@ -39,21 +35,29 @@ def _throttled(request, wait: int):
     return response
 
 
+@csrf_exempt  # checked below, once the upload's limit is set: the check reads the body
 def verify(request):
     """Kiểm tra văn bản ký số: upload a PDF and see whether it is authentic and intact."""
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    verification = document = None
-    if request.method == "POST":
-        if (wait := _verify_wait(request)) is not None:
-            return _throttled(request, wait)
-        if form.is_valid():
-            verification, document = services.verify_upload(data=form.cleaned_data["file"].read())
-    return render(
-        request,
-        "documents/verify.html",
-        {"form": form, "verification": verification, "document": document},
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
-    )
+    if request.method != "POST":
+        return render(request, "documents/verify.html", {"form": VerifyUploadForm()})
+    try:
+        limit_upload(request)
+        return _verify_upload(request)
+    except TooLarge as too_large:
+        context = {"form": VerifyUploadForm(), "error": too_large.detail}
+        return render(request, "documents/verify.html", context, status=413)
+
+
+@csrf_protect
+def _verify_upload(request):
+    if (wait := _verify_wait(request)) is not None:
+        return _throttled(request, wait)
+    form = VerifyUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "documents/verify.html", {"form": form}, status=400)
+    verification, document = services.verify_upload(data=form.cleaned_data["file"].read())
+    context = {"form": form, "verification": verification, "document": document}
+    return render(request, "documents/verify.html", context)
 
 
 def verify_document(request, document_id):

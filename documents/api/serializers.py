@@ -1,6 +1,5 @@
 """Shapes of the documents API. No business rules."""
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -31,11 +30,6 @@ class ReceiptPrintSerializer(serializers.Serializer):
 class VerifyUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("The signed PDF to check."))
 
-    def validate_file(self, file):
-        if file.size > settings.RESULT_MAX_BYTES:
-            raise serializers.ValidationError(_("The file is too large."))
-        return file
-
 
 class VerificationSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(
@@ -43,12 +37,23 @@ class VerificationSerializer(serializers.Serializer):
         help_text=_(
             "authentic: signed with a trusted certificate and unchanged since; modified: "
             "changed after signing; untrusted, expired, revoked: the certificate; unsigned; "
-            "unreadable: not a PDF."
+            "unreadable: not a PDF, or one no signed result resembles (a signature over 64 "
+            "KiB, thousands of signature fields, cross-references in a loop...) or too costly "
+            "to check."
         ),
     )
     authentic = serializers.BooleanField()
-    signer = serializers.CharField(help_text=_("Who the signing certificate names."))
-    signed_at = serializers.DateTimeField(allow_null=True)
+    signer = serializers.CharField(
+        help_text=_(
+            "Who the signing certificate names. A fact only when `authentic` is true; with any "
+            "other verdict, only what the file claims: anyone can make a certificate that "
+            "names anyone."
+        )
+    )
+    signed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("When the signer says it signed; like `signer`, a claim unless authentic."),
+    )
     document_id = serializers.UUIDField(allow_null=True)
     case_code = serializers.CharField(allow_null=True)
     sha256 = serializers.CharField(help_text=_("SHA-256 of the file that was checked."))

@@ -15,6 +15,7 @@ from cases.api.views import public_case_or_404
 from cases.selectors import visible_case_or_404
 from documents import selectors, services
 from documents.forms_pdf import form_by_alias
+from documents.uploads import limit_upload
 from onestop.http import pdf_response
 
 from . import serializers as s
@@ -156,14 +157,19 @@ class PublicVerifyDocumentView(APIView):
 
 class PublicVerifyUploadView(generics.GenericAPIView):
     """Check an uploaded PDF: authentic and intact, modified after signing, or signed with a
-    certificate that is untrusted, expired or revoked."""
+    certificate that is untrusted, expired or revoked. A body larger than the limit
+    (RESULT_MAX_BYTES) is refused with 413 before it is read."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = [VerifyThrottle]
-    error_statuses = {429}
+    error_statuses = {413, 429}
     parser_classes = [MultiPartParser]
     serializer_class = s.VerifyUploadSerializer
+
+    def initial(self, request, *args, **kwargs):
+        limit_upload(request._request)  # before the throttle and the parser read anything
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         request=s.VerifyUploadSerializer,
