@@ -96,22 +96,22 @@ def case_submit_result(
     return case
 
 
-@transaction.atomic
 def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
     """Sign (ký số): PAdES-sign the electronic draft with the deciding agency's certificate,
-    with a QR code to its verification page; a paper result is approved as before."""
+    with a QR code to its verification page; a paper result is approved as before.
+
+    Signing may call a remote signing service (up to its timeout): it runs with no lock and
+    no transaction held. Who may sign and when is checked first; the signed copy is then
+    stored, and the step and the document written in one short transaction against the
+    case as it is by then (another step may have been taken meanwhile). If that fails, the
+    stored copy is removed: nothing is half-written.
+    """
     now = now or timezone.now()
     draft = latest_draft(case)
     if draft is None:  # a paper result (or the step is not allowed: case_act says why)
         return case_services.case_act(case=case, action="sign", by=by, now=now)
-    # The step first (who may, when); if the signature then fails, it all rolls back.
-    case = case_services.case_act(
-        case=case,
-        action="sign",
-        by=by,
-        now=now,
-        signature={"signature": "pades", "document": str(draft.pk)},
-    )
+    signature = {"signature": "pades", "document": str(draft.pk)}
+    case_services.action_check(case=case, action="sign", by=by, now=now, signature=signature)
     with draft.draft.open("rb") as stored:
         unsigned = stored.read()
     if sha256(unsigned) != draft.draft_sha256:
@@ -124,9 +124,29 @@ def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
         reason=f"Kết quả giải quyết hồ sơ {case.code}",
         now=now,
     )
-    name = draft.signed.storage.save(
+    storage = draft.signed.storage
+    name = storage.save(
         draft.signed.field.generate_filename(draft, f"{draft.pk}-signed.pdf"),
         ContentFile(signed.data),
+    )
+    try:
+        return _signed(case=case, draft=draft, by=by, now=now, name=name, signed=signed)
+    except BaseException:
+        storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _signed(*, case: Case, draft: ResultDocument, by, now, name: str, signed) -> Case:
+    fresh = Case.objects.select_related("procedure", "receiving_agency", "deciding_agency").get(
+        pk=case.pk
+    )
+    case = case_services.case_act(
+        case=fresh,
+        action="sign",
+        by=by,
+        now=now,
+        signature={"signature": "pades", "document": str(draft.pk)},
     )
     # Written once: only a row without a signature takes one.
     written = ResultDocument.objects.filter(pk=draft.pk, signed_sha256="").update(

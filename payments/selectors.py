@@ -82,8 +82,10 @@ def fees_payable(case: Case) -> Due:
 
 
 def open_online_request(case: Case) -> PaymentRequest | None:
-    """A pending online request for the case, if the citizen has one under way."""
-    return case.payment_requests.filter(state=PaymentState.PENDING).order_by("-id").first()
+    """An online request for the case under way: pending at the gateway, or being
+    registered with it (unpaid, its INIT not answered yet)."""
+    under_way = Q(state=PaymentState.PENDING) | Q(state=PaymentState.UNPAID, gateway__gt="")
+    return case.payment_requests.filter(under_way).order_by("-id").first()
 
 
 def receipted_requests(case: Case) -> list[PaymentRequest]:

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -32,10 +33,17 @@ def apply_pending_callbacks() -> int:
 
 @shared_task
 def reconcile_pending_payments() -> int:
-    """Đối soát: QUERY the gateway about requests pending too long; apply what it says."""
+    """Đối soát: QUERY the gateway about requests pending too long and apply what it says;
+    cancel online requests whose registration was abandoned midway."""
+    # Twice the gateway's timeout: a registration still under way has its answer by then.
+    services.registrations_abandoned(older_than=timedelta(seconds=2 * settings.PAYGOV_TIMEOUT))
     asked = 0
     for payment_id in selectors.requests_to_query(older_than=settings.PAYMENT_QUERY_AFTER):
-        services.payment_reconcile(payment_id=payment_id)
+        try:
+            services.payment_reconcile(payment_id=payment_id)
+        except Exception:  # one bad row must not hold back the others; it stays for later
+            logger.exception("payment %s could not be reconciled", payment_id)
+            continue
         asked += 1
     return asked
 

@@ -262,7 +262,10 @@ def test_an_init_answer_with_a_bad_checksum_is_not_trusted(file_case, upfront, s
     with mock.patch("urllib.request.urlopen", return_value=io.BytesIO(json.dumps(forged).encode())):
         with pytest.raises(payments.GatewayUnavailable):
             payments.payment_request_create(case=case, method="online")
-    assert not PaymentRequest.objects.exists()  # nothing half-written
+    # The attempt is recorded, cancelled with its reason; nothing else is written.
+    attempt = PaymentRequest.objects.get()
+    assert attempt.state == PaymentState.CANCELLED and "INIT failed" in attempt.review_note
+    assert not case.events.filter(action__in=["payment", "payment-confirmed"]).exists()
 
 
 def test_init_over_http_sends_a_signed_message_and_takes_the_payment_url(

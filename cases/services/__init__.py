@@ -7,7 +7,7 @@
 """
 
 from .codes import issue_case_code
-from .engine import allowed_actions, case_act
+from .engine import action_check, allowed_actions, case_act
 from .filing import case_file
 from .pins import PIN_ALPHABET, PIN_LENGTH, new_pin, normalise_pin, pin_hash, pin_matches
 from .scans import SCAN_TYPES, case_document_add, scan_extension
@@ -21,6 +21,7 @@ __all__ = [
     "STEPS",
     "Step",
     "SystemActor",
+    "action_check",
     "allowed_actions",
     "case_act",
     "case_document_add",

@@ -55,6 +55,12 @@ def allowed_actions(case: Case, user, now: datetime | None = None) -> list[str]:
     ]
 
 
+def action_check(*, case: Case, action: str, by: User, now: datetime | None = None, **params):
+    """Raise what `case_act` would raise for this action now, writing nothing: a feature
+    checks before slow work it does outside the step's transaction (signing remotely)."""
+    plan(case=case, action=action, by=by, now=now or timezone.now(), **params)
+
+
 @transaction.atomic
 def case_act(*, case: Case, action: str, by: User, now: datetime | None = None, **params) -> Case:
     """Apply one action to a case (see `workflow.MOVES`) and return the updated case."""

@@ -9,6 +9,7 @@ from .requests import (
     new_reference,
     payment_refund,
     payment_request_create,
+    registrations_abandoned,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "payment_reconcile",
     "payment_refund",
     "payment_request_create",
+    "registrations_abandoned",
 ]

@@ -7,7 +7,7 @@ settled and the case moves on), so it is on the case's timeline.
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -140,7 +140,6 @@ def new_reference(choice=secrets.choice) -> str:
     return "OS" + "".join(choice(PIN_ALPHABET) for _ in range(14))
 
 
-@transaction.atomic
 def payment_request_create(
     *,
     case: Case,
@@ -156,7 +155,10 @@ def payment_request_create(
     `return_base` (scheme and host) makes the gateway's return address absolute.
 
     Online: registered with the gateway (INIT), pending until its callback; a request still
-    pending for the same amount is answered again rather than doubled. Cash and bank
+    pending for the same amount is answered again rather than doubled. The gateway is asked
+    with no lock held (it may take PAYGOV_TIMEOUT): the request is recorded first in a short
+    transaction, INIT runs, and a second transaction records its answer — a failed or
+    timed-out INIT leaves the attempt cancelled with the reason, nothing else. Cash and bank
     transfer: recorded by the receiving counter, paid at once, with a receipt.
     """
     now = now or timezone.now()
@@ -166,6 +168,30 @@ def payment_request_create(
         raise ActionForbidden(_("Only the receiving counter records cash or a bank transfer."))
     if method == Method.TRANSFER and not transfer_reference.strip():
         raise ValidationError({"transfer_reference": _("Give the bank transfer's reference.")})
+    payment = _request_recorded(
+        case=case,
+        method=method,
+        by=by,
+        transfer_reference=transfer_reference,
+        gateway_name=gateway_name,
+        now=now,
+    )
+    if method != Method.ONLINE or payment.state == PaymentState.PENDING:
+        return payment  # settled at the counter, or the request already under way
+    return_url = return_base.rstrip("/") + reverse("payment-return", args=[payment.reference])
+    try:
+        payment_url = gateway(gateway_name).init(payment, return_url)
+    except GatewayError as exc:
+        logger.warning("payment %s: INIT failed: %s", payment.reference, exc)
+        _registration_failed(payment, reason=f"INIT failed: {exc}")
+        raise GatewayUnavailable(str(exc)) from exc
+    return _registered(payment, payment_url=payment_url, now=now)
+
+
+@transaction.atomic
+def _request_recorded(*, case, method, by, transfer_reference, gateway_name, now):
+    """The first, short transaction: the request as its case allows it now. A cash or
+    transfer request is settled here; an online one waits, unregistered, for its INIT."""
     # One writer of a case's payments at a time: two clicks do not make two requests.
     case = Case.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=case.pk)
     due = selectors.fees_payable(case)
@@ -173,6 +199,9 @@ def payment_request_create(
         raise InvalidTransition(_("Nothing is due on this case."))
 
     pending = selectors.open_online_request(case)
+    if pending is not None and pending.state == PaymentState.UNPAID:
+        # Another click's INIT is under way: its answer comes in a moment.
+        raise GatewayUnavailable(_("The payment is being registered; try again in a moment."))
     if pending is not None and method == Method.ONLINE and pending.amount == due.amount:
         return pending
     if pending is not None:
@@ -194,22 +223,54 @@ def payment_request_create(
     )
     if method == Method.ONLINE:
         payment.gateway = gateway_name
-        payment.state = PaymentState.PENDING
-        try:
-            return_url = return_base.rstrip("/") + reverse(
-                "payment-return", args=[payment.reference]
-            )
-            payment.payment_url = gateway(gateway_name).init(payment, return_url)
-        except GatewayError as exc:
-            logger.warning("payment %s: INIT failed: %s", payment.reference, exc)
-            raise GatewayUnavailable(str(exc)) from exc
+        payment.state = PaymentState.UNPAID  # until the gateway has registered it
         payment.save()
-        record_on_case(payment, actor=PAYMENTS, now=now)
         return payment
-
     payment.save()
     settle(payment, actor=PAYMENTS, now=now, recorded_by=by.username)
     return payment
+
+
+@transaction.atomic
+def _registered(payment: PaymentRequest, *, payment_url: str, now) -> PaymentRequest:
+    """The second transaction: the gateway registered the request. It goes on only if the
+    case still owes what it asked for (a step may have settled or changed the fees while
+    the gateway was asked); otherwise the registration is dropped and nothing is due."""
+    payment = locked(pk=payment.pk)
+    due = selectors.fees_payable(payment.case)
+    if payment.state != PaymentState.UNPAID or due.amount != payment.amount:
+        _cancel_registration(payment, "the fees changed while the gateway was asked")
+        raise InvalidTransition(_("The fees changed meanwhile; look at what is due again."))
+    payment.payment_url = payment_url
+    payment.state = PaymentState.PENDING
+    payment.save(update_fields=["payment_url", "state"])
+    record_on_case(payment, actor=PAYMENTS, now=now, case=payment.case)
+    return payment
+
+
+@transaction.atomic
+def _registration_failed(payment: PaymentRequest, *, reason: str) -> None:
+    payment = locked(pk=payment.pk)
+    if payment.state == PaymentState.UNPAID:
+        _cancel_registration(payment, reason)
+
+
+def _cancel_registration(payment: PaymentRequest, reason: str) -> None:
+    """A request the gateway never took (or took too late to use): cancelled, with why; the
+    case's timeline never showed it, so no step is recorded."""
+    payment.state = PaymentState.CANCELLED
+    payment.review_note = "\n".join(filter(None, [payment.review_note, reason[:500]]))
+    payment.save(update_fields=["state", "review_note"])
+
+
+def registrations_abandoned(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Online requests left unregistered (a worker died between recording a request and
+    the gateway's answer): cancelled, so the citizen can pay afresh."""
+    now = now or timezone.now()
+    stale = PaymentRequest.objects.filter(
+        state=PaymentState.UNPAID, gateway__gt="", created_at__lt=now - older_than
+    )
+    return stale.update(state=PaymentState.CANCELLED, review_note="registration abandoned")
 
 
 def locked(**match) -> PaymentRequest | None:
