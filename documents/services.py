@@ -138,11 +138,9 @@ def case_sign(*, case: Case, by, now: datetime | None = None) -> Case:
 
 @transaction.atomic
 def _signed(*, case: Case, draft: ResultDocument, by, now, name: str, signed) -> Case:
-    fresh = Case.objects.select_related("procedure", "receiving_agency", "deciding_agency").get(
-        pk=case.pk
-    )
+    case.refresh_from_db()  # the case as it is now: another step may have been taken
     case = case_services.case_act(
-        case=fresh,
+        case=case,
         action="sign",
         by=by,
         now=now,
