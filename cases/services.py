@@ -23,7 +23,7 @@ from notifications import sla
 from notifications.services import notify_applicant
 from reports.facts import case_fact_of_filing, case_fact_refresh
 
-from . import working_time
+from . import seams, working_time
 from .exceptions import ActionForbidden, InvalidTransition
 from .models import (
     Agency,
@@ -206,8 +206,12 @@ def case_file(
         documents_to_create.append(document)
     CaseDocument.objects.bulk_create(documents_to_create)
     CaseEvent.objects.bulk_create(events)
+    filing = seams.Filing(events=events, documents=documents_to_create)
     if not staff:
         case_fact_of_filing(case=case, events=events, documents=documents_to_create)
+        seams.step_done(
+            seams.StepDone(case=case, event=events[0], changed={}, now=now, filing=filing)
+        )
         return case
     if step.new_appointment:
         _appointment_change(case=case, event=accepted, step=step, old_at=None)
@@ -215,7 +219,16 @@ def case_file(
     case.save(force_insert=case._state.adding)
     # After the number, as in every step that takes one (see reports.aggregates.stamp_bump).
     case_fact_of_filing(case=case, events=events, documents=documents_to_create)
-    return _after_step(case=case, step=step, event=accepted, now=now, facts_written=True)
+    changed = {**fields, "code": case.code}
+    return _after_step(
+        case=case,
+        step=step,
+        event=accepted,
+        now=now,
+        changed=changed,
+        filing=filing,
+        facts_written=True,
+    )
 
 
 def _reserve_case_id() -> int | None:
@@ -394,7 +407,7 @@ def _apply(*, case: Case, action: str, by: User, now: datetime | None = None, **
         _appointment_change(case=case, event=event, step=step, old_at=case.appointment_at)
     for name, value in fields.items():
         setattr(case, name, value)
-    return _after_step(case=case, step=step, event=event, now=now)
+    return _after_step(case=case, step=step, event=event, now=now, changed=fields)
 
 
 def _plan(*, case: Case, action: str, by: User, now: datetime, **params):
@@ -464,7 +477,14 @@ def _appointment_change(*, case: Case, event: CaseEvent, step: Step, old_at) -> 
 
 
 def _after_step(
-    *, case: Case, step: Step, event: CaseEvent, now: datetime, facts_written: bool = False
+    *,
+    case: Case,
+    step: Step,
+    event: CaseEvent,
+    now: datetime,
+    changed: dict,
+    filing: seams.Filing | None = None,
+    facts_written: bool = False,
 ) -> Case:
     """What follows every step once the case row holds it: facts, message, chained move.
 
@@ -474,6 +494,7 @@ def _after_step(
     if not facts_written:
         case_fact_refresh(case_id=case.pk)
     notify_applicant(case=case, event=event)
+    seams.step_done(seams.StepDone(case=case, event=event, changed=changed, now=now, filing=filing))
     if step.then:
         return _apply(case=case, action=step.then, by=ONESTOP, now=now)
     return case
