@@ -42,6 +42,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("reports/", include("reports.urls")),
+    path("dvcqg/", include("dvcqg.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

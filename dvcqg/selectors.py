@@ -1,0 +1,43 @@
+"""Reads: which cases the portal has, how the sync keeps up, one case's messages."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from .models import Message, PortalCase
+
+
+def synced_case_ids(case_ids: QuerySet) -> QuerySet:
+    """The ids among `case_ids` whose case record the portal acknowledged (indicator 1.4,
+    cases synchronised to the national portal): one subquery, for a count or a page."""
+    return PortalCase.objects.filter(
+        case_id__in=case_ids, acknowledged_at__isnull=False
+    ).values_list("case_id", flat=True)
+
+
+def health(*, now: datetime | None = None) -> tuple[bool, dict]:
+    """For `/health/`: not ok once the oldest message waiting to be delivered (not parked:
+    those wait for an administrator, and are counted) is older than
+    `DVCQG_HEALTH_MAX_AGE_SECONDS`."""
+    now = now or timezone.now()
+    waiting = Message.objects.filter(sent_at=None).aggregate(
+        pending=Count("id", filter=Q(parked_at=None)),
+        failed=Count("id", filter=Q(parked_at=None, attempts__gt=0)),
+        parked=Count("id", filter=~Q(parked_at=None)),
+        oldest=Min("created_at", filter=Q(parked_at=None)),
+    )
+    age = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0
+    return age <= settings.DVCQG_HEALTH_MAX_AGE_SECONDS, {
+        "dvcqg_pending": waiting["pending"],
+        "dvcqg_failed": waiting["failed"],
+        "dvcqg_parked": waiting["parked"],
+        "dvcqg_oldest_pending_seconds": round(age),
+        "dvcqg_simulator": not settings.DVCQG_URL,
+    }
+
+
+def messages_of(case_id: int) -> QuerySet[Message]:
+    """A case's messages in the order they go: what was sent, when, the reply, what waits."""
+    return Message.objects.filter(case_id=case_id).order_by("id")
