@@ -7,6 +7,8 @@ for the step, as outbox rows (`Message`), and asks for a dispatch once the step 
 submission is written, with its whole history, when the counter accepts it.
 """
 
+from time import monotonic
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +19,13 @@ from cases.seams import StepDone
 from . import payloads
 from .models import Message, PortalCase, Service
 
-# Steps gather for half a second under one dispatch task; the task runs half a second after
-# the gathering ends (for the clocks of web and worker hosts), when every step that found it
-# asked for has committed (the ask is made after commit).
-DISPATCH_GATHER_SECONDS = 0.5
+# Steps gather for a second under one dispatch task, which runs half a second after the
+# gathering ends (for the clocks of web and worker hosts): every step that found it asked
+# for has committed by then (the ask is made after commit). A process that asked knows it
+# without the cache until its own gathering ends (as notifications.services does).
+DISPATCH_GATHER_SECONDS = 1
 DISPATCH_ASKED_KEY = "dvcqg:dispatch-asked"
+_asked_until = 0.0  # monotonic: this process's gathering ends then
 HISTORY_ACTIONS = ("payment", "payment-confirmed", "sign")  # what the case record reads
 
 
@@ -64,10 +68,15 @@ def queue(case, event, *, record: dict, events) -> list[Message]:
 def ask_for_dispatch() -> None:
     """Ask a worker to send what committed steps wrote (robust: the steps have committed; a
     broker that is down leaves their rows to the beat sweep)."""
+    global _asked_until
     from .tasks import dispatch_messages
 
+    asking_at = monotonic()
+    if asking_at < _asked_until:
+        return
     if cache.add(DISPATCH_ASKED_KEY, True, timeout=DISPATCH_GATHER_SECONDS):
         dispatch_messages.apply_async(countdown=DISPATCH_GATHER_SECONDS + 0.5)
+        _asked_until = asking_at + DISPATCH_GATHER_SECONDS
 
 
 # --- reading what a payload needs --------------------------------------------------------
@@ -145,7 +154,7 @@ def push_again(*, case_ids) -> int:
     for case in cases:
         record = payloads.case_record(case, documents=_documents(case), history=_history(case))
         unsent = list(
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .filter(case=case, sent_at=None)
             .select_related("event__actor__agency")
         )
