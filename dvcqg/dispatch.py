@@ -284,10 +284,12 @@ def dispatch(*, seconds: float = 50) -> Dispatched:
     with ThreadPoolExecutor(threads, thread_name_prefix="dvcqg") as pool:
         running, found_none_at = set(), None
         while True:
-            room = 2 * threads - len(running)  # keep every thread busy, and a chain ready
+            # Chains enough to keep every thread busy and the next ones ready, leased a batch
+            # at a time (a claim costs the same for one case as for many).
+            room = 4 * threads - len(running)
             # After a claim that found nothing, ask again only now and then.
             rested = found_none_at is None or monotonic() - found_none_at > 0.25 or not running
-            if room > 0 and rested and monotonic() < deadline:
+            if (room >= threads or not running) and rested and monotonic() < deadline:
                 chains = claim(now=timezone.now(), cases=room)
                 found_none_at = monotonic() if len(chains) < room else None
                 running |= {pool.submit(_on_thread, chain) for chain in chains}
