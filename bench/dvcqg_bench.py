@@ -16,9 +16,10 @@ gunicorn (2 workers, 16 threads each) on `--port`, answering each request after
 
 1. Throughput: the cases are cut into 2 × `--rounds` slices, sent in turn by the ordered
    dispatcher (`dvcqg.dispatch.dispatch`, what the Celery task runs) and by a baseline that
-   sends the same kind of messages with no order (rows leased in id order, each sent alone
-   on the same thread pool, marked sent whatever the answer: the portal then refuses some
-   progress rows that come before their case; one request each either way). One process
+   sends the same kind of messages with no order (the oldest rows leased a batch at a time,
+   each sent alone on the same thread pool, recorded a batch at a time, marked sent whatever
+   the answer: the portal then refuses some progress rows that come before their case; one
+   request each either way). One process
    each time, as one solo Celery worker; slices interleaved. Then every ordered case is
    checked: each of its messages received once, in id order.
 2. Latency: a real Celery worker (solo pool) with the sync's after-commit asks, while this
@@ -188,7 +189,7 @@ def run_unordered() -> int:
             rows = list(
                 Message.objects.select_for_update(skip_locked=True)
                 .filter(sent_at=None, parked_at=None, next_attempt_at__lte=timezone.now())
-                .order_by("id")[:limit]
+                .order_by("next_attempt_at", "id")[:limit]
             )
             Message.objects.filter(pk__in=[m.pk for m in rows]).update(
                 next_attempt_at=timezone.now() + timedelta(seconds=120)
@@ -200,15 +201,16 @@ def run_unordered() -> int:
         running = set()
         while True:
             room = 4 * threads - len(running)
-            if room >= threads:
+            if room >= threads or not running:
                 running |= {pool.submit(send, m) for m in claim(room)}
             if not running:
                 return sent
             done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                pk, at = future.result()
-                Message.objects.filter(pk=pk).update(sent_at=at, attempts=1)
-                sent += 1
+            # Recorded together, as the ordered dispatcher records what it sent.
+            Message.objects.filter(pk__in=[f.result()[0] for f in done]).update(
+                sent_at=timezone.now(), attempts=1
+            )
+            sent += len(done)
 
 
 def child(mode: str) -> None:

@@ -7,7 +7,8 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -120,7 +121,13 @@ class CaseState(admin.SimpleListFilter):
         return {
             "held": queryset.exclude(held_by=None),
             "retrying": queryset.exclude(wait_until=None),
-            "pending": queryset.filter(pending__gt=0),
+            "pending": queryset.filter(
+                Exists(
+                    Message.objects.filter(
+                        case_id=OuterRef("case_id"), sent_at=None, parked_at=None
+                    )
+                )
+            ),
             "mismatch": queryset.exclude(mismatch=None),
             "missing": queryset.filter(acknowledged_at=None),
         }.get(self.value(), queryset)
@@ -158,18 +165,15 @@ class PortalCaseAdmin(ReadOnly):
     change_form_template = "admin/dvcqg/portalcase/change_form.html"
 
     def get_queryset(self, request):
-        unsent = Q(case__dvcqg_messages__sent_at=None)
+        # Counted per row shown (correlated), not grouped over every case and message.
+        def count(**state):
+            rows = Message.objects.filter(case_id=OuterRef("case_id"), sent_at=None, **state)
+            return Coalesce(Subquery(rows.values("case_id").annotate(n=Count("id")).values("n")), 0)
+
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                pending=Count(
-                    "case__dvcqg_messages", filter=unsent & Q(case__dvcqg_messages__parked_at=None)
-                ),
-                parked=Count(
-                    "case__dvcqg_messages", filter=unsent & ~Q(case__dvcqg_messages__parked_at=None)
-                ),
-            )
+            .annotate(pending=count(parked_at=None), parked=count(parked_at__isnull=False))
         )
 
     @admin.display(description=_("waiting"), ordering="pending")

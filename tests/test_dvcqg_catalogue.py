@@ -62,7 +62,7 @@ def test_the_portal_s_catalogue_is_applied_only_once_an_administrator_confirms(
 
     selected = {"action": "apply", "_selected_action": [c.pk for c in changes.values()]}
     confirm = admin_client.post("/admin/dvcqg/cataloguechange/", selected)
-    assert confirm.status_code == 200 and "Yes, apply them" in confirm.content.decode()
+    assert confirm.status_code == 200 and "Đồng ý, áp dụng" in confirm.content.decode()
     assert not CatalogueChange.objects.exclude(applied_at=None).exists()
 
     done = admin_client.post("/admin/dvcqg/cataloguechange/", {**selected, "confirmed": "yes"})

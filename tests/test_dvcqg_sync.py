@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case
-from dvcqg import dispatch, reconcile, simulator
+from dvcqg import dispatch, payloads, reconcile, simulator
 from dvcqg.models import Message, PortalCase, Service, SimulatorRecord
 from dvcqg.selectors import synced_case_ids
 from onestop import health
@@ -287,7 +287,7 @@ def test_a_field_the_portal_would_refuse_is_caught_before_sending_and_parked(
     admin = get_user_model().objects.create_superuser("root", "root@example.vn", "pw")
     client.force_login(admin)
     page = client.get(f"/admin/dvcqg/portalcase/{case.pk}/change/").content.decode()
-    assert reason.split(":")[0] in page and "parked" in page
+    assert reason.split(":")[0] in page and "đã tạm dừng" in page  # parked
 
 
 def test_a_parked_case_holds_only_itself_and_goes_once_mended_and_pushed_again(
@@ -375,7 +375,7 @@ def test_reconciliation_finds_what_the_portal_holds_differently_and_push_again_m
     client.force_login(admin)
     page = client.get("/admin/dvcqg/portalcase/?sync=mismatch").content.decode()
     assert lost.code in page and kept.code not in page
-    assert "TrangThaiHoSo: ours 4, portal 2" in page
+    assert "TrangThaiHoSo: của ta 4, của Cổng 2" in page
 
     answer = client.post(
         "/admin/dvcqg/portalcase/?sync=mismatch",
@@ -442,3 +442,50 @@ def test_health_is_503_once_a_message_has_waited_too_long(file_case, settings, m
         dispatch.dispatch()
         status, body = answer()
     assert status == 200 and body["dvcqg_pending"] == 0 and body["dvcqg_parked"] == 0
+
+
+# --- what the portal is sent -----------------------------------------------------------------
+
+
+def test_a_business_files_with_its_tax_code_and_no_personal_identifier(staff, procedure):
+    business = {**APPLICANT, "full_name": "Công ty TNHH Sa Pa Xanh", "id_number": "5300123456"}
+    case = services.case_file(
+        procedure=procedure, applicant=business, channel="post", by=staff["counter"],
+        now=FRIDAY_9AM,
+    )  # fmt: skip
+
+    record = Message.objects.get(case=case, service=Service.CASE).payload
+
+    assert (record["LoaiDoiTuong"], record["DinhDanhCHS"]) == ("2", [])
+    assert (record["SoGiayToChuHoSo"], record["KenhThucHien"]) == ("5300123456", "3")
+    assert payloads.problems(Service.CASE, record) == []
+
+
+@pytest.mark.parametrize(
+    "field, value, accepted",
+    [
+        ("SoDienThoai", "0912345678", True),
+        ("SoDienThoai", "84912345678", True),
+        ("SoDienThoai", "", True),  # optional
+        ("SoDienThoai", "091234567", False),  # nine digits
+        ("SoGiayToChuHoSo", "012345678", True),  # the old 9-digit ID card
+        ("SoGiayToChuHoSo", "0101234567-001", True),  # a branch's tax code
+        ("SoGiayToChuHoSo", "01012345678", False),  # eleven digits
+        ("Email", "mai@example", False),
+        ("NgayHenTra", "2026-12-02", False),
+        ("TrangThaiHoSo", "11", False),
+        ("MaHoSo", "000.00.01.H38-261127-0001", True),
+        ("MaHoSo", "HSABCDEFGHJK", False),  # a submission reference, not a case code
+        ("MaTTHC", "1.000656.000.00.00.H56", True),  # with the province's suffix
+        ("MaTTHC", "1.000656-0012", False),  # a local copy's code, not the national one
+    ],
+)
+def test_what_the_portal_would_refuse(file_case, field, value, accepted):
+    record = Message.objects.get(case=file_case(FRIDAY_9AM), service=Service.CASE).payload
+    found = payloads.problems(Service.CASE, {**record, field: value})
+    assert (found == []) is accepted, found
+    assert accepted or found[0].startswith(field)
+
+
+def test_a_local_copy_of_a_procedure_is_sent_with_its_national_code():
+    assert payloads.national_procedure_code("1.000656-0012") == "1.000656"
