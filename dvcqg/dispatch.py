@@ -89,46 +89,18 @@ def claim(*, now: datetime, cases: int) -> list[Chain]:
     cases found waiting (a retry time, or another dispatcher's lease) have them put off to
     then, so that the scan of due messages does not meet them again.
     """
-    due = (
-        Message.objects.filter(_pending(), next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("case_id", flat=True)[: cases * SCAN_FACTOR]
-    )
-    candidates = list(dict.fromkeys(due))
-    if not candidates:
-        return []
-    PortalCase.objects.bulk_create(
-        [PortalCase(case_id=case_id) for case_id in candidates], ignore_conflicts=True
-    )
-    # Skipped: those another dispatcher is claiming or finishing right now.
-    locked = {
-        p.case_id: p
-        for p in PortalCase.objects.select_for_update(skip_locked=True).filter(
-            case_id__in=candidates
-        )
-    }
     lease = now + timedelta(seconds=settings.DVCQG_LEASE_SECONDS)
-    free, later = [], {}
-    for case_id in candidates:
-        portal_case = locked.get(case_id)
-        if portal_case is None:
-            continue
-        if portal_case.held_by_id:
-            Message.objects.filter(_pending(), case_id=case_id).update(
-                parked_at=now, last_error=f"held behind message #{portal_case.held_by_id}"
-            )
-        elif portal_case.claimed_until and portal_case.claimed_until > now:
-            later.setdefault(portal_case.claimed_until, []).append(case_id)
-        elif portal_case.wait_until and portal_case.wait_until > now:
-            later.setdefault(portal_case.wait_until, []).append(case_id)
-        elif len(free) < cases:
-            free.append(portal_case)
-    for until, case_ids in later.items():
-        Message.objects.filter(_pending(), case_id__in=case_ids, next_attempt_at__lte=now).update(
-            next_attempt_at=until
+    free, put_off = [], True
+    while not free and put_off:  # the cases put off no longer show: look again
+        due = (
+            Message.objects.filter(_pending(), next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("case_id", flat=True)[: cases * SCAN_FACTOR]
         )
-    if not free:
-        return []
+        candidates = list(dict.fromkeys(due))
+        if not candidates:
+            return []
+        free, put_off = _lease_candidates(candidates, now=now, cases=cases)
     ids = [p.case_id for p in free]
     PortalCase.objects.filter(case_id__in=ids).update(claimed_until=lease, wait_until=None)
     Message.objects.filter(_pending(), case_id__in=ids).update(next_attempt_at=lease)
@@ -140,6 +112,42 @@ def claim(*, now: datetime, cases: int) -> list[Chain]:
     for portal_case in free:
         portal_case.claimed_until, portal_case.wait_until = lease, None
     return list(chains.values())
+
+
+def _lease_candidates(candidates: list[int], *, now, cases: int) -> tuple[list, bool]:
+    """(the free cases among the candidates, at most `cases`; whether any was put off)."""
+    PortalCase.objects.bulk_create(
+        [PortalCase(case_id=case_id) for case_id in candidates], ignore_conflicts=True
+    )
+    # Skipped: those another dispatcher is claiming or finishing right now.
+    locked = {
+        p.case_id: p
+        for p in PortalCase.objects.select_for_update(skip_locked=True).filter(
+            case_id__in=candidates
+        )
+    }
+    free, later, held = [], {}, []
+    for case_id in candidates:
+        portal_case = locked.get(case_id)
+        if portal_case is None:
+            continue
+        if portal_case.held_by_id:
+            held.append(portal_case)
+        elif portal_case.claimed_until and portal_case.claimed_until > now:
+            later.setdefault(portal_case.claimed_until, []).append(case_id)
+        elif portal_case.wait_until and portal_case.wait_until > now:
+            later.setdefault(portal_case.wait_until, []).append(case_id)
+        elif len(free) < cases:
+            free.append(portal_case)
+    for portal_case in held:
+        Message.objects.filter(_pending(), case_id=portal_case.case_id).update(
+            parked_at=now, last_error=f"held behind message #{portal_case.held_by_id}"
+        )
+    for until, case_ids in later.items():
+        Message.objects.filter(_pending(), case_id__in=case_ids, next_attempt_at__lte=now).update(
+            next_attempt_at=until
+        )
+    return free, bool(held or later)
 
 
 # --- sending --------------------------------------------------------------------------------

@@ -489,3 +489,19 @@ def test_what_the_portal_would_refuse(file_case, field, value, accepted):
 
 def test_a_local_copy_of_a_procedure_is_sent_with_its_national_code():
     assert payloads.national_procedure_code("1.000656-0012") == "1.000656"
+
+
+def test_cases_waiting_or_held_do_not_hide_a_case_that_may_go(file_case, staff, monkeypatch):
+    """Regression: a lease found only waiting and held cases among the oldest due messages
+    and gave up, leaving the case behind them to the next sweep."""
+    waiting, held = file_case(FRIDAY_9AM), file_case(FRIDAY_9AM)
+    PortalCase.objects.create(case=waiting, wait_until=timezone.now() + timedelta(minutes=5))
+    PortalCase.objects.create(case=held, held_by=Message.objects.filter(case=held).first())
+    ready = file_case(FRIDAY_9AM)
+    monkeypatch.setattr(dispatch, "SCAN_FACTOR", 1)  # one due message looked at a time
+
+    [chain] = dispatch.claim(now=timezone.now(), cases=1)
+
+    assert chain.portal_case.case_id == ready.pk and len(chain.messages) == 3
+    assert all(m.parked_at for m in unsent(held))
+    assert all(m.next_attempt_at > timezone.now() for m in unsent(waiting))
