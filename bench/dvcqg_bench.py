@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_dvcqg_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+# A Redis database of its own: its Celery queue is emptied for the latency run.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ.setdefault("SECRET_KEY", "onestop-bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
