@@ -18,6 +18,7 @@ from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role, Status
 from cases.workflow import label_of
 from documents import selectors as document_selectors
+from dvcqg.selectors import sync_summary
 from feedback.selectors import feedback_of_case
 from notifications.selectors import attempts_for
 
@@ -80,6 +81,8 @@ def case_page(request, code, *, bound_form=None, status=200):
         # Every attempt to reach the applicant: channel, address, the provider's answer.
         "attempts": attempts_for(case) if staff else [],
         "feedback": feedback_of_case(case) if staff else [],
+        "sync": sync_summary(case.pk) if staff else None,
+        "can_push": request.user.is_superuser,
     }
     template = "desk/case.html" if staff else "portal/case.html"
     return render(request, template, context, status=status)

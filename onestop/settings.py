@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "nationalid",
+    "dvcqg",
     "feedback",
     "desk",
     "portal",
@@ -234,6 +236,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Feedback: alert the answers due soon or overdue.
     "feedback-scan": {"task": "feedback.tasks.feedback_scan", "schedule": 60.0},
+    # The national portal: send what no task picked up and the retries whose time came; ask
+    # the portal about the cases that need it (nightly); last month's ratings until sent.
+    "dvcqg-dispatch": {"task": "dvcqg.tasks.dispatch_messages", "schedule": 60.0},
+    "dvcqg-reconcile": {
+        "task": "dvcqg.tasks.reconcile_cases",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -460,6 +470,33 @@ NATIONAL_ID_SIMULATOR = env.bool("NATIONAL_ID_SIMULATOR", default=DEBUG)
 NATIONAL_ID_SIMULATOR_DIR = Path(
     env.str("NATIONAL_ID_SIMULATOR_DIR", default=str(VAR_DIR / "idp-sim"))
 )
+# The national public service portal (DVCQG): every case and step is synchronised (dvcqg/).
+# DVCQG_URL empty: the built-in simulator answers in-process (embedded mode, tests). In
+# production: the integration endpoint and the auth endpoint (behind LGSP/NGSP, with the
+# routing header DVCQG_DSTCODE), our account, and the province's agency code (madonvi).
+DVCQG_URL = env.str("DVCQG_URL", default="")
+DVCQG_AUTH_URL = env.str("DVCQG_AUTH_URL", default="")
+DVCQG_USERNAME = env.str("DVCQG_USERNAME", default="onestop")
+DVCQG_PASSWORD = env.str("DVCQG_PASSWORD", default="onestop-dvcqg-simulator")
+DVCQG_AGENCY_CODE = env.str("DVCQG_AGENCY_CODE", default="000.00.00.H38")
+DVCQG_DSTCODE = env.str("DVCQG_DSTCODE", default="")
+DVCQG_TIMEOUT = env.float("DVCQG_TIMEOUT", default=6.0)  # seconds for an answer (OpenCPS: 6)
+DVCQG_SESSION_SECONDS = env.int("DVCQG_SESSION_SECONDS", default=1200)  # reuse a session
+# Reply codes meaning "session expired" and "try again later" (not published; confirm).
+DVCQG_AUTH_ERROR_CODES = env.list("DVCQG_AUTH_ERROR_CODES", default=["-1"])
+DVCQG_RETRY_CODES = env.list("DVCQG_RETRY_CODES", default=["-9"])
+# Cases sent at once by one dispatcher (threads); a case's messages always go one by one.
+DVCQG_CONCURRENCY = env.int("DVCQG_CONCURRENCY", default=16)
+DVCQG_LEASE_SECONDS = env.int("DVCQG_LEASE_SECONDS", default=120)
+DVCQG_RETRY_BASE_SECONDS = env.int("DVCQG_RETRY_BASE_SECONDS", default=30)
+DVCQG_RETRY_MAX_SECONDS = env.int("DVCQG_RETRY_MAX_SECONDS", default=1800)
+# /health/ answers 503 when a message has waited longer than this to be delivered.
+DVCQG_HEALTH_MAX_AGE_SECONDS = env.int("DVCQG_HEALTH_MAX_AGE_SECONDS", default=900)
+# Reconciliation: at most this many cases a night, plus a random sample of this many.
+DVCQG_RECONCILE_MAX = env.int("DVCQG_RECONCILE_MAX", default=2000)
+DVCQG_RECONCILE_SAMPLE = env.int("DVCQG_RECONCILE_SAMPLE", default=100)
+# Serve the simulator over HTTP at /dvcqg/simulator/ (so DVCQG_URL may point at it).
+DVCQG_SIMULATOR = env.bool("DVCQG_SIMULATOR", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("nationalid.urls")),
     path("api/v1/", include("feedback.api.urls")),
     path("", include("feedback.urls")),
+    path("dvcqg/", include("dvcqg.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 CaseFilter = Callable[[QuerySet], QuerySet]
 
@@ -71,3 +71,20 @@ def register_tally(name: str, tally: Tally) -> None:
 
 def tally(name: str) -> Tally | None:
     return _tallies.get(name)
+
+
+# --- what the reports offer other features ------------------------------------------------
+
+
+def ratings_given(start, end) -> QuerySet:
+    """The satisfaction ratings given in [start, end), one row per rated case: its
+    procedure's code and name, the value and the comment (the national portal's monthly
+    report of ratings, DongBoDanhGia, reads them here)."""
+    from .models import Rating  # the app registry is ready by the time a feature asks
+
+    return Rating.objects.filter(created_at__gte=start, created_at__lt=end).values(
+        "value",
+        "comment",
+        procedure_code=F("case__procedure__code"),
+        procedure_name=F("case__procedure__name"),
+    )

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from cases import selectors, services
 from cases.models import Level, Role, SupplementClock
 from cases.working_time import VN_TZ
+from dvcqg import services as portal_sync
 from notifications import services as outbox
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
@@ -56,6 +57,7 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     selectors.forget_calendar_overrides()
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)
+    monkeypatch.setattr(portal_sync, "_asked_until", 0.0)
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded scans stay out of the work tree
 
 

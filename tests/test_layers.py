@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 GROUND, CORE = "onestop", "cases"
-FEATURES = {"payments", "notifications", "documents", "reports", "nationalid", "feedback"}
+FEATURES = {"payments", "notifications", "documents", "reports", "nationalid", "feedback", "dvcqg"}
 WEB = {"desk", "portal"}
 DEMO = {"demo"}
 APPS = {GROUND, CORE} | FEATURES | WEB | DEMO

@@ -126,6 +126,11 @@ def test_a_message_is_a_template_per_action(file_case):
 # --- delivery ------------------------------------------------------------------------
 
 
+def asked(add) -> int:
+    """The outbox's asks among the cache's `add` calls (the portal sync asks for its own)."""
+    return sum(call.args[0] == outbox.DISPATCH_ASKED_KEY for call in add.call_args_list)
+
+
 def test_steps_in_a_burst_ask_for_one_dispatch_which_runs_after_the_last_of_them(
     file_case, django_capture_on_commit_callbacks
 ):
@@ -140,14 +145,14 @@ def test_steps_in_a_burst_ask_for_one_dispatch_which_runs_after_the_last_of_them
         assert dispatch.call_count == 1  # the second case's rows go with the first's task
         # It runs once the gathering is over: the second step committed before that.
         assert dispatch.call_args.kwargs["countdown"] > outbox.DISPATCH_GATHER_SECONDS
-        assert ask.call_count == 1  # the process that asked knows it without the cache
+        assert asked(ask) == 1  # the process that asked knows it without the cache
 
         # Another process asked: this one's steps gather under its task.
         later = monotonic() + outbox.DISPATCH_GATHER_SECONDS
         with mock.patch("notifications.services.monotonic", return_value=later):
             with django_capture_on_commit_callbacks(execute=True):
                 file_case(FRIDAY_9AM)
-            assert (dispatch.call_count, ask.call_count) == (1, 2)
+            assert (dispatch.call_count, asked(ask)) == (1, 2)
 
             cache.delete(outbox.DISPATCH_ASKED_KEY)  # the gathering is over
             with django_capture_on_commit_callbacks(execute=True):

@@ -187,6 +187,8 @@ def test_portal_sync_is_measured_once_its_feature_gives_a_filter(file_case, monk
     the cases it acknowledged over those received; a new acknowledgement counts at once."""
     first = file_case(vn(2026, 12, 1, 9, 0))
     file_case(vn(2026, 12, 2, 9, 0))
+    monkeypatch.delitem(sources._filters, "portal_synced", raising=False)  # no sync installed
+    monkeypatch.delitem(sources._stamps, "portal_synced", raising=False)
     assert by_id()["portal_synced"]["measurable"] is False
     acknowledged = {first.pk}
     monkeypatch.setitem(

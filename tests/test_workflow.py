@@ -42,6 +42,7 @@ def test_the_features_meet_a_step_in_the_stated_order():
         "payments.fee_gate",
         "reports.facts",
         "notifications.applicant",
+        "dvcqg.sync",
     ]
     assert registered == [name for name in seams.ORDER if name in registered]
     with pytest.raises(LookupError):
