@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from cases import selectors
+from cases.models.case import due_state
 
 PAGE_SIZE = 50
 RECEIPT_PINS_KEPT = 10
@@ -37,12 +38,7 @@ def mark_due(cases, user, now=None) -> list:
     soon = selectors.due_soon_until(user.agency, now)
     cases = list(cases)
     for case in cases:
-        if not case.is_open or case.appointment_at is None:
-            case.due = ""
-        elif case.appointment_at < now:
-            case.due = "late"
-        else:
-            case.due = "soon" if case.appointment_at <= soon else ""
+        case.due = due_state(case.status, case.appointment_at, now, soon)
     return cases
 
 

@@ -7,8 +7,9 @@ if its `next_alert_at`, `alert_level` and appointment are still what the scan re
 the crossing, the staff alerts and their e-mails are written in the claim's transaction.
 """
 
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,6 +22,8 @@ from cases.selectors import calendar_for
 
 from .models import DeadlineCrossing, Heartbeat, Notification, StaffAlert, Threshold
 from .services import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
 
 SCAN_FIELDS = [
     "id",
@@ -35,6 +38,9 @@ SCAN_FIELDS = [
     "procedure_id",
 ]
 SCAN_HEARTBEAT = "sla_scan"
+# A case whose thresholds cannot be computed (its agency's calendar broken, say) is logged
+# and looked at again this much later, so that it never holds the scan up.
+RETRY_BAD_ROW = timedelta(hours=1)
 
 
 def sla_scan(*, now: datetime | None = None, batch_size: int = 1000) -> int:
@@ -80,14 +86,18 @@ def claim_and_alert(cases: list[Case], *, now: datetime, directory=None) -> list
     directory = directory or Directory()
     claims = []  # (case, threshold reached or None, next moment to look or None)
     for case in cases:
-        agency = directory.agency(case.receiving_agency_id)
-        reached, next_at = deadlines.crossed(
-            agency,
-            case.appointment_at,
-            alerted=case.alert_level,
-            now=now,
-            calendar=directory.calendar(agency),
-        )
+        try:
+            agency = directory.agency(case.receiving_agency_id)
+            reached, next_at = deadlines.crossed(
+                agency,
+                case.appointment_at,
+                alerted=case.alert_level,
+                now=now,
+                calendar=directory.calendar(agency),
+            )
+        except Exception:  # one case's bad data must not stop the others' alerts
+            logger.exception("Deadline scan: case %s skipped; looked at again in an hour", case.pk)
+            reached, next_at = None, now + RETRY_BAD_ROW
         claims.append((case, reached, next_at))
     won = _compare_and_set(claims)
     crossings = [

@@ -9,7 +9,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from cases import selectors, services
-from cases.models import Level, Role, SupplementClock
+from cases.models import Case, CaseEvent, Level, Role, SupplementClock
 from cases.working_time import VN_TZ
 from dvcqg import services as portal_sync
 from notifications import services as outbox
@@ -64,6 +64,47 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
 def vn(*args) -> datetime:
     """An aware moment in Vietnam time: vn(2026, 11, 27, 9, 0)."""
     return datetime(*args, tzinfo=VN_TZ)
+
+
+# Friday 27 Nov 2026, 09:00 in Vietnam, in office hours: a case filed then for three working
+# days is due on Wednesday 2 Dec 09:00 (the weekend between does not count).
+FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
+# Monday 30 Nov 2026, 09:00: the start of a full working week.
+MONDAY_9AM = vn(2026, 11, 30, 9, 0)
+
+
+def act(case, action, by, at=None, **params):
+    """One step of a case through the engine (`at`: when; now if not given)."""
+    return services.case_act(case=case, action=action, by=by, now=at, **params)
+
+
+def post_action(client, code, action, **extra):
+    """One action over the API; `HTTP_*` keyword arguments are request headers."""
+    data = {key: value for key, value in extra.items() if not key.startswith("HTTP_")}
+    headers = {key: value for key, value in extra.items() if key.startswith("HTTP_")}
+    return client.post(f"/api/v1/cases/{code}/actions/{action}/", data, format="json", **headers)
+
+
+def logged_in(user) -> APIClient:
+    """An API client logged in with a session (as the pages are), not a token."""
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def everything_about(case) -> dict:
+    """What a step can change of a case, read afresh: its row, its history, its appointment
+    changes, its facts, its messages. A refused step must leave all of it as it was."""
+    from notifications.models import Notification
+    from reports.models import CaseFact
+
+    return {
+        "row": Case.objects.filter(pk=case.pk).values().get(),
+        "events": list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),
+        "appointments": list(case.appointment_changes.values_list("pk", flat=True)),
+        "facts": CaseFact.objects.filter(case=case).values().first(),
+        "messages": list(Notification.objects.filter(case=case).values_list("pk", flat=True)),
+    }
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ import time_machine
 
 from cases.models import Case, CaseEvent, Status
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM, vn
+from .conftest import post_action as act
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 
 
 @pytest.fixture(autouse=True)
@@ -26,10 +25,6 @@ def body(**overrides):
         "documents": [{"name": "Tờ khai", "digitised": True}],
         **overrides,
     }
-
-
-def act(client, code, action, **data):
-    return client.post(f"/api/v1/cases/{code}/actions/{action}/", data, format="json")
 
 
 def test_token_auth_gives_a_token_that_works(staff, client_for):

@@ -13,7 +13,7 @@ from cases.exceptions import InvalidTransition
 from cases.models import Agency, CaseEvent, Level
 from notifications.models import Notification
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, act, vn
 from .factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,6 @@ TRANSFER_NOTE = "Chuyển nội bộ theo chỉ đạo của lãnh đạo Sở"
 
 def lookup(client, case):
     return client.get(f"/api/v1/public/cases/{case.code}/", {"pin": case.pin})
-
-
-def act(case, action, by, **params):
-    return services.case_act(case=case, action=action, by=by, **params)
 
 
 @pytest.fixture

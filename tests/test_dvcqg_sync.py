@@ -20,15 +20,9 @@ from dvcqg.selectors import synced_case_ids
 from onestop import health
 from reports import sources
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM, act
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
-
-
-def act(case, action, by, at, **params):
-    return services.case_act(case=case, action=action, by=by, now=at, **params)
 
 
 @pytest.fixture(autouse=True)

@@ -13,21 +13,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
 from dvcqg import client as portal_client
 from dvcqg import dispatch, simulator
 from dvcqg.models import Message, PortalCase, Service, SimulatorRecord
 from onestop.celery import app as celery_app
 
-from .conftest import vn
+from .conftest import FRIDAY_9AM, act
 from .fake_servers import closed_port
 from .test_worker import ROOT, wait_for
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
-
-
-def act(case, action, by, at, **params):
-    return services.case_act(case=case, action=action, by=by, now=at, **params)
 
 
 def in_order(case) -> bool:

@@ -11,12 +11,10 @@ from cases import services
 from cases.models import Agency, Case, Level
 from documents.forms_pdf import lookup_url
 
-from .conftest import vn
+from .conftest import MONDAY_9AM
 from .pdf_tools import page_count, qr_codes, text
 
 pytestmark = pytest.mark.django_db
-
-MONDAY_9AM = vn(2026, 11, 30, 9, 0)
 
 
 def print_receipt(client, code, **body):

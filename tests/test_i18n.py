@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from .conftest import post_action as act
 from .conftest import vn
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
@@ -104,12 +105,6 @@ def test_key_terms_use_the_administrative_vocabulary(english, vietnamese):
 
 
 # --- over HTTP -------------------------------------------------------------------------
-
-
-def act(client, code, action, **extra):
-    data = {key: value for key, value in extra.items() if not key.startswith("HTTP_")}
-    headers = {key: value for key, value in extra.items() if key.startswith("HTTP_")}
-    return client.post(f"/api/v1/cases/{code}/actions/{action}/", data, format="json", **headers)
 
 
 @pytest.fixture

@@ -1,25 +1,20 @@
 """The case lifecycle through the service layer: one story per behaviour."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from cases import services
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import AppointmentChange, Case, CaseEvent, Status, SupplementClock
+from cases.models import AppointmentChange, Case, Status, SupplementClock
 from notifications.models import Notification
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM, act, everything_about, vn
 from .factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
-
-
-def act(case, action, by, at, **params):
-    return services.case_act(case=case, action=action, by=by, now=at, **params)
 
 
 def test_a_counter_case_is_received_at_once_with_code_appointment_and_pin(file_case, province):
@@ -199,18 +194,20 @@ def test_the_signer_can_send_a_draft_back(file_case, staff):
 
 def test_an_action_not_allowed_in_the_state_changes_nothing(file_case, staff):
     case = file_case(FRIDAY_9AM)
+    before = everything_about(case)
     with pytest.raises(InvalidTransition):
         act(case, "sign", staff["signer"], FRIDAY_9AM)
-    assert Case.objects.get().status == Status.RECEIVED
-    assert CaseEvent.objects.count() == 2
+    assert everything_about(case) == before  # refused: nothing at all changed
 
 
 def test_a_counter_clerk_cannot_sign(file_case, staff):
     case = file_case(FRIDAY_9AM)
     case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
     case = act(case, "submit-result", staff["officer"], FRIDAY_9AM)
+    before = everything_about(case)
     with pytest.raises(ActionForbidden):
         act(case, "sign", staff["counter"], FRIDAY_9AM)
+    assert everything_about(case) == before
     assert "sign" not in services.allowed_actions(case, staff["counter"])
     assert "sign" in services.allowed_actions(case, staff["signer"])
 
@@ -221,8 +218,10 @@ def test_only_the_assigned_officer_submits_the_result(file_case, staff, province
     other.save()
     case = file_case(FRIDAY_9AM)
     case = act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
+    before = everything_about(case)
     with pytest.raises(ActionForbidden):
         act(case, "submit-result", other, FRIDAY_9AM)
+    assert everything_about(case) == before
 
 
 def test_a_stale_copy_cannot_move_a_case_twice(file_case, staff):
@@ -232,9 +231,11 @@ def test_a_stale_copy_cannot_move_a_case_twice(file_case, staff):
     act(case, "assign", staff["counter"], FRIDAY_9AM, officer=staff["officer"])
     act(case, "request-supplement", staff["officer"], FRIDAY_9AM, items=["A"], reason="thiếu")
     # `stale` still believes the case is received.
+    before = everything_about(case)
     with pytest.raises(InvalidTransition):
         act(stale, "withdraw", staff["counter"], FRIDAY_9AM, reason="rút")
-    assert Case.objects.get().status == Status.SUPPLEMENT_REQUESTED
+    assert everything_about(case) == before
+    assert before["row"]["status"] == Status.SUPPLEMENT_REQUESTED
 
 
 def test_an_apology_sets_a_new_appointment_only_when_late(file_case, staff):
@@ -280,9 +281,20 @@ def test_next_alert_is_the_first_threshold_not_yet_alerted(file_case, staff):
     assert case.next_alert_at == vn(2026, 12, 1, 9, 0)  # due soon not yet alerted: still due
 
 
-def test_the_applicant_is_notified_after_commit(file_case):
-    case = file_case(FRIDAY_9AM)
-    email, sms = Notification.objects.filter(case=case).order_by("channel")
+def test_the_applicant_is_notified_after_commit(
+    file_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The messages are written in the step's transaction, but nothing is sent — not even
+    asked for — before it commits: a step that rolls back never reached anyone."""
+    with mock.patch("notifications.tasks.dispatch_outbox.apply_async") as dispatch:
+        with django_capture_on_commit_callbacks(execute=False) as after_commit:
+            case = file_case(FRIDAY_9AM)
+            email, sms = Notification.objects.filter(case=case).order_by("channel")
+            assert dispatch.call_count == 0 and mailoutbox == []  # inside the transaction
+        assert dispatch.call_count == 0
+        for callback in after_commit:  # the commit
+            callback()
+        assert dispatch.call_count == 1  # asked for once, after the commit
     assert (email.recipient, sms.recipient) == (APPLICANT["email"], APPLICANT["phone"])
     assert case.code in email.subject and case.code in sms.body
     assert email.sent_at is None and sms.sent_at is None

@@ -25,12 +25,11 @@ from notifications.models import (
 from notifications.selectors import attempts_for
 from notifications.simulators import Simulators, serve
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM, vn
 from .test_worker import wait_for, worker  # noqa: F401 (the worker fixture)
 
 pytestmark = pytest.mark.django_db
 
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 NO_ZALO = "84912345000"  # the simulators: no Zalo account (-118), SMS delivered
 REFUSES_SMS = "84912345003"  # delivered on Zalo, the SMS carriers refuse it
 

@@ -24,12 +24,11 @@ from payments import services as payments
 from payments.gateways import paygov
 from payments.models import PaymentRequest, PaymentState
 
-from .conftest import vn
+from .conftest import FRIDAY_9AM
 from .test_signing import sign, submit, two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 HELD = 5  # seconds the outside service takes to answer
 
 

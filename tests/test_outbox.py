@@ -20,16 +20,10 @@ from notifications import services as outbox
 from notifications.admin import NotificationAdmin
 from notifications.models import PIN_PLACEHOLDER, Notification
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM, act
 from .fake_servers import BouncingSmtp, SmsGateway, serving
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
-
-
-def act(case, action, by, at, **params):
-    return services.case_act(case=case, action=action, by=by, now=at, **params)
 
 
 @pytest.fixture

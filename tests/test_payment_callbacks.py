@@ -17,12 +17,11 @@ from payments import services as payments
 from payments.gateways import paygov
 from payments.models import CallbackOutcome, GatewayCallback, PaymentRequest, PaymentState
 
-from .conftest import APPLICANT, vn
+from .conftest import APPLICANT, FRIDAY_9AM
 from .paying import platform_callbacks
 
 pytestmark = pytest.mark.django_db
 
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 CALLBACK = "/api/v1/payments/callback/paygov/"
 
 

@@ -12,11 +12,9 @@ from payments import services as payments
 from payments.models import FeeExemption, PaymentRequest, PaymentState
 
 from . import pdf_tools
-from .conftest import vn
+from .conftest import FRIDAY_9AM
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,10 @@ from notifications.models import Notification
 from payments import services as payments
 from payments.models import CallbackOutcome, PaymentRequest, PaymentState, Receipt
 
-from .conftest import vn
+from .conftest import FRIDAY_9AM, vn
 from .paying import platform_callbacks, receive_and_apply
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
 
 
 @pytest.fixture(autouse=True)

@@ -20,12 +20,10 @@ from documents import signing
 from documents.models import ResultDocument, ResultTemplate
 from documents.services import verify_url
 
-from .conftest import vn
+from .conftest import MONDAY_9AM
 from .pdf_tools import qr_codes, text
 
 pytestmark = pytest.mark.django_db
-
-MONDAY_9AM = vn(2026, 11, 30, 9, 0)
 
 
 def two_page_pdf(text="Giấy phép xây dựng", encrypt=None, pagesize=A4) -> bytes:

@@ -14,13 +14,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 
-from cases import services
 from cases.models import AppointmentChange, CalendarOverride, Case
 from cases.selectors import forget_calendar_overrides
 from notifications import scan
 from notifications.models import DeadlineCrossing, Notification, StaffAlert, Threshold
 
-from .conftest import vn
+from .conftest import act, logged_in, vn
 from .factories import UserFactory
 from .fake_servers import closed_port
 
@@ -32,10 +31,6 @@ FILED = vn(2026, 12, 1, 9, 0)
 DUE_SOON = vn(2026, 12, 3, 9, 0)  # Thu: one working day before
 OVERDUE = vn(2026, 12, 4, 9, 0)  # Fri
 ESCALATION = vn(2026, 12, 9, 9, 0)  # Wed: past Sat, Sun and the day off on Mon
-
-
-def act(case, action, by, at, **params):
-    return services.case_act(case=case, action=action, by=by, now=at, **params)
 
 
 @pytest.fixture
@@ -125,9 +120,9 @@ def test_an_unassigned_case_alerts_the_agency_queue(file_case, staff, province):
     assert scan_at(DUE_SOON) == 1
     alert = StaffAlert.objects.get(case=case)
     assert (alert.audience, alert.recipient, alert.agency) == ("queue", None, province["justice"])
-    client = _logged_in_client(staff["officer"])
+    client = logged_in(staff["officer"])
     assert client.get("/api/v1/alerts/?unread=true").json()["count"] == 1
-    assert _logged_in_client(staff["builder"]).get("/api/v1/alerts/").json()["count"] == 0
+    assert logged_in(staff["builder"]).get("/api/v1/alerts/").json()["count"] == 0
 
 
 def test_a_watcher_that_fell_behind_alerts_only_the_highest_threshold(assigned_case):
@@ -180,7 +175,7 @@ def test_an_appointment_changed_while_the_alert_is_in_flight_is_not_alerted(assi
 
 def test_an_overdue_case_gets_an_apology_draft_the_officer_confirms(assigned_case, staff):
     scan_at(OVERDUE)
-    officer = _logged_in_client(staff["officer"])
+    officer = logged_in(staff["officer"])
     url = f"/api/v1/cases/{assigned_case.code}/apology-draft/"
     # Looked at on Friday 10:00: one working day from now (nothing of the time remains).
     with time_machine.travel(OVERDUE + timedelta(hours=1), tick=False):
@@ -214,7 +209,7 @@ def test_an_overdue_case_gets_an_apology_draft_the_officer_confirms(assigned_cas
 def test_the_officers_case_page_offers_the_drafted_apology_date(assigned_case, staff):
     """The draft reached the API only: on the desk the officer had to work the date out."""
     scan_at(OVERDUE)
-    officer = _logged_in_client(staff["officer"])
+    officer = logged_in(staff["officer"])
     with time_machine.travel(OVERDUE + timedelta(hours=1), tick=False):
         page = officer.get(reverse("case", args=[assigned_case.code])).content.decode()
     assert 'name="apologise-new_appointment_at" value="2026-12-08T10:00"' in page
@@ -278,17 +273,9 @@ def test_a_scan_with_redis_down_loses_nothing(file_case, staff, mailoutbox):
 # --- staff alerts: API and page ----------------------------------------------------------
 
 
-def _logged_in_client(user):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def test_staff_read_their_unread_alerts_and_mark_them_read(assigned_case, staff):
     scan_at(OVERDUE)
-    officer = _logged_in_client(staff["officer"])
+    officer = logged_in(staff["officer"])
     unread = officer.get("/api/v1/alerts/?unread=true").json()
     assert unread["count"] == 1
     alert = unread["results"][0]
@@ -301,11 +288,11 @@ def test_staff_read_their_unread_alerts_and_mark_them_read(assigned_case, staff)
     assert officer.get("/api/v1/alerts/?unread=true").json()["count"] == 0
     assert officer.get("/api/v1/alerts/").json()["count"] == 1
 
-    supervisor = _logged_in_client(staff["supervisor"])
+    supervisor = logged_in(staff["supervisor"])
     assert supervisor.get("/api/v1/alerts/?unread=true").json()["count"] == 1
     # Someone else's alert: not found.
     assert supervisor.post(f"/api/v1/alerts/{alert['id']}/read/").status_code == 404
-    assert _logged_in_client(staff["citizen"]).get("/api/v1/alerts/").status_code == 403
+    assert logged_in(staff["citizen"]).get("/api/v1/alerts/").status_code == 403
 
 
 def test_the_alerts_page_lists_unread_alerts_and_marks_them_read(client, assigned_case, staff):
@@ -335,3 +322,24 @@ def test_the_health_endpoint_reports_the_outbox_and_the_last_scan(client, assign
     assert healthy["outbox_oldest_pending_seconds"] == 60
     with time_machine.travel(FILED + timedelta(hours=1), tick=False):
         assert client.get("/health/").status_code == 503  # nothing dispatched for an hour
+
+
+def test_a_case_whose_deadline_cannot_be_computed_does_not_stop_the_scan(
+    assigned_case, file_case, province, caplog
+):
+    """Regression (REVIEW 11, issue 26): one bad row aborted the whole pass. A case whose
+    agency's office hours were broken by a write past validation is logged and looked at
+    again an hour later; the other case is alerted as due."""
+    broken = file_case(FILED)
+    Case.objects.filter(pk=broken.pk).update(receiving_agency=province["construction"])
+    type(province["construction"]).objects.filter(pk=province["construction"].pk).update(
+        office_hours=[["25:00", "26:00"]]
+    )
+    forget_calendar_overrides()  # the calendars kept in this process
+
+    assert scan_at(DUE_SOON) == 1
+
+    assert alerts_of(assigned_case) == [(Threshold.DUE_SOON, "officer", "officer")]
+    broken.refresh_from_db()
+    assert broken.alert_level == 0 and broken.next_alert_at == DUE_SOON + scan.RETRY_BAD_ROW
+    assert f"case {broken.pk} skipped" in caplog.text
