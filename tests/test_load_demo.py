@@ -26,7 +26,7 @@ from cases.models import (
     User,
 )
 from cases.models.catalogue import AGENCY_CODE_VALIDATOR
-from demo import identities, plan, procedures, province
+from demo import identities, payment, plan, procedures, province
 from documents import pki
 from documents.models import ResultDocument
 from documents.services import verify_stored
@@ -183,3 +183,19 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
 
     assert row_counts() == before
     assert "none added" in again
+
+
+@pytest.mark.django_db
+def test_the_run_command_s_banner_names_the_demo_s_ways_in(settings, demo_pki):
+    """Regression: `make run` loaded the demo and then died printing its banner (it named
+    the demo's walkthrough from where it no longer is)."""
+    from demo.management.commands.serve import Command
+
+    settings.DEBUG = False
+    load("--force")
+    out = StringIO()
+    Command(stdout=out)._banner(8000, demo=True)
+    banner = out.getvalue()
+    case = payment.walkthrough_case()
+    assert case is not None and f"case {case.code}, PIN {payment.WALKTHROUGH_PIN}" in banner
+    assert "http://127.0.0.1:8000/login/" in banner and "VNeID" in banner

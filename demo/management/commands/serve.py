@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.payment import WALKTHROUGH_PIN, walkthrough_case
+
 DEMO_USERS = ["counter", "officer", "signer", "supervisor", "admin"]
 WORKER_START_TIMEOUT = 90  # seconds
 
@@ -128,10 +130,15 @@ class Command(BaseCommand):
         ]
         if demo:
             lines.append(f"  Demo logins (password 'demo'): {', '.join(DEMO_USERS)}")
-            from demo import WALKTHROUGH_PIN, walkthrough_case
-
             if case := walkthrough_case():
                 lines.append(f"  Pay a fee as a citizen: case {case.code}, PIN {WALKTHROUGH_PIN}")
+        lines += [
+            "  Simulated national services (no network needed):",
+            f"    VNeID sign-in: 'Đăng nhập bằng VNeID' on {base}login/",
+            f"    Zalo and SMS messages sent: {base}admin/notifications/simulatedmessage/",
+            f"    National portal (DVCQG), what it received: {base}admin/dvcqg/simulatorrecord/",
+            "    PayGov: the pay link of a case that owes a fee",
+        ]
         lines += ["Press Ctrl-C to stop.", ""]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
