@@ -79,7 +79,7 @@ def case_page(request, code, *, bound_form=None, status=200):
         "receipt_pin_kept": bool(pin_for(request, case)),
         "fees": fee_desk(case, request.user, bound_form) if staff else None,
         # Every attempt to reach the applicant: channel, address, the provider's answer.
-        "attempts": attempts_for(case) if staff else [],
+        "attempts": _about_their_step(attempts_for(case)) if staff else [],
         "feedback": feedback_of_case(case) if staff else [],
         "sync": sync_summary(case.pk) if staff else None,
         "can_push": request.user.is_superuser,
@@ -114,3 +114,11 @@ def act(request, code, action):
         return redirect("desk")  # a transfer took it out of this user's sight
     page = "case" if request.user.is_staff_member else "my-case"
     return redirect(page, code=case.code or case.reference)
+
+
+def _about_their_step(attempts):
+    """Each message attempt with what it was about: its step's name, as on the timeline."""
+    attempts = list(attempts)
+    for attempt in attempts:
+        attempt.about = label_of(attempt.notification.kind)
+    return attempts

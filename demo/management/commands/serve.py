@@ -50,6 +50,9 @@ class Command(BaseCommand):
         if "PUBLIC_BASE_URL" not in os.environ:
             # QR codes on receipts and results point at this server, whatever its port.
             settings.PUBLIC_BASE_URL = f"http://127.0.0.1:{port}"
+        if "SITE_URL" not in os.environ:
+            # So do the links in messages, sent by the worker, which inherits the variable.
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://127.0.0.1:{port}/"
 
         worker = self._start_worker()
         # SIGTERM (e.g. from a process manager) unwinds like Ctrl-C, so the worker stops too.
