@@ -11,6 +11,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.onestop-installed
 PORT   ?= 8000
 ARGS   ?=
+# Test processes (pytest-xdist): one per core; JOBS=0 runs them in this process.
+JOBS   ?= auto
 
 .PHONY: help run test lint bench lock venv schema messages fuzz
 
@@ -67,7 +69,7 @@ test: $(STAMP)
 	@# The tests create their own database: no warning if DATABASE_URL's does not exist.
 	$(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 	    manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(JOBS) $(ARGS)
 
 # The suite runs tests/test_fuzz.py with 5 examples per operation and caller; this, with more.
 fuzz: export FUZZ_EXAMPLES ?= 100
