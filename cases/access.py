@@ -23,6 +23,17 @@ def acts_on_side(user: User, case: Case, side: str) -> bool:
     return {RECEIVING: receiving, DECIDING: deciding}.get(side, receiving or deciding)
 
 
+def is_applicant(user, case: Case) -> bool:
+    """The person the case is for: the account that filed it, or one signed in with the
+    national identity whose proven ID number is the applicant's (a case filed for them at
+    the counter). Their download of the signed result is the online return."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff_member:
+        return False
+    if case.applicant_user_id is not None and case.applicant_user_id == user.pk:
+        return True
+    return bool(user.proven_id_number) and user.proven_id_number == case.applicant_id_number
+
+
 def is_receiving_counter(user, case: Case) -> bool:
     """Counter staff of the agency that received the case: who prints its receipt and
     records cash, transfers, exemptions and refunds."""

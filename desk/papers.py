@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases import selectors
+from cases.access import is_applicant
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role
 from documents import services as document_services
@@ -113,7 +114,7 @@ def result_draft(request, code, document_id):
 def result_signed(request, code):
     """The signed result; the applicant's first download returns the case online."""
     case = _case(request, code)
-    applicant = case.applicant_user_id == request.user.pk
+    applicant = is_applicant(request.user, case)
     if not (applicant or request.user.is_staff_member):
         raise PermissionDenied
     try:

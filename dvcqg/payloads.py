@@ -196,7 +196,7 @@ def case_record(case, *, documents: list[dict], history: list[dict]) -> dict:
         "NoiNopHoSo": "2" if case.channel == Channel.ONLINE else "1",
         "NgayTuChoi": timestamp(case.closed_at if case.status == Status.REJECTED else None),
         "HoSoCoThanhPhanSoHoa": "1" if any(d["digitised"] for d in documents) else "0",
-        "TaiKhoanDuocXacThucVoiVNeID": "0",
+        "TaiKhoanDuocXacThucVoiVNeID": "1" if case.applicant_verified else "0",
         "DuocThanhToanTrucTuyen": "1" if any(p.get("method") == "online" for p in paid) else "0",
         "TaiLieuNop": [
             {

@@ -10,6 +10,7 @@ from cases.models import Case, Status
 
 from .conftest import APPLICANT
 from .factories import UserFactory
+from .test_signing import processing_case, signed_case  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,16 @@ def test_the_my_cases_page_lists_them_read_only(mai, file_case, client):
 
     assert at_counter.code in listing
     assert page.status_code == 200 and "/actions/" not in page.content.decode()
+
+
+def test_their_download_of_a_counter_case_s_signed_result_returns_it_online(
+    mai, signed_case, client_for
+):
+    """The person the case is for, proven by the national identity, is its applicant: their
+    first download of the signed result is the online return, as for the account that
+    filed it (the counter filed this one)."""
+    answer = client_for(mai).get(f"/api/v1/cases/{signed_case.code}/result/")
+
+    assert answer.status_code == 200
+    signed_case.refresh_from_db()
+    assert (signed_case.status, signed_case.return_channel) == (Status.RETURNED, "online")

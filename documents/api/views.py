@@ -10,6 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.access import is_applicant
 from cases.api.throttles import VerifyThrottle
 from cases.api.views import public_case_or_404
 from cases.selectors import visible_case_or_404
@@ -83,8 +84,7 @@ class CaseResultView(APIView):
     @extend_schema(responses={**PDF, 404: NOT_FOUND, 409: CONFLICT}, tags=["documents"])
     def get(self, request, code):
         case = visible_case_or_404(request.user, code)
-        applicant = case.applicant_user_id is not None and case.applicant_user_id == request.user.pk
-        document = services.result_download(case=case, applicant=applicant)
+        document = services.result_download(case=case, applicant=is_applicant(request.user, case))
         return result_file_response(case, document)
 
 
