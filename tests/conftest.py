@@ -10,13 +10,14 @@ from rest_framework.test import APIClient
 
 from cases import selectors, services
 from cases.models import Case, CaseEvent, Level, Role, SupplementClock
-from cases.working_time import VN_TZ
 from dvcqg import services as portal_sync
 from notifications import services as outbox
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
+from .moments import FRIDAY_9AM, MONDAY_9AM, vn  # noqa: F401 (the tests import them from here)
 from .national_identity import idp, idp_keys, idp_server  # noqa: F401 (the identity provider)
 from .paying import on_result, simulated_paygov, upfront  # noqa: F401 (payment fixtures)
+from .signing import processing_case, signed_case  # noqa: F401 (result fixtures)
 
 # Where the browser journeys leave their screenshots (printed at the end of the run).
 SCREENSHOTS = Path(
@@ -58,19 +59,6 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)
     monkeypatch.setattr(portal_sync, "_asked_until", 0.0)
-    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded scans stay out of the work tree
-
-
-def vn(*args) -> datetime:
-    """An aware moment in Vietnam time: vn(2026, 11, 27, 9, 0)."""
-    return datetime(*args, tzinfo=VN_TZ)
-
-
-# Friday 27 Nov 2026, 09:00 in Vietnam, in office hours: a case filed then for three working
-# days is due on Wednesday 2 Dec 09:00 (the weekend between does not count).
-FRIDAY_9AM = vn(2026, 11, 27, 9, 0)
-# Monday 30 Nov 2026, 09:00: the start of a full working week.
-MONDAY_9AM = vn(2026, 11, 30, 9, 0)
 
 
 def act(case, action, by, at=None, **params):

@@ -19,7 +19,7 @@ from reports.models import Rating
 
 from .conftest import APPLICANT, SCREENSHOTS
 from .factories import ProcedureFactory
-from .test_signing import sign, submit, two_page_pdf, upload
+from .signing import sign, submit, two_page_pdf, upload
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "secret-pass-123"  # the factories' password

@@ -18,7 +18,8 @@ from documents import signing
 from documents.models import ResultDocument
 
 from .conftest import PKI_PASSPHRASE
-from .test_signing import MONDAY_9AM, sign, submit, two_page_pdf, upload
+from .moments import MONDAY_9AM
+from .signing import sign, submit, two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from cases.models import Case, Status
 
 from .conftest import APPLICANT
 from .factories import UserFactory
-from .test_signing import processing_case, signed_case  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from payments.gateways import paygov
 from payments.models import PaymentRequest, PaymentState
 
 from .conftest import FRIDAY_9AM
-from .test_signing import sign, submit, two_page_pdf, upload
+from .signing import sign, submit, two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,8 @@ from documents import signing
 from documents.models import ResultDocument
 
 from .conftest import PKI_PASSPHRASE
-from .test_signing import MONDAY_9AM, sign, submit, two_page_pdf, upload
+from .moments import MONDAY_9AM
+from .signing import sign, submit, two_page_pdf, upload
 
 pkcs11 = pytest.importorskip("pkcs11", reason="pip install 'pyHanko[pkcs11]'")
 from pkcs11.util.x509 import decode_x509_certificate  # noqa: E402

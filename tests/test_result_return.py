@@ -13,7 +13,8 @@ from documents.models import ResultDocument
 from documents.services import result_download
 
 from .conftest import APPLICANT
-from .test_signing import MONDAY_9AM, sign, submit, two_page_pdf, upload
+from .moments import MONDAY_9AM
+from .signing import sign, submit, two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db
 

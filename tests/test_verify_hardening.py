@@ -19,7 +19,7 @@ from django.test.client import BOUNDARY, encode_multipart
 from documents import signing
 
 from . import crafted_pdfs as crafted
-from .test_signing import two_page_pdf
+from .signing import two_page_pdf
 
 AGENCY = SimpleNamespace(code="000.00.20.H38")  # Sở Tư pháp in the tests' PKI
 

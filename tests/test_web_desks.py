@@ -10,7 +10,7 @@ from documents import signing
 from documents.models import ResultDocument
 
 from .conftest import APPLICANT, vn
-from .test_signing import two_page_pdf, upload
+from .signing import two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from cases.models import Case, CaseEvent, Status
 from documents.models import ResultDocument
 
 from .conftest import APPLICANT
+from .moments import MONDAY_9AM
 from .pdf_tools import text
-from .test_signing import MONDAY_9AM, two_page_pdf, upload
+from .signing import two_page_pdf, upload
 from .test_web_desks import intake_data
 
 pytestmark = pytest.mark.django_db
