@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.working_time import Unit
+from onestop import money
 
 AGENCY_CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$",
@@ -272,7 +273,7 @@ class FeeItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}: {self.amount:,} VND"
+        return f"{self.name}: {money.vnd(self.amount)}"
 
 
 class CalendarOverride(models.Model):
