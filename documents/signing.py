@@ -48,6 +48,7 @@ from onestop.bounded import Unfinished, run_bounded
 from onestop.paper import VN_TZ
 
 from . import screening, stamp
+from .certificates import subject_text
 
 FIELD_PREFIX = "Onestop-"  # + the result document's id
 STAMP_MARGIN, STAMP_HEIGHT = 36, 84  # points: the stamp spans the foot of the last page
@@ -231,7 +232,7 @@ def _cert_name(cert) -> str:
 @dataclass(frozen=True)
 class Signed:
     data: bytes
-    certificate: str  # the signing certificate's subject
+    certificate: str  # the signing certificate's subject (RFC 4514)
 
 
 def sign_pdf(
@@ -298,7 +299,7 @@ async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Si
             raise SigningUnavailable(
                 _("The draft could not be signed (%s); send it back for a new PDF.") % exc
             ) from exc
-        return Signed(out.getvalue(), cert.subject.human_friendly)
+        return Signed(out.getvalue(), subject_text(cert))
 
 
 def _stamp_box(writer) -> tuple[int, int, int, int]:

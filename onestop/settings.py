@@ -504,7 +504,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print each line a second time.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # fontTools tells each step of subsetting the signature stamp's font at INFO.
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
 # Failed logins (django-axes, counted in the database so they survive a Redis outage):

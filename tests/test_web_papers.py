@@ -131,7 +131,14 @@ def test_the_case_page_shows_the_draft_then_the_signed_result(client, staff, cit
     draft.refresh_from_db()
     page = client.get(f"/desk/cases/{code}/").content.decode()
     assert draft.signed_sha256 in page and f'href="/verify/{draft.pk}/"' in page
-    assert draft.certificate_subject in page
+    # The certificate's fields named in Vietnamese on a Vietnamese page (issue 20: they read
+    # "Common Name / Organizational Unit"), in English on an English one.
+    vietnamese = "Tên chung (CN): Sở Tư pháp; Đơn vị (OU): 000.00.20.H38; Tổ chức (O): Sở Tư pháp"
+    assert vietnamese + "; Quốc gia (C): VN" in page
+    assert "Common Name" not in page and "Organization" not in page
+    english = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english_names = "Common Name: Sở Tư pháp; Organizational Unit: 000.00.20.H38; Organization"
+    assert english_names + ": Sở Tư pháp; Country: VN" in english
     signed = client.get(f"/desk/cases/{code}/result/")
     assert signed.status_code == 200
     citizen_case.refresh_from_db()
