@@ -1,5 +1,6 @@
 """The gateway's side: callbacks over HTTP, bad input, the simulator, reconciliation, the API."""
 
+import csv
 import io
 import json
 import logging
@@ -207,6 +208,20 @@ def test_the_reconciliation_report_shows_the_days_payments(file_case, upfront, s
     assert fields["agency"] == "000.00.01.H38"
     assert (fields["requests"], fields["paid"], fields["paid_amount"]) == ("3", "2", "300000")
     assert (fields["cash_paid"], fields["pending"]) == ("2", "1")
+
+
+def test_the_reconciliation_report_runs_no_formula_from_an_agency_name(
+    file_case, upfront, staff, province
+):
+    """Regression (CSV injection): text starting with a formula sign went into the CSV raw."""
+    province["centre"].name = "\t=1+1"  # set by an admin, read by the finance team
+    province["centre"].save()
+    case = file_case(FRIDAY_9AM, procedure=upfront)
+    payments.payment_request_create(case=case, method="cash", by=staff["counter"])
+
+    [row] = csv.DictReader(io.StringIO(reports.reconciliation_csv(FRIDAY_9AM.date())))
+
+    assert row["agency_name"] == "'\t=1+1"
 
 
 def test_the_reconciliation_report_is_in_the_admin(client, province, staff, waiting):

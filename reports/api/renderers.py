@@ -7,9 +7,12 @@ import json
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer
 
+from onestop.exports import inert_row
+
 
 def _rows(data) -> tuple[list[str], list[list]]:
-    """Columns in first-seen order; nested values as JSON text; errors as one row."""
+    """Columns in first-seen order; nested values as JSON text; errors as one row; no cell a
+    spreadsheet would run as a formula."""
     if isinstance(data, dict):
         data = data.get("results", [data])
     columns: list[str] = []
@@ -21,7 +24,7 @@ def _rows(data) -> tuple[list[str], list[list]]:
             return json.dumps(value, ensure_ascii=False, default=str)
         return value if value is None or isinstance(value, int | float) else str(value)
 
-    return columns, [[cell(row.get(key)) for key in columns] for row in data]
+    return columns, [inert_row([cell(row.get(key)) for key in columns]) for row in data]
 
 
 class CSVRenderer(BaseRenderer):
