@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
+    # Reports: every case's fact row, moved on step by step, against its whole history.
+    "verify-case-facts": {
+        "task": "reports.tasks.verify_case_facts",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
