@@ -437,6 +437,9 @@ PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
 PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
+# A drain applies callbacks this many to a transaction: more are cheaper a callback, but
+# hold their cases' and the reports' stamp rows locked longer.
+PAYMENT_CALLBACK_BATCH = env.int("PAYMENT_CALLBACK_BATCH", default=50)
 # Callbacks not applied after this long are applied by the sweep; requests pending longer
 # than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
