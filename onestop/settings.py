@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
+    # Reports: every case's fact row, moved on step by step, against its whole history.
+    "verify-case-facts": {
+        "task": "reports.tasks.verify_case_facts",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -438,6 +443,9 @@ PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
 PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
+# A drain applies callbacks this many to a transaction: more are cheaper a callback, but
+# hold their cases' and the reports' stamp rows locked longer.
+PAYMENT_CALLBACK_BATCH = env.int("PAYMENT_CALLBACK_BATCH", default=50)
 # Callbacks not applied after this long are applied by the sweep; requests pending longer
 # than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))

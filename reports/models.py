@@ -1,8 +1,10 @@
 """What the reports read: one row of facts per case, and the citizens' ratings.
 
-`CaseFact` is derived data: `facts.case_fact_refresh` rewrites a case's row from its
-history in the same transaction as every step, so a report never lags behind a step.
+`CaseFact` is derived data: `facts.advance` moves a case's row on in the same transaction
+as every step, so a report never lags behind a step; `facts.derive` is its definition.
 """
+
+from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -121,6 +123,22 @@ class CaseFact(models.Model):
     )
     processing_unit = models.CharField(
         max_length=20, default="working_days", help_text=_("The procedure's time unit.")
+    )
+    # What a step needs of the history to move the row on (`facts.advance`), kept here so
+    # that it never reads the history: the wait for the applicant under way, and the
+    # waits since processing started.
+    paused_since = models.DateTimeField(
+        null=True, help_text=_("When the wait for the applicant under way began.")
+    )
+    waited = models.DurationField(
+        default=timedelta(0),
+        db_default=timedelta(0),
+        help_text=_("Office time waited for the applicant since processing started."),
+    )
+    waited_calendar = models.DurationField(
+        default=timedelta(0),
+        db_default=timedelta(0),
+        help_text=_("The same waits round the clock."),
     )
 
     class Meta:
