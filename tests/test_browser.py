@@ -134,6 +134,24 @@ def test_the_officer_submits_a_result_and_the_signer_signs_it(page, staff, file_
     shoot(page, "signer-signed")
 
 
+def test_an_officer_takes_a_waiting_case_from_the_desk(page, staff, file_case):
+    case = file_case()
+
+    log_in(page, "officer")
+    page.wait_for_url("**/desk/officer/")
+    shoot(page, "officer-desk-waiting")
+    page.get_by_role("button", name=f"Nhận xử lý {case.code}").click()
+
+    page.wait_for_selector("ul.messages li.success")
+    case.refresh_from_db()
+    assert (case.status, case.assigned_to) == (Status.PROCESSING, staff["officer"])
+    assert case.code in page.locator("h1").inner_text()
+    page.goto("/desk/officer/")
+    assert page.locator("table.cases").first.get_by_text(case.code).is_visible()
+    assert not page.get_by_role("button", name=f"Nhận xử lý {case.code}").count()
+    shoot(page, "officer-desk-taken")
+
+
 def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, province, tmp_path):
     procedure = ProcedureFactory(
         name="Đăng ký kết hôn",
