@@ -61,6 +61,15 @@ def _only_the_assigned_officer(case, user, now: datetime) -> Exception | None:
     return None
 
 
+def _unassigned_and_ours(case, user, now: datetime) -> Exception | None:
+    if case.assigned_to_id is not None:
+        return InvalidTransition(_("This case already has an officer."))
+    # Not an officer of a parent agency: the case is worked where it is decided.
+    if user.agency_id != case.deciding_agency_id:
+        return ActionForbidden(_("Only an officer of the deciding agency takes a case."))
+    return None
+
+
 def _only_when_late(case, user, now: datetime) -> Exception | None:
     if not deadlines.late_or_nearly(case, now):
         return InvalidTransition(_("An apology letter is for a case that is late or about to be."))
@@ -85,6 +94,13 @@ MOVES: dict[str, Move] = {
         _move(
             "assign", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {COUNTER, SIGNER}, EITHER,
             gettext_lazy("Assign an officer"),
+        ),
+        # Nhận xử lý: an officer of the deciding agency takes an unassigned case themselves
+        # (one received, or one transferred in); the compare-and-set in `case_act` lets only
+        # the first of two officers have it. The agency's lead reassigns with `assign`.
+        _move(
+            "claim", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {OFFICER}, DECIDING,
+            gettext_lazy("Take this case"), refuse=_unassigned_and_ours,
         ),
         _move(
             "request-supplement", {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED,

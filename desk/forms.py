@@ -236,6 +236,7 @@ ACTION_FORMS = {
     "accept": NoBodyForm,
     "reject": ReasonForm,
     "assign": AssignForm,
+    "claim": NoBodyForm,
     "request-supplement": RequestSupplementForm,
     "supplement-received": NoBodyForm,
     "transfer": TransferForm,

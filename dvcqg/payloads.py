@@ -77,6 +77,7 @@ STEP_WORDS = {
     "accept": ("Tiếp nhận hồ sơ", "Cán bộ một cửa"),
     "reject": ("Từ chối tiếp nhận hồ sơ", "Cán bộ một cửa"),
     "assign": ("Phân công xử lý", "Lãnh đạo"),
+    "claim": ("Nhận xử lý hồ sơ", "Chuyên viên"),
     "request-supplement": ("Yêu cầu bổ sung hồ sơ", "Cán bộ xử lý"),
     "supplement-received": ("Tiếp nhận hồ sơ bổ sung", "Cán bộ một cửa"),
     "transfer": ("Chuyển xử lý", "Chuyên viên"),

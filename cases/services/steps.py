@@ -88,14 +88,24 @@ def _close(*, case, by, now):
 
 
 def _assign(*, case, by, now, officer: User):
+    _check_officer(case, officer)
+    if case.status == Status.PROCESSING and case.assigned_to_id == officer.pk:
+        return UNCHANGED  # the same request twice: already done
+    return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
+
+
+def _claim(*, case, by, now):
+    """The officer assigns the case to themselves (the table lets them take only an
+    unassigned case of their own agency)."""
+    return Step(fields={"assigned_to": by}, data={"officer": by.username})
+
+
+def _check_officer(case, officer) -> None:
     if not isinstance(officer, User) or not officer.is_active or Role.OFFICER not in officer.roles:
         raise ValidationError({"officer": _("Choose an active officer.")})
     # An officer of the deciding agency or of one of its sub-units.
     if officer.agency_id not in agency_subtree_ids(case.deciding_agency_id):
         raise ValidationError({"officer": _("The officer must work for the deciding agency.")})
-    if case.status == Status.PROCESSING and case.assigned_to_id == officer.pk:
-        return UNCHANGED  # the same request twice: already done
-    return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
 
 
 def _request_supplement(*, case, by, now, items):
@@ -232,6 +242,7 @@ STEPS = {
     "accept": _accept,
     "reject": _close,
     "assign": _assign,
+    "claim": _claim,
     "request-supplement": _request_supplement,
     "supplement-received": _supplement_received,
     "transfer": _transfer,
