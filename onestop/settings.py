@@ -7,7 +7,9 @@ REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import csp.constants as csp
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    "csp",
     # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
     "payments",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last: turns a locked-out login into a 429 (see AXES_* below).
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "desk.nav.nav_links",
             ],
         },
@@ -556,3 +561,42 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = (
     tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
 )
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own files; no
+# inline script or handler anywhere (behaviour lives in static files, onestop/site.js). An
+# inline <style> that a library writes (the dashboard's SVG charts) carries the request's
+# nonce. Forms may post to the payment platform and the national identity (their pages
+# redirect there); a page may frame only our own documents (a scan shown inline).
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_FORM_TARGETS = sorted(
+    {
+        _origin(url)
+        for url in (
+            PAYGOV_URL,
+            NATIONAL_ID_ISSUER,
+            NATIONAL_ID_AUTHORIZE_URL,
+            NATIONAL_ID_END_SESSION_URL,
+        )
+    }
+    - {""}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.NONCE],  # a fresh nonce per response, when a page uses it
+        "img-src": [csp.SELF, "data:"],  # QR codes are drawn as data: URIs
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "frame-src": [csp.SELF],
+        "frame-ancestors": [csp.SELF],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF, *_FORM_TARGETS],
+    },
+}
