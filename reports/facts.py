@@ -25,7 +25,7 @@ from cases.models.case import ENDED, PAUSED
 from cases.selectors import calendar_for
 
 from .aggregates import stamp_bump
-from .models import CaseFact
+from .models import CaseFact, FactHolding
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,29 @@ def payment_facts(steps: list[Step]) -> tuple[bool, bool]:
         step.data.get("method") == "online" and step.data.get("state") == "paid" for step in steps
     )
     return exempt, online
+
+
+def _reorganisations(steps: list[Step]) -> list[Step]:
+    """The steps by which a reorganisation took the case from the agency deciding it."""
+    return [s for s in steps if s.action == "reorganise" and "deciding_from" in s.data]
+
+
+def holdings(steps: list[Step]) -> list[tuple[int, datetime | None, datetime]]:
+    """(agency id, since, until) of every agency that decided the case until a
+    reorganisation moved it on (FactHolding)."""
+    rows, since = [], None
+    for step in _reorganisations(steps):
+        rows.append((step.data["deciding_from"], since, step.at))
+        since = step.at
+    return rows
+
+
+def agency_at(deciding_agency_id: int, steps: list[Step], end: datetime) -> int:
+    """The agency a case counts under for a period ending at `end` (its first moment after):
+    the one a reorganisation took it from at or after `end`, else the one deciding it now
+    (a transfer is no reorganisation: a transferred case counts at its new agency)."""
+    later = [s for s in _reorganisations(steps) if s.at >= end]
+    return later[0].data["deciding_from"] if later else deciding_agency_id
 
 
 def ended_at(case) -> datetime | None:
@@ -186,6 +209,7 @@ def derive(
         "processing_days": processing_days,
         "processing_time": processing_time,
         "processing_unit": processing_unit,
+        "reorganised_at": moved[-1].at if (moved := _reorganisations(steps)) else None,
     }
 
 
@@ -250,6 +274,7 @@ def case_fact_refresh(*, case_id: int) -> None:
             fee_bearing=case.fee_bearing,
             calendar=calendar_for(case.receiving_agency),
         ),
+        steps,
     )
 
 
@@ -276,7 +301,7 @@ def case_fact_of_filing(*, case: Case, events: list[CaseEvent], documents) -> No
     )
 
 
-def _store(case_id: int, fields: dict) -> None:
+def _store(case_id: int, fields: dict, steps: list[Step] = ()) -> None:
     stamp_bump(case_id)
     CaseFact.objects.bulk_create(
         [CaseFact(case_id=case_id, **fields)],
@@ -284,6 +309,12 @@ def _store(case_id: int, fields: dict) -> None:
         unique_fields=["case"],
         update_fields=list(fields),
     )
+    if fields["reorganised_at"] is not None:  # rare: only a case moved by a reorganisation
+        FactHolding.objects.filter(case_id=case_id).delete()
+        FactHolding.objects.bulk_create(
+            FactHolding(case_id=case_id, agency_id=agency_id, since=since, until=until)
+            for agency_id, since, until in holdings(steps)
+        )
 
 
 def on_step(done) -> None:
