@@ -74,7 +74,7 @@ def build(payments_count: int) -> list[dict]:
         code="000.00.01.H38", name="Trung tâm Phục vụ HCC", level=Level.PROVINCE, parent=ubnd
     )
     skhdt = Agency.objects.create(
-        code="000.00.22.H38", name="Sở Kế hoạch và Đầu tư", level=Level.PROVINCE, parent=ubnd
+        code="000.00.22.H38", name="Sở Tài chính", level=Level.PROVINCE, parent=ubnd
     )
     procedure = Procedure.objects.create(
         code="2.001610",

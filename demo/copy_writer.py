@@ -32,7 +32,7 @@ FACT_COLUMNS = ["case_id"] + [
         "return_channel received_at due_at resolved_at returned_at finished_at ended_at on_time "
         "supplements transfers apologised signed_digitally digitised fee_bearing fee_exempt "
         "paid_online processing_days written_result started_at reused processing_time "
-        "processing_unit paused_since waited waited_calendar"
+        "processing_unit paused_since waited waited_calendar reorganised_at"
     ).split()
 ]
 RATING_COLUMNS = "case_id value comment created_at".split()

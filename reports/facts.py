@@ -30,7 +30,7 @@ from cases.models.case import ENDED, PAUSED
 from cases.selectors import calendar_for
 
 from .aggregates import stamp_bump
-from .models import CaseFact
+from .models import CaseFact, FactHolding
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,29 @@ def payment_facts(steps: list[Step]) -> tuple[bool, bool]:
         step.data.get("method") == "online" and step.data.get("state") == "paid" for step in steps
     )
     return exempt, online
+
+
+def _reorganisations(steps: list[Step]) -> list[Step]:
+    """The steps by which a reorganisation took the case from the agency deciding it."""
+    return [s for s in steps if s.action == "reorganise" and "deciding_from" in s.data]
+
+
+def holdings(steps: list[Step]) -> list[tuple[int, datetime | None, datetime]]:
+    """(agency id, since, until) of every agency that decided the case until a
+    reorganisation moved it on (FactHolding)."""
+    rows, since = [], None
+    for step in _reorganisations(steps):
+        rows.append((step.data["deciding_from"], since, step.at))
+        since = step.at
+    return rows
+
+
+def agency_at(deciding_agency_id: int, steps: list[Step], end: datetime) -> int:
+    """The agency a case counts under for a period ending at `end` (its first moment after):
+    the one a reorganisation took it from at or after `end`, else the one deciding it now
+    (a transfer is no reorganisation: a transferred case counts at its new agency)."""
+    later = [s for s in _reorganisations(steps) if s.at >= end]
+    return later[0].data["deciding_from"] if later else deciding_agency_id
 
 
 def ended_at(case) -> datetime | None:
@@ -328,6 +351,23 @@ def _store(case_id: int, fields: dict) -> None:
         unique_fields=["case"],
         update_fields=list(fields),
     )
+    if fields["reorganised_at"] is not None:  # rare: only a case moved by a reorganisation
+        holdings_store(case_id)
+
+
+def holdings_store(case_id: int) -> None:
+    """Rewrite the case's FactHolding rows from its reorganisation steps."""
+    steps = [
+        Step(*row)
+        for row in CaseEvent.objects.filter(case_id=case_id, action="reorganise")
+        .order_by("at", "id")
+        .values_list("action", "to_status", "at", "data")
+    ]
+    FactHolding.objects.filter(case_id=case_id).delete()
+    FactHolding.objects.bulk_create(
+        FactHolding(case_id=case_id, agency_id=agency_id, since=since, until=until)
+        for agency_id, since, until in holdings(steps)
+    )
 
 
 # The columns a step may change, and so those `advance` reads and writes; the others
@@ -435,7 +475,8 @@ def case_fact_advance(*, case, event, changed: dict) -> None:
     with connections[db].cursor() as cursor:
         cursor.execute(_READ, [case.pk])
         values = cursor.fetchone()
-        if values is None:
+        # No row yet, or a reorganisation (rare; it rewrites the agencies that held the case).
+        if values is None or event.action == "reorganise":
             case_fact_refresh(case_id=case.pk)
             return
         before = dict(zip(KEPT, values, strict=True))

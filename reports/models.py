@@ -140,6 +140,13 @@ class CaseFact(models.Model):
         db_default=timedelta(0),
         help_text=_("The same waits round the clock."),
     )
+    reorganised_at = models.DateTimeField(
+        null=True,
+        help_text=_(
+            "When a reorganisation last moved the case to its deciding agency: for periods "
+            "that ended by then it counts under the agency of `FactHolding`."
+        ),
+    )
 
     class Meta:
         indexes = [
@@ -158,6 +165,25 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return f"facts of case {self.case_id}"
+
+
+class FactHolding(models.Model):
+    """An agency that decided a case until a reorganisation (its dissolution or merger) moved
+    the case to its successor: for a period that ended between `since` (the reorganisation
+    before, if any) and `until`, the case counts there, so that a merger changes no figure
+    of a period already over. Derived from the case's `reorganise` steps, as its facts."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("cases.Agency", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(null=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "until"], name="holding_case_until")]
+        indexes = [models.Index(fields=["agency", "until"], name="holding_agency_until")]
+
+    def __str__(self):
+        return f"case {self.case_id} at {self.agency_id} until {self.until}"
 
 
 class ReportStamp(models.Model):

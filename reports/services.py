@@ -11,7 +11,7 @@ from cases.exceptions import InvalidTransition
 from cases.models import Case, Status
 
 from .aggregates import stamp_bump
-from .facts import FACT_FIELDS, derived
+from .facts import FACT_FIELDS, derived, holdings_store
 from .models import CaseFact, Indicator, IndicatorChange, Rating, RatingValue, ReportStamp
 
 
@@ -50,6 +50,9 @@ def case_facts_rebuild(*, case_ids: list[int]) -> int:
         unique_fields=["case"],
         update_fields=list(FACT_FIELDS),
     )
+    for case_id, fields in rows.items():
+        if fields["reorganised_at"] is not None:
+            holdings_store(case_id)
     return len(case_ids)
 
 

@@ -148,7 +148,7 @@ APPLICANT = {
     "id_number": "010190001234",
     "phone": "0912345678",
     "email": "mai@example.vn",
-    "address": "Xã Gia Phú, huyện Bảo Thắng, Lào Cai",
+    "address": "Xã Gia Phú, tỉnh Lào Cai",
 }
 
 
