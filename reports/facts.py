@@ -237,6 +237,7 @@ def derive(
         "paused_since": paused_since,
         "waited": waited,
         "waited_calendar": waited_calendar,
+        "reorganised_at": moved[-1].at if (moved := _reorganisations(steps)) else None,
     }
 
 
