@@ -1,7 +1,14 @@
 """Limits key on the real client: forwarding headers count only from our own proxies."""
 
+import time
+
 import pytest
-from django.test import RequestFactory, override_settings
+import time_machine
+from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
 from onestop.clients import client_ip
 
@@ -71,7 +78,7 @@ def test_behind_one_trusted_proxy_real_clients_are_counted_apart(client_for):
     )
 
 
-@override_settings(AXES_FAILURE_LIMIT=3)
+@override_settings(AXES_FAILURE_LIMIT=3, LOGIN_CLIENT_MAX_FAILURES=3)
 def test_failed_token_logins_are_limited_per_client_whatever_the_forwarded_for(staff, client_for):
     """Regression: 60 wrong passwords with rotating X-Forwarded-For all went through."""
     answers = [
@@ -89,12 +96,82 @@ def test_failed_token_logins_are_limited_per_client_whatever_the_forwarded_for(s
     assert ok.status_code == 200
 
 
+def web_login(username, password, address):
+    return Client(REMOTE_ADDR=address).post("/login/", {"username": username, "password": password})
+
+
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_failed_logins_are_limited_per_username_across_clients(staff, client_for):
-    for n in range(3):
-        token(client_for(), "officer", "wrong", REMOTE_ADDR=f"198.51.100.{n}")
-    answer = token(client_for(), "officer", "secret-pass-123", REMOTE_ADDR="198.51.100.77")
-    assert answer.status_code == 429
+def test_a_username_attacked_from_many_clients_logs_in_at_once_from_a_clean_one(staff, client_for):
+    """Regression: 10 wrong passwords per username locked it for everyone: one stranger kept
+    all 69 staff accounts locked with ~69 requests per 15 minutes."""
+    for n in range(20):  # 20 clients, each to its own pair limit: 60 failures on "officer"
+        for _ in range(3):
+            token(client_for(), "officer", "wrong", REMOTE_ADDR=f"198.51.100.{n}")
+        assert web_login("officer", "wrong", f"198.51.100.{n}").status_code == 429
+
+    started = time.monotonic()
+    assert web_login("officer", "secret-pass-123", "203.0.113.5").status_code == 302
+    answer = token(client_for(), "officer", "secret-pass-123", REMOTE_ADDR="203.0.113.6")
+    assert answer.status_code == 200
+    assert time.monotonic() - started < 5  # at once: no wait was imposed on either
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, LOGIN_SLOWDOWN_MAX_SECONDS=60)
+def test_the_clients_that_failed_on_an_attacked_username_wait_longer_at_each_failure(
+    staff, client_for
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(6):  # 6 failures: the username is attacked (6 // 3 = 2 s a step)
+            assert token(client_for(), "signer", "wrong", REMOTE_ADDR=f"192.0.2.{n}").status_code
+        again = token(client_for(), "signer", "secret-pass-123", REMOTE_ADDR="192.0.2.0")
+        assert again.status_code == 429 and again["Retry-After"] == "2"
+
+        clock.shift(2)
+        assert token(client_for(), "signer", "wrong", REMOTE_ADDR="192.0.2.0").status_code == 400
+        # 7 failures (still 2 s a step), the client's second: 4 s, then the right password.
+        assert token(client_for(), "signer", "x", REMOTE_ADDR="192.0.2.0")["Retry-After"] == "4"
+        clock.shift(4)
+        answer = token(client_for(), "signer", "secret-pass-123", REMOTE_ADDR="192.0.2.0")
+        assert answer.status_code == 200
+        # Refused attempts were not failures.
+        assert AccessAttempt.objects.aggregate(n=Sum("failures_since_start"))["n"] == 7
+
+
+@override_settings(AXES_FAILURE_LIMIT=3, LOGIN_CLIENT_MAX_FAILURES=10)
+def test_a_client_locked_on_one_username_may_still_log_in_as_another(staff, client_for):
+    """A colleague behind the same office address is not locked out by one who forgot."""
+    office = {"REMOTE_ADDR": "203.0.113.20"}
+    assert [token(client_for(), "builder", "wrong", **office).status_code for _ in range(3)] == [
+        400,
+        400,
+        429,
+    ]
+    assert token(client_for(), "builder", "secret-pass-123", **office).status_code == 429
+    assert token(client_for(), "counter", "secret-pass-123", **office).status_code == 200
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_knocking_during_a_lock_does_not_renew_it(staff, client_for):
+    """Regression: each failure during the lock-out restarted the cool-off (axes' default)."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(3):
+            token(client_for(), "builder", "wrong")
+        for _ in range(14):
+            clock.shift(60)  # keeps knocking through the cool-off
+            assert token(client_for(), "builder", "wrong").status_code == 429
+        clock.shift(61)  # 15 min after the last real failure
+        assert token(client_for(), "builder", "secret-pass-123").status_code == 200
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_an_admin_lifts_a_usernames_slow_down_and_locks(staff, client_for):
+    for _ in range(3):
+        token(client_for(), "builder", "wrong")
+    assert token(client_for(), "builder", "secret-pass-123").status_code == 429
+    call_command("axes_reset_username", "builder")
+    assert token(client_for(), "builder", "secret-pass-123").status_code == 200
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
