@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    "onestop",  # the ground: its one table (onestop/once.py)
     # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
     "payments",
