@@ -21,6 +21,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
+from .clients import client_ip
+
 logger = logging.getLogger(__name__)
 
 # A limiter must never make a request wait on a Redis that is down or unreachable.
@@ -153,3 +155,18 @@ def exceeded(hits: list[Hit], now: float | None = None) -> int | None:
         if value > hit.limit.count or (not hit.count and value >= hit.limit.count)
     ]
     return max(waits) if waits else None
+
+
+# Writes anyone may make, each one limit per client whether it comes by the API or a page:
+# (scope, the setting holding its rate).
+ONLINE_FILING = ("online-filing", "ONLINE_FILING_RATE")
+FEEDBACK_FILING = ("feedback-filing", "ONLINE_FILING_RATE")
+SIGNUP = ("signup", "ONLINE_FILING_RATE")
+
+
+def client_over_rate(request, scope: str, rate_setting: str) -> int | None:
+    """Count this request against its client's `settings.<rate_setting>` ("N/hour") under
+    `scope`; the seconds to wait if over, else None. The API's throttles and the web's
+    forms share it, so one scope is one limit per client, web and API alike."""
+    limit = Limit.parse(scope, getattr(settings, rate_setting))
+    return exceeded([Hit(limit, client_ip(request))])

@@ -5,14 +5,18 @@ import time
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
+from cases.models import Case, OnlineLevel, User
+from feedback.models import Feedback
 from onestop.clients import client_ip
 
 from .conftest import APPLICANT
+from .factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +217,56 @@ def test_a_successful_login_does_not_wipe_the_clients_failures(staff, client_for
         assert token(client_for(), "builder", "wrong").status_code == 400
     assert token(client_for(), "counter", "secret-pass-123").status_code == 200
     assert token(client_for(), "builder", "wrong").status_code == 429
+
+
+def portal_filing(client, procedure, token):
+    scan = SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    return client.post(
+        f"/procedures/{procedure.code}/submit/", {"token": token, **APPLICANT, "document_0": scan}
+    )
+
+
+@override_settings(ONLINE_FILING_RATE="2/hour")
+def test_the_portals_online_filing_shares_the_apis_limit_per_client(province, client_for):
+    """Regression: the portal's form had no limit: 30 anonymous filings in 2 s."""
+    online = ProcedureFactory(
+        code="2.000488",  # what file_online files
+        agency=province["justice"],
+        online_level=OnlineLevel.FULL,
+        required_documents=["Tờ khai"],
+    )
+    assert file_online(client_for()).status_code == 201
+    assert portal_filing(Client(), online, "a").status_code == 302
+    refused = portal_filing(Client(), online, "b")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) <= 3600
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+    assert file_online(client_for()).status_code == 429  # the same limit, on the API
+    assert Case.objects.count() == 2
+    # Another client files.
+    assert portal_filing(Client(REMOTE_ADDR="198.51.100.9"), online, "c").status_code == 302
+
+
+@override_settings(ONLINE_FILING_RATE="2/hour")
+def test_sign_up_is_limited_per_client(db):
+    """Regression: 30 accounts in 7.4 s from one address."""
+
+    def sign_up(name, **meta):
+        password = "núi-Fansipan-3143"
+        body = {"username": name, "email": f"{name}@example.vn"}
+        return Client(**meta).post(
+            "/signup/", {**body, "password1": password, "password2": password}
+        )
+
+    assert [sign_up(name).status_code for name in ("mai", "lan", "hoa")] == [302, 302, 429]
+    assert sign_up("hung", REMOTE_ADDR="198.51.100.9").status_code == 302
+    assert set(User.objects.values_list("username", flat=True)) == {"mai", "lan", "hung"}
+
+
+@override_settings(ONLINE_FILING_RATE="2/hour")
+def test_the_web_feedback_form_shares_the_apis_limit_per_client(file_case):
+    case = file_case()
+    client = Client()
+    assert client.post("/feedback/", {"code": case.code, "pin": case.pin}).status_code == 302
+    body = {"kind": "complaint", "about": "case", "text": "Chậm trả."}
+    assert [client.post("/feedback/case/", body).status_code for _ in range(3)] == [302, 302, 429]
+    assert Feedback.objects.count() == 2
