@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "csp",
+    "onestop",  # the ground: its one table (onestop/once.py)
     # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
     "payments",
@@ -530,12 +531,20 @@ LOGGING = {
     },
 }
 
-# Failed logins (django-axes, counted in the database so they survive a Redis outage):
-# AXES_FAILURE_LIMIT failures from one client, or on one username, block further attempts
-# for AXES_COOLOFF_MINUTES (429). `manage.py axes_reset_username NAME` lifts a block early.
+# Failed logins (django-axes, counted in the database so they survive a Redis outage; see
+# onestop/auth.py): LOGIN_CLIENT_MAX_FAILURES failures from one client, or AXES_FAILURE_LIMIT
+# from one client on one username, refuse that client (429) until AXES_COOLOFF_MINUTES after
+# its last failure. A username attacked from many clients slows down those clients (growing
+# waits, at most LOGIN_SLOWDOWN_MAX_SECONDS), never one that did not fail on it.
+# `manage.py axes_reset_username NAME` forgets a username's failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+LOGIN_CLIENT_MAX_FAILURES = env.int("LOGIN_CLIENT_MAX_FAILURES", default=30)
+LOGIN_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_SLOWDOWN_MAX_SECONDS", default=300)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "onestop.auth.LoginLimitHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["ip_address", "username"]]
+# A refused attempt is not a failure: a lock must not be renewed by whoever keeps knocking.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
 AXES_USERNAME_CALLABLE = "onestop.auth.login_username"
 AXES_LOCKOUT_CALLABLE = "cases.api.errors.login_locked_out"
