@@ -24,8 +24,7 @@ from cases.public_lookup import (
 )
 from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
-from onestop.http import posted_ids
-from onestop.http import too_many_requests
+from onestop.http import posted_ids, too_many_requests
 from onestop.ratelimit import FEEDBACK_FILING, client_over_rate
 
 from . import services
