@@ -471,34 +471,49 @@ _READ = f"SELECT {', '.join(KEPT)} FROM {_TABLE} WHERE case_id = %s"
 
 def case_fact_advance(*, case, event, changed: dict) -> None:
     """Bring one case's fact row past one step: read the row, write the columns the step
-    changed (plain SQL: every step runs both). A case without a row gets one derived."""
+    changed. A case without a row gets one derived."""
     db = router.db_for_write(CaseFact)
+    values = _fact_row(db, case.pk)
+    # No row yet, or a reorganisation (rare; it rewrites the agencies that held the case).
+    if values is None or event.action == "reorganise":
+        case_fact_refresh(case_id=case.pk)
+        return
+    before = dict(zip(KEPT, values, strict=True))
+    after = advance(
+        before,
+        Step(event.action, event.to_status, event.at, event.data),
+        changed,
+        calendar=lambda: calendar_for(case.receiving_agency),
+        has_digitised=lambda: CaseDocument.objects.filter(case=case, digitised=True).exists(),
+        confirmed_before=lambda: CaseEvent.objects.filter(
+            case=case, action="payment-confirmed"
+        ).exists(),
+    )
+    stamp_bump(case.pk)
+    if columns := {name: after[name] for name in KEPT if after[name] != before[name]}:
+        _fact_update(db, case.pk, columns)
+
+
+def _fact_row(db: str, case_id: int) -> tuple | None:
+    """The KEPT columns of a case's row. Plain SQL on PostgreSQL (every step runs it);
+    elsewhere (SQLite, the embedded mode) through the ORM, whose converters make its
+    datetimes aware and its durations timedeltas."""
+    if connections[db].vendor != "postgresql":
+        return CaseFact.objects.using(db).filter(case_id=case_id).values_list(*KEPT).first()
     with connections[db].cursor() as cursor:
-        cursor.execute(_READ, [case.pk])
-        values = cursor.fetchone()
-        # No row yet, or a reorganisation (rare; it rewrites the agencies that held the case).
-        if values is None or event.action == "reorganise":
-            case_fact_refresh(case_id=case.pk)
-            return
-        before = dict(zip(KEPT, values, strict=True))
-        after = advance(
-            before,
-            Step(event.action, event.to_status, event.at, event.data),
-            changed,
-            calendar=lambda: calendar_for(case.receiving_agency),
-            has_digitised=lambda: CaseDocument.objects.filter(case=case, digitised=True).exists(),
-            confirmed_before=lambda: CaseEvent.objects.filter(
-                case=case, action="payment-confirmed"
-            ).exists(),
+        cursor.execute(_READ, [case_id])
+        return cursor.fetchone()
+
+
+def _fact_update(db: str, case_id: int, columns: dict) -> None:
+    if connections[db].vendor != "postgresql":
+        CaseFact.objects.using(db).filter(case_id=case_id).update(**columns)
+        return
+    assignments = ", ".join(f"{name} = %s" for name in columns)
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_TABLE} SET {assignments} WHERE case_id = %s", [*columns.values(), case_id]
         )
-        columns = [name for name in KEPT if after[name] != before[name]]
-        stamp_bump(case.pk)
-        if columns:
-            assignments = ", ".join(f"{name} = %s" for name in columns)
-            cursor.execute(
-                f"UPDATE {_TABLE} SET {assignments} WHERE case_id = %s",
-                [*(after[name] for name in columns), case.pk],
-            )
 
 
 def on_step(done) -> None:

@@ -1,8 +1,12 @@
 """`manage.py load_demo`: a demo province whose cases are built through the service layer."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -34,6 +38,8 @@ from documents.signing import Verdict
 from notifications.models import Notification
 
 DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def load(*args) -> str:
@@ -205,3 +211,22 @@ def test_the_run_command_s_banner_names_the_demo_s_ways_in(settings, demo_pki):
     case = payment.walkthrough_case()
     assert case is not None and f"case {case.code}, PIN {payment.WALKTHROUGH_PIN}" in banner
     assert "http://127.0.0.1:8000/login/" in banner and "VNeID" in banner
+
+
+def test_the_embedded_mode_loads_the_demo_on_sqlite(tmp_path):
+    """`make run`'s database is SQLite: every step of the demo's histories goes through the
+    engine there too (a step's report row once read back naive times there, and the run
+    died loading the demo while every test on PostgreSQL passed)."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'onestop.sqlite3'}",
+        ONESTOP_VAR_DIR=str(tmp_path),
+        DEBUG="true",
+    )
+    for command in ("migrate", "load_demo"):
+        done = subprocess.run(
+            [sys.executable, "manage.py", command],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
+    assert re.search(r"cases: [1-9]\d\d", done.stdout), done.stdout
