@@ -112,3 +112,13 @@ def test_the_period_is_typed_and_shown_as_day_month_year(october, staff, client)
         assert "/api/v1/reports/kpis/?from=2026-10-01&amp;to=2026-10-31&amp;format=xlsx" in html
     drill = client.get("/reports/kpis/on_time/", {"from": "01/10/2026", "to": "31/10/2026"})
     assert "from=2026-10-01&amp;to=2026-10-31" in drill.content.decode()
+
+
+def test_the_satisfaction_card_says_what_its_figures_count(october, staff, client):
+    """Regression (issue 20): 5.4's card read "Hồ sơ 5 / 22", as if 5 were cases of some
+    kind; they are the cases rated "not satisfied" or complained about, out of 22."""
+    client.force_login(staff["supervisor"])
+    html = client.get("/reports/", OCTOBER).content.decode()
+    card = html.split('id="kpi-satisfaction"', 1)[1].split("</article>", 1)[0]
+    figures = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    assert "Hồ sơ bị đánh giá không hài lòng hoặc bị phản ánh / tổng số hồ sơ 5 / 22" in figures
