@@ -186,6 +186,24 @@ def test_a_submission_not_yet_received_has_no_receipt_to_reprint(client, staff, 
     assert client.post(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
 
 
+def test_a_case_filed_online_prints_its_receipt_and_reprints_it(client, staff, procedure):
+    """Regression: the receipt of a case filed online was a 500 (the template read the
+    username of the filing step's actor, and an online filing has none), and the reprint
+    redirected there."""
+    submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
+    case = services.case_act(case=submitted, action="accept", by=staff["counter"])
+    client.force_login(staff["counter"])
+
+    receipt = client.get(f"/desk/cases/{case.code}/receipt/")
+    assert receipt.status_code == 200
+    assert "counter" in receipt.content.decode().split('class="signatures"')[1]
+
+    reprinted = client.post(f"/desk/cases/{case.code}/receipt/reprint/", follow=True)
+    assert reprinted.status_code == 200
+    case.refresh_from_db()
+    assert services.pin_matches(case, pin_on(reprinted))
+
+
 def test_a_draft_sent_back_is_not_shown_as_awaiting_signature(client, staff, citizen_case):
     code = citizen_case.code
     client.force_login(staff["officer"])
