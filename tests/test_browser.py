@@ -168,7 +168,7 @@ def test_a_supervisor_pages_through_the_cases_behind_a_figure(page, staff, file_
     assert parse_qs(urlsplit(page.url).query) == {
         "from": ["2026-10-01"], "to": ["2026-10-31"], "part": ["numerator"], "page": ["2"]
     }  # fmt: skip
-    assert page.input_value("#id_from") == "2026-10-01"
+    assert page.input_value("#id_from") == "01/10/2026"  # the period kept, shown dd/mm/yyyy
     assert "tử số" in page.locator("h1").inner_text().lower()
     shown = set(page.locator("table tbody td:first-child a").all_inner_texts())
     assert len(shown) == 5 and shown <= {case.code for case in cases["on_time"]}

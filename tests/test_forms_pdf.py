@@ -53,7 +53,8 @@ LONG_DOCUMENTS = [
 ]
 
 
-def words(pdf: bytes) -> str:
+def words_of(pdf: bytes) -> str:
+    """The text as `pdftotext` reads it, lines joined."""
     return " ".join(pdftotext(pdf).split())
 
 
@@ -77,7 +78,7 @@ def test_form_01_is_one_a5_page_with_both_signatures_and_the_upfront_fee(
     width, _x, height = info["Page size"].split()[:3]
     assert info["Pages"] == "1"
     assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (148, 210)
-    slip = words(pdf)
+    slip = words_of(pdf)
     assert "NGƯỜI NỘP HỒ SƠ" in slip and "NGƯỜI TIẾP NHẬN" in slip and "Trần Thị Hoa" in slip
     assert slip.count("Nguyễn Thị Phương Thảo") == 2  # the applicant's row and signature
     assert "Hẹn trả kết quả: Tính từ khi nộp đủ phí, lệ phí" in slip
@@ -161,6 +162,16 @@ def test_forms_02_to_05_come_out_as_pdfs(file_case, staff, client_for, procedure
     words = text(form(officer, late.code, "stop").content)
     assert "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ" in words and "Người nộp đã mất" in words
     assert page_count(form(officer, late.code, "05").content) == 1
+
+    # Each is one printed page (pdfinfo), its words as Vietnamese with no markup entities.
+    supervisor = client_for(staff["supervisor"])
+    for client, code, number in [
+        (counter, supplement.code, "02"), (supervisor, refused.reference, "03"),
+        (officer, late.code, "04"), (officer, late.code, "05"),
+    ]:  # fmt: skip
+        pdf = form(client, code, number).content
+        assert pdfinfo(pdf)["Pages"] == "1", number
+        assert "&amp;" not in words_of(pdf) and "&#" not in words_of(pdf), number
 
 
 def test_a_form_not_issued_for_the_case_is_a_conflict(file_case, staff, client_for):

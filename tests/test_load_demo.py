@@ -36,6 +36,9 @@ from documents.models import ResultDocument
 from documents.services import verify_stored
 from documents.signing import Verdict
 from notifications.models import Notification
+from onestop.paper import VN_TZ
+
+from .pdf_tools import pdftotext
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
 
@@ -188,6 +191,14 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
     assert {r.case.status for r in signed} <= {Status.RESOLVED, Status.RETURNED}
     verification, _document = verify_stored(document=signed.first())
     assert verification.verdict == Verdict.AUTHENTIC
+    # One truth (issue 20): each PDF says, in its signature and its Vietnamese stamp, the
+    # moment of its sign step, which the case page shows (it said the machine's clock).
+    for result in signed:
+        assert verify_stored(document=result)[0].signed_at == result.signed_at
+        with result.signed.open("rb") as stored:
+            stamp = pdftotext(stored.read())
+        shown = timezone.localtime(result.signed_at, VN_TZ).strftime("%H:%M %d/%m/%Y")
+        assert "Ký số bởi: " in stamp and f"Thời gian ký: {shown} (GMT+7)" in stamp
     assert CaseEvent.objects.filter(action="sign", data__signature="pades").count() == (
         plan.SIGNED_RESULTS
     )
