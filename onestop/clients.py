@@ -8,6 +8,11 @@ UNKNOWN = "0.0.0.0"  # no usable address (a test request, a broken proxy header)
 
 
 def client_ip(request) -> str:
+    """The client that sent this request, as the limits count it."""
+    return client_address(request)
+
+
+def client_address(request) -> str:
     """The address of the client that sent this request, always a valid IP.
 
     `X-Forwarded-For` is a list anyone can write to; only the entries added by our own
@@ -25,6 +30,12 @@ def client_ip(request) -> str:
     if len(forwarded) < proxies:
         return remote
     return _valid(forwarded[-proxies]) or remote
+
+
+def address_in(address: str, networks: list[str]) -> bool:
+    """Whether an address lies in one of these networks ("192.0.2.7", "2001:db8::/32")."""
+    found = ipaddress.ip_address(address)
+    return any(found in ipaddress.ip_network(network.strip(), strict=False) for network in networks)
 
 
 def _valid(address: str) -> str | None:
