@@ -5,11 +5,21 @@ import ipaddress
 from django.conf import settings
 
 UNKNOWN = "0.0.0.0"  # no usable address (a test request, a broken proxy header)
+# One home or office router hands a whole /64 to its devices, each of which may change its
+# address at will: inside it, addresses cost nothing, so a /64 is one client.
+IPV6_CLIENT_PREFIX = 64
 
 
 def client_ip(request) -> str:
-    """The client that sent this request, as the limits count it."""
-    return client_address(request)
+    """The client that sent this request, as the limits count it: its IPv4 address, or the
+    first address of its IPv6 /64 (so always a valid IP)."""
+    address = ipaddress.ip_address(client_address(request))
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        network = ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False)
+        return str(network.network_address)
+    return str(address)
 
 
 def client_address(request) -> str:
