@@ -24,7 +24,7 @@ from cases.public_lookup import (
 )
 from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
-from onestop.http import too_many_requests
+from onestop.http import posted_ids, too_many_requests
 from onestop.ratelimit import FEEDBACK_FILING, client_over_rate
 
 from . import services
@@ -96,8 +96,7 @@ def desk(request):
 @require_POST
 def alerts_read(request):
     _staff(request)
-    ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
-    services.alerts_read(user=request.user, alert_ids=ids)
+    services.alerts_read(user=request.user, alert_ids=posted_ids(request, "alert"))
     return redirect("feedback-desk")
 
 

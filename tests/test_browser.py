@@ -8,6 +8,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -19,6 +20,7 @@ from reports.models import Rating
 
 from .conftest import APPLICANT, SCREENSHOTS
 from .factories import ProcedureFactory
+from .report_province import a_long_october
 from .signing import sign, submit, two_page_pdf, upload
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -132,6 +134,45 @@ def test_the_officer_submits_a_result_and_the_signer_signs_it(page, staff, file_
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
     shoot(page, "signer-signed")
+
+
+def test_an_officer_takes_a_waiting_case_from_the_desk(page, staff, file_case):
+    case = file_case()
+
+    log_in(page, "officer")
+    page.wait_for_url("**/desk/officer/")
+    shoot(page, "officer-desk-waiting")
+    page.get_by_role("button", name=f"Nhận xử lý {case.code}").click()
+
+    page.wait_for_selector("ul.messages li.success")
+    case.refresh_from_db()
+    assert (case.status, case.assigned_to) == (Status.PROCESSING, staff["officer"])
+    assert case.code in page.locator("h1").inner_text()
+    page.goto("/desk/officer/")
+    assert page.locator("table.cases").first.get_by_text(case.code).is_visible()
+    assert not page.get_by_role("button", name=f"Nhận xử lý {case.code}").count()
+    shoot(page, "officer-desk-taken")
+
+
+def test_a_supervisor_pages_through_the_cases_behind_a_figure(page, staff, file_case):
+    cases = a_long_october(file_case)
+
+    log_in(page, "supervisor")
+    page.goto("/reports/?from=2026-10-01&to=2026-10-31")
+    page.locator('#kpi-on_time a[href*="part=numerator"]').first.click()
+    page.wait_for_url(re.compile(r"part=numerator"))
+    page.get_by_role("link", name="Trang sau →").click()
+
+    page.wait_for_url(re.compile(r"page=2"))
+    # Regression: the link read `??from=…`, which lost the period (and `??part=` the part).
+    assert parse_qs(urlsplit(page.url).query) == {
+        "from": ["2026-10-01"], "to": ["2026-10-31"], "part": ["numerator"], "page": ["2"]
+    }  # fmt: skip
+    assert page.input_value("#id_from") == "2026-10-01"
+    assert "tử số" in page.locator("h1").inner_text().lower()
+    shown = set(page.locator("table tbody td:first-child a").all_inner_texts())
+    assert len(shown) == 5 and shown <= {case.code for case in cases["on_time"]}
+    shoot(page, "drill-down-second-page")
 
 
 def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, province, tmp_path):
@@ -254,9 +295,9 @@ def test_a_citizen_pays_the_upfront_fee_in_the_simulator_and_the_case_is_receive
     page.click("button[value=success]")
     page.wait_for_url(re.compile(r"/payments/return/"))
 
-    # The worker's part: the callback the platform sent is applied by its task.
-    for callback_id in GatewayCallback.objects.values_list("pk", flat=True):
-        payment_tasks.apply_callback(callback_id)
+    # The worker's part: the callback the platform sent is applied by the drain task.
+    assert GatewayCallback.objects.filter(processed_at=None).count() == 1
+    payment_tasks.drain_callbacks()
     page.click("main a[href='/']")  # back to the case
     case.refresh_from_db()
     assert case.status == Status.RECEIVED and case.appointment_at

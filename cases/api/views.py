@@ -15,7 +15,7 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,7 @@ from cases.actions import perform_action
 from cases.public_lookup import LookupThrottled, case_public_lookup
 from onestop.auth import login_wait
 from onestop.clients import client_ip
+from onestop.safejson import JSONParser
 
 from . import serializers as s
 from .errors import TooLarge
@@ -286,6 +287,8 @@ class TokenView(ObtainAuthToken):
     """
 
     throttle_classes = [TokenThrottle]
+    # ObtainAuthToken's own list, in its order, with the JSON nesting bound.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
     error_statuses = {429}
 
     def post(self, request, *args, **kwargs):
