@@ -5,6 +5,7 @@ filesystem Celery broker under var/, no server needed); production sets DATABASE
 REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -452,6 +453,18 @@ PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
 # A drain applies callbacks this many to a transaction: more are cheaper a callback, but
 # hold their cases' and the reports' stamp rows locked longer.
 PAYMENT_CALLBACK_BATCH = env.int("PAYMENT_CALLBACK_BATCH", default=50)
+# The callback (IPN) inbox: a PayGov callback is a few hundred bytes; a larger body is refused
+# (413) unread. Per client: at most PAYGOV_CALLBACK_RATE callbacks, and at most
+# PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR that fail the checksum (past it nothing unsigned is
+# kept). PAYGOV_CALLBACK_ALLOWED_IPS (addresses or networks, comma-separated): only the
+# gateway's may call back (403 for others); empty: anyone, as the checksum decides.
+PAYGOV_CALLBACK_MAX_BYTES = env.int("PAYGOV_CALLBACK_MAX_BYTES", default=4096)
+PAYGOV_CALLBACK_RATE = env.str("PAYGOV_CALLBACK_RATE", default="600/minute")
+PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR = env.int("PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR", default=30)
+PAYGOV_CALLBACK_ALLOWED_IPS = [  # a wrong entry stops the start, not a callback
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env.list("PAYGOV_CALLBACK_ALLOWED_IPS", default=[])
+]
 # Callbacks not applied after this long are applied by the sweep; requests pending longer
 # than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
