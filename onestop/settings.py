@@ -419,7 +419,10 @@ RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
 SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
-SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onestop-dev")
+# The development passphrase is published here: only a default with DEBUG (onestop/checks.py).
+SIGNING_PKCS12_PASSPHRASE = env.str(
+    "SIGNING_PKCS12_PASSPHRASE", default="onestop-dev" if DEBUG else ""
+)
 SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
 SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
 SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
@@ -433,7 +436,9 @@ SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.
 # (embedded mode, tests); production sets the URL, the partner code and the shared secret.
 PAYGOV_URL = env.str("PAYGOV_URL", default="")
 PAYGOV_PARTNER_CODE = env.str("PAYGOV_PARTNER_CODE", default="ONESTOP")
-PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret")
+# The simulator's secret is published here: only a default with DEBUG; without a secret no
+# callback verifies (onestop/checks.py refuses the published one with DEBUG off).
+PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret" if DEBUG else "")
 PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
