@@ -42,8 +42,8 @@ def case_file(
 
     Counter staff file `counter` or `post` cases, which are received at once (code,
     appointment, receipt PIN). Anyone else files `online`, a procedure offered online (else
-    NotOffered); the case waits as `submitted` until the counter accepts it. The plain PIN is set on the returned object as `pin`,
-    the only time it exists outside the receipt.
+    NotOffered); the case waits as `submitted` until the counter accepts it. The plain PIN
+    is set on the returned object as `pin`, the only time it exists outside the receipt.
     """
     now = now or timezone.now()
     staff = by is not None and by.is_authenticated and by.is_staff_member
