@@ -248,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.backends.ConsoleEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -514,7 +514,9 @@ DVCQG_SIMULATOR = env.bool("DVCQG_SIMULATOR", default=DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No PIN in any line (onestop/logs.py): request logs carry query strings.
+    "filters": {"scrub_pins": {"()": "onestop.logs.ScrubPins"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_pins"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print each line a second time.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
