@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_htmx",
     # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
@@ -368,6 +369,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case tracking for one-stop public-service centres (bộ phận một cửa).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ from our own static files: no CDN (a blank page offline, code we did not pin).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
