@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_htmx",
     "csp",
     "onestop",  # the ground: its one table (onestop/once.py)
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads a form's body: refuses one too long by its header.
+    "onestop.bodies.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -258,7 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.backends.ConsoleEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -378,6 +381,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case tracking for one-stop public-service centres (bộ phận một cửa).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ from our own static files: no CDN (a blank page offline, code we did not pin).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -431,7 +438,10 @@ RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
 SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
-SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onestop-dev")
+# The development passphrase is published here: only a default with DEBUG (onestop/checks.py).
+SIGNING_PKCS12_PASSPHRASE = env.str(
+    "SIGNING_PKCS12_PASSPHRASE", default="onestop-dev" if DEBUG else ""
+)
 SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
 SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
 SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
@@ -445,7 +455,9 @@ SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.
 # (embedded mode, tests); production sets the URL, the partner code and the shared secret.
 PAYGOV_URL = env.str("PAYGOV_URL", default="")
 PAYGOV_PARTNER_CODE = env.str("PAYGOV_PARTNER_CODE", default="ONESTOP")
-PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret")
+# The simulator's secret is published here: only a default with DEBUG; without a secret no
+# callback verifies (onestop/checks.py refuses the published one with DEBUG off).
+PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret" if DEBUG else "")
 PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
@@ -534,7 +546,9 @@ DVCQG_SIMULATOR = env.bool("DVCQG_SIMULATOR", default=DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No PIN in any line (onestop/logs.py): request logs carry query strings.
+    "filters": {"scrub_pins": {"()": "onestop.logs.ScrubPins"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_pins"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print each line a second time.
     "loggers": {

@@ -157,6 +157,22 @@ def test_counter_intake_ends_with_the_receipt(page, staff, procedure):
     shoot(page, "counter-receipt")
 
 
+def test_the_receipt_qr_link_finds_the_case_and_no_request_carries_the_pin(page, file_case):
+    """The QR code's link has the PIN in its fragment (issue 19: not in a logged query
+    string): the page posts it, then shows the case at a clean address."""
+    case = file_case()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    page.goto(f"/?code={case.code}#pin={case.pin}")
+
+    page.wait_for_selector("section.case")
+    assert case.code in page.locator("section.case").inner_text()
+    assert page.url.endswith("/") and "#" not in page.url
+    assert [url for url in sent if case.pin in url] == []
+    shoot(page, "lookup-from-qr-link")
+
+
 def test_the_counter_accepts_an_online_submission(page, staff, procedure):
     submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
     log_in(page, "counter")

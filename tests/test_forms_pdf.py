@@ -31,9 +31,10 @@ def test_the_receipt_qr_code_opens_the_lookup_of_its_case(file_case, staff, clie
     words = text(answer.content)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in words
     assert case.code in words and case.pin in words and "Lò Thị Mai" in words
-    # What the QR code opens finds the case (and then drops the PIN from the URL).
-    query = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)
-    page = client.get("/", {"code": query["code"][0], "pin": query["pin"][0]}, follow=True)
+    # What the QR code opens finds the case: the page's script posts the fragment's PIN.
+    link = urlsplit(qr_codes(answer.content)[0])
+    code, pin = parse_qs(link.query)["code"][0], parse_qs(link.fragment)["pin"][0]
+    page = client.post("/", {"code": code, "pin": pin}, follow=True)
     assert page.redirect_chain == [("/", 302)] and case.code in page.content.decode()
 
 
@@ -97,7 +98,7 @@ def test_reprinting_issues_a_new_pin_and_the_old_one_stops_working(
     answer = print_receipt(client_for(staff["counter"]), case.code, reprint=True)
 
     assert answer.status_code == 200
-    new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)["pin"][0]
+    new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).fragment)["pin"][0]
     assert new_pin != old_pin
     case = Case.objects.get(pk=case.pk)
     assert services.pin_matches(case, new_pin) and not services.pin_matches(case, old_pin)

@@ -95,6 +95,22 @@ def test_a_forged_callback_is_rejected_logged_and_never_applied(waiting, client_
     assert not case.events.filter(action__startswith="payment-").exists()
 
 
+def test_without_a_secret_no_callback_verifies(waiting, client_for, settings):
+    """Regression: with DEBUG off and PAYGOV_SECRET unset, a callback signed with the
+    simulator's secret, published in the repository, was applied. Unset is now no secret,
+    and a checksum anyone can compute without one verifies nothing."""
+    settings.PAYGOV_SECRET = ""
+    case, payment = waiting
+    [callback] = platform_callbacks(payment)  # signed with the empty secret
+
+    answer = post(client_for(), callback)
+
+    assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
+    assert apply_all() == [None]
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PENDING
+
+
 def test_a_body_that_is_not_json_is_kept_and_rejected(client_for):
     answer = client_for().post(CALLBACK, "MaLoi=00&", content_type="application/json")
     assert answer.status_code == 200
