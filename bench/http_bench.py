@@ -171,7 +171,7 @@ class Server:
             env=env,
         )
 
-    def wait(self, seconds=60):
+    def wait(self, seconds=180):  # a dozen workers booting at once on a busy machine
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
@@ -325,7 +325,7 @@ def python_run(port: int, load: Load, token: str, seconds: float, connections: i
             conn.request(
                 load.method,
                 load.paths[i % len(load.paths)],
-                body=load.body or None,
+                body=load.body.encode() if load.body else None,  # UTF-8, not Latin-1
                 headers=headers,
             )
             answer = conn.getresponse()
