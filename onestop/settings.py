@@ -134,6 +134,11 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=int(prepare_threshold)
         )
+    # Nor can a cursor outlive its transaction there: DISABLE_SERVER_SIDE_CURSORS=true makes
+    # QuerySet.iterator() read through a client-side cursor.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 # Reports and drill-downs read from a PostgreSQL replica when one is given; writes never go
 # there (reports.routers). Give the replica the same credentials as the primary.
