@@ -100,6 +100,18 @@ def test_counter_intake_ends_with_the_receipt(page, staff, procedure):
     shoot(page, "counter-receipt")
 
 
+def test_the_counter_finds_a_procedure_typed_without_accents(page, staff, procedure):
+    log_in(page, "counter")
+    page.wait_for_url("**/desk/counter/")
+
+    page.fill("#procedure-search", "ly lich tu phap")
+
+    option = page.locator("ul.options a").first
+    option.wait_for()
+    assert option.locator(".code").inner_text() == procedure.code
+    shoot(page, "counter-search-without-accents")
+
+
 def test_the_counter_accepts_an_online_submission(page, staff, procedure):
     submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
     log_in(page, "counter")
