@@ -4,6 +4,7 @@ Each journey saves a screenshot in SCREENSHOTS (printed at the end of the run). 
 Chromium these tests skip with a message, except in CI, where `.ci/run` installs it.
 """
 
+import io
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 
 from cases import services
 from cases.models import Case, Level, OnlineLevel, Status
@@ -22,6 +24,14 @@ from .conftest import APPLICANT, SCREENSHOTS
 from .factories import ProcedureFactory
 from .report_province import a_long_october
 from .signing import sign, submit, two_page_pdf, upload
+
+
+def a_png() -> bytes:
+    """A small red picture, as a phone's photo of an ID card would be."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "secret-pass-123"  # the factories' password
@@ -124,6 +134,40 @@ def test_the_counter_accepts_an_online_submission(page, staff, procedure):
     assert submitted.status == Status.RECEIVED
     assert submitted.code in page.locator("h1").inner_text()
     shoot(page, "counter-accepts-online")
+
+
+def test_the_counter_checks_the_scans_of_an_online_submission(page, staff, procedure):
+    submitted = services.case_file(
+        procedure=procedure,
+        applicant=APPLICANT,
+        channel="online",
+        documents=[
+            {"name": "Tờ khai", "digitised": True, "file": upload(two_page_pdf(), "tk.pdf")},
+            {
+                "name": "Ảnh CCCD",
+                "digitised": True,
+                "file": upload(a_png(), "cccd.png", "image/png"),
+            },
+        ],
+    )
+    log_in(page, "counter")
+    page.goto("/desk/counter/submissions/")
+    page.click(f'a[href="/desk/cases/{submitted.reference}/#documents"]')
+
+    frame = page.locator("details.scan iframe")
+    image = page.locator("details.scan img")
+    frame.wait_for()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 120  # it loaded
+    assert page.locator("code.sha256").all_inner_texts() == [
+        d.sha256 for d in submitted.documents.order_by("id")
+    ]
+    # The frame shows the PDF itself (not a refusal to be framed, nor the login page).
+    answer = page.request.get(frame.get_attribute("src"))
+    assert answer.ok and answer.headers["content-type"] == "application/pdf"
+    shoot(page, "counter-sees-scans")
+    page.click("#action-accept summary")
+    page.click("#action-accept button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
 
 
 def test_the_officer_submits_a_result_and_the_signer_signs_it(page, staff, file_case):
