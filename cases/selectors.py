@@ -310,6 +310,7 @@ def procedure_rows() -> QuerySet:
             "collection",
             "supplement_clock",
             "required_documents",
+            "document_rules",
             agency_code=F("agency__code"),
         )
     )

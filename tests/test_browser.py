@@ -262,6 +262,39 @@ def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, pro
     shoot(page, "citizen-submitted")
 
 
+def test_a_citizen_without_an_authorisation_files_without_one(page, province, tmp_path):
+    """The authorisation letter is conditional: the filer reads when it is needed, says it
+    does not apply, and files the form and the ID card they chose (passport or CCCD)."""
+    letter, id_copy = "Văn bản ủy quyền", "Bản chụp Căn cước công dân hoặc Hộ chiếu"
+    procedure = ProcedureFactory(
+        name="Cấp Phiếu lý lịch tư pháp",
+        agency=province["justice"],
+        online_level=OnlineLevel.FULL,
+        required_documents=["Tờ khai", id_copy, letter],
+        document_rules={
+            id_copy: {"alternatives": ["Căn cước công dân", "Hộ chiếu"], "form": "copy"},
+            letter: {"condition": "người yêu cầu ủy quyền cho người khác làm thủ tục"},
+        },
+    )
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 a scanned form")
+
+    page.goto(f"/procedures/{procedure.code}/submit/")
+    page.fill("#id_full_name", APPLICANT["full_name"])
+    page.fill("#id_id_number", APPLICANT["id_number"])
+    page.set_input_files("#id_document_0", scan)
+    page.get_by_role("radio", name="Hộ chiếu").check()
+    page.set_input_files("#id_document_1", scan)
+    assert "ủy quyền cho người khác" in page.locator("label[for=id_applies_2]").inner_text()
+    assert not page.is_checked("#id_applies_2")
+    shoot(page, "citizen-conditional-document")
+    page.click("main button[type=submit]")
+
+    page.wait_for_selector("#reference")
+    case = Case.objects.get()
+    assert list(case.documents.values_list("name", flat=True)) == ["Tờ khai", "Hộ chiếu"]
+
+
 def test_a_result_uploaded_and_signed_reaches_the_citizen_and_verifies_as_authentic(
     page, staff, procedure, tmp_path
 ):
