@@ -130,7 +130,8 @@ def test_the_counter_ticks_what_it_holds_and_the_receipt_lists_only_that(lltp, s
     case = Case.objects.get()
     assert list(case.documents.values_list("name", flat=True)) == [FORM, CCCD]
     receipt = client.get(answer["Location"]).content.decode()
-    assert FORM in receipt and CCCD in receipt
+    assert f"<li>{FORM} — 1 × bản chính</li>" in receipt
+    assert f"<li>{CCCD} — 1 × bản sao</li>" in receipt
     assert LETTER not in receipt and PASSPORT not in receipt
 
 

@@ -329,6 +329,11 @@ class Procedure(models.Model):
             for name in self.required_documents
         ]
 
+    def document_named(self, name: str) -> RequiredDocument | None:
+        """The catalogue's document that a document handed in is (itself or one of its
+        alternatives); None for one the catalogue does not name."""
+        return next((document for document in self.documents if name in document.names), None)
+
     @cached_property
     def fee_bearing(self) -> bool:
         """Whether any of its fee items costs money (thủ tục có thu phí). A query may read it
