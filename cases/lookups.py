@@ -1,4 +1,5 @@
-"""`field__any_of=ids`: membership in a set of ids as ONE query parameter.
+"""`field__any_of=ids`: membership in a set of ids as ONE query parameter; and
+`name__folded`, a text without its diacritics (`onestop.folding`).
 
 `field__in=ids` compiles one placeholder and one prepared value per id, on every query: with
 a province's hundred agencies that was most of the compile time of a staff user's case
@@ -8,7 +9,12 @@ SQLite (the embedded mode) as one JSON list.
 
 import json
 
-from django.db.models import ForeignKey, IntegerField, Lookup
+from django.db.models import CharField, ForeignKey, IntegerField, Lookup, TextField
+
+from onestop.folding import Folded
+
+CharField.register_lookup(Folded)
+TextField.register_lookup(Folded)
 
 
 @ForeignKey.register_lookup

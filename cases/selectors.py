@@ -5,14 +5,16 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from onestop.folding import fold
 from onestop.precompiled import Precompiled, attach_prefetched
 
 from . import (
-    lookups,  # noqa: F401 - registers `__any_of`
+    lookups,  # noqa: F401 - registers `__any_of` and `__folded`
     working_time,
 )
 from .models import (
@@ -256,15 +258,35 @@ def receiving_clerk_name(case: Case) -> str:
 def procedure_search(
     *, text: str = "", level: str = "", agency: Agency | None = None
 ) -> QuerySet[Procedure]:
-    """Active procedures whose code or name holds every word typed, by code."""
-    procedures = Procedure.objects.filter(is_active=True).select_related("agency")
-    for word in text.split():
-        procedures = procedures.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    """Active procedures whose code or name holds every word typed, with or without its
+    diacritics; the procedure whose code is the text typed first, then by code."""
+    procedures = procedures_matching(
+        Procedure.objects.filter(is_active=True).select_related("agency"), text
+    )
     if level:
         procedures = procedures.filter(level=level)
     if agency is not None:
         procedures = procedures.filter(agency=agency)
-    return procedures.order_by("code")
+    return procedures
+
+
+def procedures_matching(procedures: QuerySet[Procedure], text: str) -> QuerySet[Procedure]:
+    """Tìm thủ tục: every word typed is, folded (`onestop.folding`), in the code or the name
+    ("ly lich tu phap" finds "Lý lịch tư pháp"); an exact code ranks first. Both columns are
+    compared folded, each through its trigram index."""
+    text = text.strip()
+    for word in map(fold, text.split()):
+        procedures = procedures.filter(
+            Q(code__folded__contains=word) | Q(name__folded__contains=word)
+        )
+    exact = Choose(When(code__iexact=text, then=0), default=1) if text else Value(1)
+    return procedures.alias(exact=exact).order_by("exact", "code")
+
+
+def name_matches(field: str, text: str) -> Q:
+    """A person's or a body's name holding the text, diacritics or none (the trigram index
+    on `onestop_fold(field)` serves it on PostgreSQL)."""
+    return Q(**{f"{field}__folded__contains": fold(text.strip())})
 
 
 def staff_with_role(role: Role):
@@ -296,6 +318,7 @@ def procedure_rows() -> QuerySet:
             "collection",
             "supplement_clock",
             "required_documents",
+            "document_rules",
             agency_code=F("agency__code"),
         )
     )

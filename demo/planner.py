@@ -205,14 +205,17 @@ class CasePlanner:
         return f"{place}, {commune_name}, tỉnh Lào Cai"
 
     def _documents(self, proc: Procedure, channel: str) -> list[dict]:
+        """What the applicant handed in, as the catalogue asks: each required document (one of
+        its alternatives), a conditional one now and then (one applicant in five)."""
         online = channel == Channel.ONLINE
         return [
             {
-                "name": name,
+                "name": self.rng.choice(document.names),
                 "digitised": online or self.rng.random() < 0.75,
                 "reused": online and self.rng.random() < 0.25,
             }
-            for name in proc.required_documents
+            for document in proc.documents
+            if not document.conditional or self.rng.random() < 0.2
         ]
 
     # -- placing the plans in time --

@@ -33,7 +33,7 @@ DN_FEES = [
 
 # fmt: off
 def procedure(code, level, agency, time, online, collection, name, *, fees=(), documents=(),
-              clock=EXTEND, applicant=PERSON, weight=1, in_person=False):
+              document_rules=None, clock=EXTEND, applicant=PERSON, weight=1, in_person=False):
     """One procedure as plain data; `weight` is how often demo cases pick it; `in_person`:
     filed online only by the applicant signed in with their national identity."""
     value, unit = time
@@ -42,6 +42,7 @@ def procedure(code, level, agency, time, online, collection, name, *, fees=(), d
         "processing_time_value": value, "processing_time_unit": unit,
         "online_level": online, "collection": collection if fees else NO_FEE,
         "supplement_clock": clock, "fees": list(fees), "required_documents": list(documents),
+        "document_rules": document_rules or {},
         "applicant": applicant, "weight": weight, "requires_verified_identity": in_person,
     }
 # fmt: on
@@ -353,6 +354,15 @@ PROCEDURES = [
             ID_COPY,
             AUTHORISATION,
         ],
+        document_rules={
+            "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (Mẫu số 03/2024/LLTP)": {
+                "form": "original",
+            },
+            ID_COPY: {"alternatives": ["Bản chụp Căn cước công dân", "Bản chụp Hộ chiếu"],
+                      "form": "copy"},
+            AUTHORISATION: {"condition": "người yêu cầu ủy quyền cho người khác làm thủ tục",
+                            "form": "original"},
+        },
         weight=16,
     ),
     procedure("2.000505", P, "stp", (10, WD), PARTIAL, NO_FEE,

@@ -60,6 +60,7 @@ def _copy_local_procedures():
                 collection=template.collection,
                 supplement_clock=template.supplement_clock,
                 required_documents=template.required_documents,
+                document_rules=template.document_rules,
                 written_result=template.written_result,
                 pays_online=template.pays_online,
                 decision_ref=template.decision_ref,

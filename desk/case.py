@@ -76,6 +76,11 @@ def case_page(request, code, *, bound_form=None, status=200):
         result.replaced = not result.is_signed and (waiting is None or waiting.pk != result.pk)
     context = {
         "case": case,
+        # Each document with what its scan is (a PDF, an image, none): shown in the page.
+        "documents": [
+            {"document": document, "media_type": services.scan_media_type(document)}
+            for document in case.documents.all()
+        ],
         "actions": actions,
         "timeline": timeline,
         "results": results if staff else [r for r in results if r.is_signed],

@@ -97,6 +97,11 @@ def receipt(request, code):
         raise Http404
     context = {
         "case": case,
+        # Each document received with how many copies of what the catalogue asks for.
+        "documents": [
+            (document, case.procedure.document_named(document.name))
+            for document in case.documents.all()
+        ],
         "pin": pin_for(request, case),
         "received_by": selectors.receiving_clerk_name(case),
         "receipt_desk": Role.COUNTER_STAFF in request.user.roles,

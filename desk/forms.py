@@ -71,6 +71,23 @@ class ApplicantForm(forms.Form):
         return applicant
 
 
+def checklist(procedure) -> list[tuple[str, str]]:
+    """The counter's checklist: (name, label) for each document that may be handed in, each
+    label saying how many copies of what, and when a conditional one is needed."""
+    items = []
+    for document in procedure.documents:
+        for name in document.names:
+            label = f"{name} — {document.describe()}"
+            if document.alternatives:
+                label += " · " + _("or one of: %(names)s") % {
+                    "names": "; ".join(n for n in document.alternatives if n != name)
+                }
+            if document.conditional:
+                label += " · " + _("only if: %(condition)s") % {"condition": document.condition}
+            items.append((name, label))
+    return items
+
+
 class IntakeForm(ApplicantForm):
     """Tiếp nhận tại quầy: the applicant, the documents checked off the procedure's list."""
 
@@ -98,10 +115,10 @@ class IntakeForm(ApplicantForm):
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].widget.attrs["autofocus"] = True  # right after the procedure
-        names = [(name, name) for name in procedure.required_documents]
-        self.fields["documents"].choices = names
-        self.fields["digitised"].choices = names
-        self.fields["documents"].initial = [name for name, _label in names]
+        # The clerk ticks what they hold: nothing is ticked for them (a conditional document
+        # may not apply, and of alternatives only the one handed in is).
+        self.fields["documents"].choices = checklist(procedure)
+        self.fields["digitised"].choices = [(name, name) for name, _label in checklist(procedure)]
 
     def document_list(self) -> list[dict]:
         digitised = set(self.cleaned_data["digitised"])
@@ -147,12 +164,34 @@ class AssignForm(forms.Form):
 
 
 class RequestSupplementForm(ReasonForm):
+    """Form 02: what is missing, all at once. It starts from the catalogue: each required
+    document the case does not hold (with its copies and form); a conditional one is named
+    in the help, for the clerk to add where its condition holds."""
+
     items = forms.CharField(
         label=_("Missing documents"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: list them all at once."),
     )
     field_order = ["items", "reason"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        held = {document.name for document in case.documents.all()}
+        missing, conditional = [], []
+        for document in case.procedure.documents:
+            if held.intersection(document.names):
+                continue
+            line = " / ".join(document.names) + f" ({document.describe()})"
+            if document.conditional:
+                conditional.append(f"{line}: {document.condition}")
+            else:
+                missing.append(line)
+        self.fields["items"].initial = "\n".join(missing)
+        if conditional:
+            self.fields["items"].help_text = " ".join(
+                [str(self.fields["items"].help_text), str(_("Only if it applies:")), *conditional]
+            )
 
     def clean_items(self):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
@@ -251,7 +290,7 @@ ACTION_FORMS = {
     "return": ReturnForm,
 }
 assert ACTION_FORMS.keys() == set(USER_ACTIONS), "every action a person takes needs its form"
-NEEDS_CASE = {AssignForm, TransferForm}
+NEEDS_CASE = {AssignForm, TransferForm, RequestSupplementForm}
 
 
 def action_form(action: str, case, data=None, files=None):

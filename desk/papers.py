@@ -1,5 +1,6 @@
 """The PDFs of a case page: form 01 (with the PIN kept from filing, or reprinted with a new
-PIN), the forms 02–05 its timeline issued, the result's draft and its signed copy."""
+PIN), the forms 02–05 its timeline issued, the result's draft and its signed copy; and the
+scans filed with the case, shown in the page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from cases import selectors
 from cases.access import is_applicant
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Role
+from cases.services import scan_media_type
 from documents import services as document_services
 from documents.forms_pdf import FORMS
 from documents.models import ResultDocument
@@ -42,6 +45,23 @@ def _file(field, case, what: str) -> FileResponse:
         filename=_name(case, what),
         content_type="application/pdf",
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required()
+@xframe_options_sameorigin  # shown in the case page itself
+def case_scan(request, code, document_id):
+    """A scanned document of the case, inline (a PDF or an image, as stored): for staff who
+    may see the case, so the counter checks an online submission before accepting it."""
+    case = _case(request, code)
+    document = case.documents.filter(pk=document_id).first()
+    media_type = scan_media_type(document) if document is not None else None
+    if media_type is None:
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type=media_type)
+    response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
 

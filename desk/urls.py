@@ -22,6 +22,11 @@ urlpatterns = [
         fee_steps.fee_step,
         name="case-fees-payment",
     ),
+    path(
+        "desk/cases/<code:code>/documents/<int:document_id>/",
+        papers.case_scan,
+        name="desk-case-scan",
+    ),
     path("desk/cases/<code:code>/receipt/pdf/", papers.receipt_pdf, name="receipt-pdf"),
     path("desk/cases/<code:code>/receipt/reprint/", papers.receipt_reprint, name="receipt-reprint"),
     path("desk/cases/<code:code>/forms/<int:event_id>/", papers.event_form, name="desk-form"),

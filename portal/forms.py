@@ -20,26 +20,63 @@ def _check_upload(file):
 
 
 class OnlineSubmissionForm(ApplicantForm):
-    """Nộp hồ sơ trực tuyến: the applicant and one scan per required document."""
+    """Nộp hồ sơ trực tuyến: the applicant and a scan of each document the catalogue asks
+    for: a required one always; a conditional one where the filer says its condition holds;
+    of alternatives, the one the filer chooses."""
 
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)
-        self.document_fields = []
-        for index, name in enumerate(procedure.required_documents):
+        self.documents = procedure.documents
+        self.document_fields = []  # (file field, document) in the catalogue's order
+        for index, document in enumerate(self.documents):
+            if document.conditional:
+                self.fields[f"applies_{index}"] = forms.BooleanField(
+                    label=_("%(name)s: needed only if %(condition)s. Does it apply to you?")
+                    % {"name": document.name, "condition": document.condition},
+                    required=False,
+                )
+            if document.alternatives:
+                self.fields[f"which_{index}"] = forms.ChoiceField(
+                    label=_("%(name)s: which one do you hand in?") % {"name": document.name},
+                    choices=[(name, name) for name in document.alternatives],
+                    widget=forms.RadioSelect,
+                )
             field_name = f"document_{index}"
             self.fields[field_name] = forms.FileField(
-                label=name,
+                label=document.name,
+                required=not document.conditional,
                 validators=[_check_upload],
-                help_text=_("A PDF, JPEG or PNG scan, at most 20 MB."),
+                help_text=_("A PDF, JPEG or PNG scan, at most 20 MB.")
+                + " "
+                + _("Hand in: %(what)s.") % {"what": document.describe()},
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             )
-            self.document_fields.append((field_name, name))
+            self.document_fields.append((field_name, document))
+
+    def clean(self):
+        data = super().clean()
+        for index, (field_name, document) in enumerate(self.document_fields):
+            if not document.conditional:
+                continue
+            applies, scan = data.get(f"applies_{index}"), data.get(field_name)
+            if applies and not scan:
+                self.add_error(field_name, _("You said it applies: add its scan."))
+            elif scan and not applies:
+                self.add_error(
+                    f"applies_{index}", _("Tick this if it applies, or leave the file out.")
+                )
+        return data
 
     def document_list(self) -> list[dict]:
-        return [
-            {"name": name, "digitised": True, "file": self.cleaned_data[field_name]}
-            for field_name, name in self.document_fields
-        ]
+        """The documents handed in, each under the name of what it is."""
+        handed = []
+        for index, (field_name, document) in enumerate(self.document_fields):
+            scan = self.cleaned_data.get(field_name)
+            if not scan:
+                continue  # a conditional document that does not apply
+            name = self.cleaned_data.get(f"which_{index}") or document.name
+            handed.append({"name": name, "digitised": True, "file": scan})
+        return handed
 
 
 class SignupForm(UserCreationForm):

@@ -7,6 +7,7 @@ violation), and the main pages pass axe-core (tests/vendor/axe-core, our own cop
 serious or critical violation.
 """
 
+import io
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 
 from cases import services
 from cases.models import Case, Level, OnlineLevel, Status
@@ -25,6 +27,14 @@ from .conftest import APPLICANT, SCREENSHOTS
 from .factories import AgencyFactory, ProcedureFactory
 from .report_province import a_long_october
 from .signing import sign, submit, two_page_pdf, upload
+
+
+def a_png() -> bytes:
+    """A small red picture, as a phone's photo of an ID card would be."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -173,6 +183,18 @@ def test_the_receipt_qr_link_finds_the_case_and_no_request_carries_the_pin(page,
     shoot(page, "lookup-from-qr-link")
 
 
+def test_the_counter_finds_a_procedure_typed_without_accents(page, staff, procedure):
+    log_in(page, "counter")
+    page.wait_for_url("**/desk/counter/")
+
+    page.fill("#procedure-search", "ly lich tu phap")
+
+    option = page.locator("ul.options a").first
+    option.wait_for()
+    assert option.locator(".code").inner_text() == procedure.code
+    shoot(page, "counter-search-without-accents")
+
+
 def test_the_counter_accepts_an_online_submission(page, staff, procedure):
     submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
     log_in(page, "counter")
@@ -186,6 +208,40 @@ def test_the_counter_accepts_an_online_submission(page, staff, procedure):
     assert submitted.status == Status.RECEIVED
     assert submitted.code in page.locator("h1").inner_text()
     shoot(page, "counter-accepts-online")
+
+
+def test_the_counter_checks_the_scans_of_an_online_submission(page, staff, procedure):
+    submitted = services.case_file(
+        procedure=procedure,
+        applicant=APPLICANT,
+        channel="online",
+        documents=[
+            {"name": "Tờ khai", "digitised": True, "file": upload(two_page_pdf(), "tk.pdf")},
+            {
+                "name": "Ảnh CCCD",
+                "digitised": True,
+                "file": upload(a_png(), "cccd.png", "image/png"),
+            },
+        ],
+    )
+    log_in(page, "counter")
+    page.goto("/desk/counter/submissions/")
+    page.click(f'a[href="/desk/cases/{submitted.reference}/#documents"]')
+
+    frame = page.locator("details.scan iframe")
+    image = page.locator("details.scan img")
+    frame.wait_for()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 120  # it loaded
+    assert page.locator("code.sha256").all_inner_texts() == [
+        d.sha256 for d in submitted.documents.order_by("id")
+    ]
+    # The frame shows the PDF itself (not a refusal to be framed, nor the login page).
+    answer = page.request.get(frame.get_attribute("src"))
+    assert answer.ok and answer.headers["content-type"] == "application/pdf"
+    shoot(page, "counter-sees-scans")
+    page.click("#action-accept summary")
+    page.click("#action-accept button[type=submit]")
+    page.wait_for_selector("ul.messages li.success")
 
 
 def test_the_officer_submits_a_result_and_the_signer_signs_it(page, staff, file_case):
@@ -285,6 +341,39 @@ def test_a_citizen_finds_a_procedure_files_online_and_gets_a_reference(page, pro
     assert page.locator("#reference").inner_text() == case.reference
     assert case.status == Status.SUBMITTED and case.documents.get().sha256
     shoot(page, "citizen-submitted")
+
+
+def test_a_citizen_without_an_authorisation_files_without_one(page, province, tmp_path):
+    """The authorisation letter is conditional: the filer reads when it is needed, says it
+    does not apply, and files the form and the ID card they chose (passport or CCCD)."""
+    letter, id_copy = "Văn bản ủy quyền", "Bản chụp Căn cước công dân hoặc Hộ chiếu"
+    procedure = ProcedureFactory(
+        name="Cấp Phiếu lý lịch tư pháp",
+        agency=province["justice"],
+        online_level=OnlineLevel.FULL,
+        required_documents=["Tờ khai", id_copy, letter],
+        document_rules={
+            id_copy: {"alternatives": ["Căn cước công dân", "Hộ chiếu"], "form": "copy"},
+            letter: {"condition": "người yêu cầu ủy quyền cho người khác làm thủ tục"},
+        },
+    )
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 a scanned form")
+
+    page.goto(f"/procedures/{procedure.code}/submit/")
+    page.fill("#id_full_name", APPLICANT["full_name"])
+    page.fill("#id_id_number", APPLICANT["id_number"])
+    page.set_input_files("#id_document_0", scan)
+    page.get_by_role("radio", name="Hộ chiếu").check()
+    page.set_input_files("#id_document_1", scan)
+    assert "ủy quyền cho người khác" in page.locator("label[for=id_applies_2]").inner_text()
+    assert not page.is_checked("#id_applies_2")
+    shoot(page, "citizen-conditional-document")
+    page.click("main button[type=submit]")
+
+    page.wait_for_selector("#reference")
+    case = Case.objects.get()
+    assert list(case.documents.values_list("name", flat=True)) == ["Tờ khai", "Hộ chiếu"]
 
 
 def test_a_result_uploaded_and_signed_reaches_the_citizen_and_verifies_as_authentic(

@@ -38,9 +38,8 @@ from documents.signing import Verdict
 from notifications.models import Notification
 from onestop.paper import VN_TZ
 
-from .pdf_tools import pdftotext
-
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
+from .pdf_tools import pdftotext
 
 DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
 

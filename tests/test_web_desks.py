@@ -42,10 +42,13 @@ def test_the_procedure_search_answers_as_you_type(counter, procedure):
     assert "<html" not in fragment  # a fragment for HTMX, not a page
 
 
-def test_the_intake_form_lists_the_procedures_documents_checked(counter, procedure):
+def test_the_intake_form_lists_the_procedures_documents_none_ticked(counter, procedure):
+    """Regression (issue 20, item 1): every document came ticked, so a receipt listed what
+    the clerk never checked; the clerk ticks what they hold."""
     html = counter.get("/desk/counter/", {"procedure": procedure.code}).content.decode()
     for name in procedure.required_documents:
-        assert re.search(rf'value="{name}"[^>]*checked', html)
+        assert re.search(rf'<input[^>]*name="documents" value="{name}"', html)
+        assert not re.search(rf'<input[^>]*value="{name}"[^>]*checked', html)
 
 
 def test_intake_files_the_case_and_prints_the_receipt_with_its_pin(counter, procedure):

@@ -18,7 +18,12 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class ProcedureFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", help_text=_("Code or name."))
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text=_(
+            "Code or name: every word, with or without its diacritics; the exact code first."
+        ),
+    )
     level = django_filters.ChoiceFilter(choices=Level.choices)
     agency = django_filters.CharFilter(field_name="agency__code", help_text=_("Agency code."))
     online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
@@ -28,7 +33,7 @@ class ProcedureFilter(django_filters.FilterSet):
         fields = ["search", "level", "agency", "online_level"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+        return selectors.procedures_matching(queryset, value)
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -60,7 +65,10 @@ class CaseFilter(django_filters.FilterSet):
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
     search = django_filters.CharFilter(
-        method="filter_search", help_text=_("Case code, reference, applicant name or ID number.")
+        method="filter_search",
+        help_text=_(
+            "Case code, reference, applicant name (with or without its diacritics) or ID number."
+        ),
     )
     mine = django_filters.BooleanFilter(
         method="filter_mine",
@@ -91,6 +99,6 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(code__icontains=value)
             | Q(reference__iexact=value)
-            | Q(applicant_full_name__icontains=value)
+            | selectors.name_matches("applicant_full_name", value)
             | Q(applicant_id_number=value)
         )

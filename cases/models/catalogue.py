@@ -1,5 +1,6 @@
 """The catalogue: agencies, procedures and their fees, and the working calendar."""
 
+from dataclasses import dataclass
 from datetime import time
 
 from django.core.exceptions import ValidationError
@@ -156,6 +157,72 @@ class SupplementClock(models.TextChoices):
     RESTART = "restart", _("Restart the full processing time")
 
 
+class PaperForm(models.TextChoices):
+    """In what form a document is handed in (bản chính, bản sao chứng thực, bản sao/chụp)."""
+
+    ORIGINAL = "original", _("original")
+    CERTIFIED_COPY = "certified_copy", _("certified copy")
+    COPY = "copy", _("copy")
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    """One document of a procedure's file (thành phần hồ sơ): required, or only where its
+    condition holds (the filer reads the condition and answers it); one of `alternatives`
+    where there are any ("CCCD or passport": the filer hands in either); how many copies, and
+    whether an original or a certified copy."""
+
+    name: str
+    condition: str = ""  # conditional (trường hợp …) when set
+    alternatives: tuple[str, ...] = ()
+    copies: int = 1
+    form: str = ""  # a PaperForm, or unsaid
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.condition)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What may be handed in for it: one of the alternatives, or the document itself."""
+        return self.alternatives or (self.name,)
+
+    def describe(self) -> str:
+        """How many copies of what: "1 bản chính" (in the language active)."""
+        kind = PaperForm(self.form).label if self.form else _("copy or original")
+        return _("%(copies)d × %(form)s") % {"copies": self.copies, "form": kind}
+
+
+DOCUMENT_RULE_KEYS = {"condition", "alternatives", "copies", "form"}
+
+
+def validate_document_rules(rules) -> None:
+    """`Procedure.document_rules`: {document name: {condition, alternatives, copies, form}}."""
+    if not isinstance(rules, dict):
+        raise ValidationError(_("Give the rules as an object keyed by the document's name."))
+    for name, rule in rules.items():
+        if not isinstance(rule, dict) or not rule.keys() <= DOCUMENT_RULE_KEYS:
+            raise ValidationError(
+                _("%(name)s: use only condition, alternatives, copies and form.") % {"name": name}
+            )
+        copies = rule.get("copies", 1)
+        if not isinstance(copies, int) or copies < 1:
+            raise ValidationError(
+                _("%(name)s: copies is a whole number, 1 or more.") % {"name": name}
+            )
+        if rule.get("form", "") not in {"", *PaperForm.values}:
+            raise ValidationError(
+                _("%(name)s: form is original, certified_copy or copy.") % {"name": name}
+            )
+        alternatives = rule.get("alternatives", [])
+        if not isinstance(alternatives, list) or not all(
+            isinstance(a, str) and a.strip() for a in alternatives
+        ):
+            raise ValidationError(_("%(name)s: alternatives is a list of names.") % {"name": name})
+        if not isinstance(rule.get("condition", ""), str):
+            raise ValidationError(_("%(name)s: the condition is a sentence.") % {"name": name})
+
+
 class Procedure(models.Model):
     """Procedure (thủ tục hành chính, TTHC) as published in the national database."""
 
@@ -199,6 +266,19 @@ class Procedure(models.Model):
     )
     required_documents = models.JSONField(
         _("required documents"), default=list, blank=True, help_text=_("Names of the documents.")
+    )
+    document_rules = models.JSONField(
+        _("document rules"),
+        default=dict,
+        blank=True,
+        validators=[validate_document_rules],
+        help_text=_(
+            "What each required document is, keyed by its name: "
+            '{"condition": "when it is needed (it is then conditional)", '
+            '"alternatives": ["one of these names"], "copies": 1, '
+            '"form": "original|certified_copy|copy"}. A document without a rule is required, '
+            "one copy."
+        ),
     )
     requires_verified_identity = models.BooleanField(
         _("online filing requires a verified identity"),
@@ -266,6 +346,26 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def documents(self) -> list[RequiredDocument]:
+        """The file's documents in the catalogue's order, each with its rule."""
+        rules = self.document_rules or {}
+        return [
+            RequiredDocument(
+                name=name,
+                condition=rules.get(name, {}).get("condition", "").strip(),
+                alternatives=tuple(rules.get(name, {}).get("alternatives", ())),
+                copies=rules.get(name, {}).get("copies", 1),
+                form=rules.get(name, {}).get("form", ""),
+            )
+            for name in self.required_documents
+        ]
+
+    def document_named(self, name: str) -> RequiredDocument | None:
+        """The catalogue's document that a document handed in is (itself or one of its
+        alternatives); None for one the catalogue does not name."""
+        return next((document for document in self.documents if name in document.names), None)
 
     @cached_property
     def fee_bearing(self) -> bool:

@@ -10,7 +10,7 @@ from .codes import issue_case_code
 from .engine import action_check, allowed_actions, case_act
 from .filing import case_file
 from .pins import PIN_ALPHABET, PIN_LENGTH, new_pin, normalise_pin, pin_hash, pin_matches
-from .scans import SCAN_TYPES, case_document_add, scan_extension
+from .scans import SCAN_TYPES, case_document_add, scan_extension, scan_media_type
 from .steps import ONESTOP, STEPS, Step, SystemActor
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "pin_hash",
     "pin_matches",
     "scan_extension",
+    "scan_media_type",
 ]

@@ -19,6 +19,15 @@ from ..workflow import EITHER
 # What a scan may be, recognised by its content (never by the name or declared type), and
 # the extension it is stored under.
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+MEDIA_TYPES = {extension: media_type for media_type, extension in SCAN_TYPES.items()}
+
+
+def scan_media_type(document: CaseDocument) -> str | None:
+    """What a stored scan is (its name's extension was chosen from its content); None for a
+    document with no scan."""
+    if not document.file:
+        return None
+    return MEDIA_TYPES.get(document.file.name.rpartition(".")[2])
 
 
 def scan_extension(file) -> str | None:

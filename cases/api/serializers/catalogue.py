@@ -1,9 +1,10 @@
 """The catalogue's outputs: agencies and procedures, rendered from `.values()` rows."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases import selectors
-from cases.models import Agency, FeeItem, Procedure
+from cases.models import Agency, FeeItem, PaperForm, Procedure
 
 
 # Renders a row of `selectors.agency_rows()` (a comment: a docstring would enter the schema).
@@ -43,12 +44,52 @@ class ProcedureListSerializer(serializers.ListSerializer):
         ]
 
 
+class RequiredDocumentSerializer(serializers.Serializer):
+    """Thành phần hồ sơ: one document of the file and what the catalogue says of it."""
+
+    name = serializers.CharField(help_text=_("As in `required_documents`."))
+    requirement = serializers.ChoiceField(
+        choices=["required", "conditional"],
+        help_text=_("conditional: needed only where its condition holds."),
+    )
+    condition = serializers.CharField(
+        help_text=_("When a conditional document is needed, as the filer reads it; else empty.")
+    )
+    alternatives = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Hand in one of these (empty: the document itself)."),
+    )
+    copies = serializers.IntegerField(help_text=_("How many copies."))
+    form = serializers.ChoiceField(
+        choices=["", *PaperForm.values],
+        help_text=_("original, certified_copy or copy; empty where the catalogue does not say."),
+    )
+
+
+def required_documents_of(row) -> list[dict]:
+    procedure = Procedure(
+        required_documents=row["required_documents"], document_rules=row["document_rules"]
+    )
+    return [
+        {
+            "name": document.name,
+            "requirement": "conditional" if document.conditional else "required",
+            "condition": document.condition,
+            "alternatives": list(document.alternatives),
+            "copies": document.copies,
+            "form": document.form,
+        }
+        for document in procedure.documents
+    ]
+
+
 # Renders a row of `selectors.procedure_rows()`; a list reads all their fees at once.
 class ProcedureSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     processing_time = ProcessingTimeSerializer(source="*", read_only=True)
     fees = FeeItemSerializer(many=True, read_only=True)
     required_documents = serializers.ListField(child=serializers.CharField(), read_only=True)
+    documents = RequiredDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Procedure
@@ -64,6 +105,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "collection",
             "supplement_clock",
             "required_documents",
+            "documents",
         ]
 
     def to_representation(self, row):
@@ -84,4 +126,5 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "collection": row["collection"],
             "supplement_clock": row["supplement_clock"],
             "required_documents": [str(name) for name in row["required_documents"]],
+            "documents": required_documents_of(row),
         }
