@@ -7,10 +7,11 @@ from urllib.parse import quote
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Role
 from onestop import safejson
 
-from .conftest import vn
+from .conftest import act, vn
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,15 @@ def fill(path, case):
 
 
 @pytest.fixture
-def case(file_case):
-    return file_case(vn(2026, 11, 27, 9, 0))
+def case(file_case, staff):
+    """A case another officer works on: no caller of the walk may act on it with a body it
+    ignores (the officer could otherwise claim it, then submit a generated result)."""
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    colleague = UserFactory(
+        username="colleague", agency=staff["officer"].agency, roles=[Role.OFFICER]
+    )
+    act(case, "assign", staff["signer"], officer=colleague)
+    return case
 
 
 @pytest.mark.parametrize("who", [None, "counter", "officer", "citizen"])

@@ -103,11 +103,11 @@ def test_a_comment_that_looks_like_a_formula_is_exported_as_text(
     client = client_for(staff["supervisor"])
 
     answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(answer.getvalue().decode("utf-8-sig"))))
     assert [row["comment"] for row in rows] == ["'" + kept]
 
     answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(answer.content)).active
+    sheet = load_workbook(io.BytesIO(answer.getvalue())).active
     header, row = [[(cell.value, cell.data_type) for cell in r] for r in sheet.iter_rows()]
     assert row[[value for value, _ in header].index("comment")] == ("'" + kept, "s")
     assert [kind for _, kind in row if kind == "f"] == []
