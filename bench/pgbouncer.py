@@ -1,7 +1,7 @@
 """PgBouncer for the benchmarks: Debian's `pgbouncer` in transaction mode, in front of the
 local PostgreSQL, started and stopped by the benchmark as it makes its scratch database.
 
-    apt-get install pgbouncer    # Debian's package; the benchmarks do not install it
+    apt-get install pgbouncer    # Debian's package; installed here when missing (as root)
 
 Every database of the server is reachable through it by its name (`* =`), with the
 server's own (trust) authentication. PgBouncer refuses to run as root, so it runs as the
@@ -46,6 +46,14 @@ class PgBouncer:
 
     def __enter__(self):
         binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists() and os.geteuid() == 0:
+            # As .ci/run installs Chromium: a machine of this project starts without it.
+            subprocess.run(
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+                "pgbouncer >/dev/null",
+                shell=True,
+                check=False,
+            )
         if not Path(binary).exists():
             raise SystemExit("PgBouncer is not installed: apt-get install pgbouncer")
         self.folder = Path(tempfile.mkdtemp(prefix="onestop-pgbouncer-"))

@@ -524,6 +524,9 @@ def on_step(done) -> None:
             case=done.case, events=done.filing.events, documents=done.filing.documents
         )
     elif done.event is None:
+        # Not a step, so the case's row is not locked yet: without the lock, a step
+        # committed between the derivation and the write would be lost under it.
+        list(Case.objects.select_for_update(no_key=True).filter(pk=done.case.pk).values("pk"))
         case_fact_refresh(case_id=done.case.pk)
     else:
         case_fact_advance(case=done.case, event=done.event, changed=done.changed)
