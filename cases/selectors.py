@@ -247,6 +247,14 @@ def case_get_for_user(*, user, code_or_reference: str, with_timeline: bool = Fal
     return case
 
 
+def receiving_clerk_name(case: Case) -> str:
+    """Who received the case at the counter (the accept step's actor), as printed on form 01;
+    "" if no one did. Reads the case's events as prefetched when they are."""
+    accepted = [event for event in case.events.all() if event.action == "accept"]
+    clerk = accepted[-1].actor if accepted else None
+    return (clerk.get_full_name() or clerk.username) if clerk else ""
+
+
 def procedure_search(
     *, text: str = "", level: str = "", agency: Agency | None = None
 ) -> QuerySet[Procedure]:

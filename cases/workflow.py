@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from . import deadlines
 from .exceptions import ActionForbidden, InvalidTransition
 from .models import Role, Status
-from .models.case import OPEN_STATES
+from .models.case import FINAL_STATES, OPEN_STATES
 
 COUNTER, OFFICER, SIGNER = Role.COUNTER_STAFF, Role.OFFICER, Role.SIGNER
 
@@ -79,6 +79,7 @@ def _only_when_late(case, user, now: datetime) -> Exception | None:
 S = Status
 # A case holds a code, and so a receipt, from its acceptance on.
 HAS_RECEIPT = frozenset(S) - {S.SUBMITTED, S.REJECTED}
+NOT_FINAL = frozenset(S) - FINAL_STATES
 
 MOVES: dict[str, Move] = {
     m.action: m
@@ -163,6 +164,12 @@ MOVES: dict[str, Move] = {
             gettext_lazy("Fee paid"), system_may=True,
         ),
         _move("payment", set(S), None, (), EITHER, gettext_lazy("Payment"), system_may=True),
+        # A reorganisation (an agency dissolved or merged into another): a case not yet
+        # final moves to the successor, a step of its history (services.reorganisation).
+        _move(
+            "reorganise", NOT_FINAL, None, (), EITHER,
+            gettext_lazy("Moved to the successor agency"), system_may=True, listed=False,
+        ),
     ]
 }  # fmt: skip
 

@@ -103,6 +103,7 @@ def receipt(request, code):
             for document in case.documents.all()
         ],
         "pin": pin_for(request, case),
+        "received_by": selectors.receiving_clerk_name(case),
         "receipt_desk": Role.COUNTER_STAFF in request.user.roles,
     }
     return render(request, "desk/receipt.html", context)

@@ -205,7 +205,9 @@ class TransferForm(ReasonForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.exclude(pk=case.deciding_agency_id)
+        self.fields["agency"].queryset = Agency.objects.filter(dissolved_on=None).exclude(
+            pk=case.deciding_agency_id
+        )
 
 
 class SubmitResultForm(forms.Form):

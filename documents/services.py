@@ -20,6 +20,7 @@ from cases import services as case_services
 from cases.access import is_receiving_counter
 from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Case, CaseEvent, Status
+from cases.selectors import receiving_clerk_name
 
 from . import forms_pdf, results_pdf, signing
 from .models import ResultDocument, ResultTemplate
@@ -211,10 +212,7 @@ def receipt_print(*, case: Case, by, pin: str = "", now: datetime | None = None)
         pin = case_services.normalise_pin(pin)
     else:
         pin = receipt_reissue(case=case, by=by, now=now)
-    accepted = case.events.filter(action="accept").select_related("actor").first()
-    clerk = accepted.actor if accepted else None
-    name = (clerk.get_full_name() or clerk.username) if clerk else ""
-    return forms_pdf.receipt(case, pin=pin, received_by=name)
+    return forms_pdf.receipt(case, pin=pin, received_by=receiving_clerk_name(case))
 
 
 def form_pdf(*, case: Case, form: forms_pdf.Form, event: CaseEvent | None = None) -> bytes:

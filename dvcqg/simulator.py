@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from cases.models import Procedure
+from onestop import safejson
 
 from . import payloads
 from .models import Service, SimulatorRecord
@@ -104,7 +105,7 @@ def answer(endpoint: str, raw: bytes, timeout: float | None) -> tuple[int, bytes
         status, body = FAULTS[fault]
         return status, body if isinstance(body, bytes) else _dump(body)
     try:
-        request = json.loads(raw)
+        request = safejson.loads(raw)
     except ValueError:
         return 400, _dump({"error_code": "-2", "message": "Dữ liệu không phải JSON"})
     if not isinstance(request, dict):

@@ -24,6 +24,8 @@ from cases.public_lookup import (
 )
 from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
+from onestop.http import posted_ids, too_many_requests
+from onestop.ratelimit import FEEDBACK_FILING, client_over_rate
 
 from . import services
 from .forms import (
@@ -94,8 +96,7 @@ def desk(request):
 @require_POST
 def alerts_read(request):
     _staff(request)
-    ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
-    services.alerts_read(user=request.user, alert_ids=ids)
+    services.alerts_read(user=request.user, alert_ids=posted_ids(request, "alert"))
     return redirect("feedback-desk")
 
 
@@ -212,6 +213,10 @@ def case_page(request):
     case = _proven_case(request)
     if case is None:
         return redirect("feedback-lookup")
+    if request.method == "POST":
+        wait = client_over_rate(request, *FEEDBACK_FILING)  # one limit with the API's
+        if wait is not None:
+            return too_many_requests(request, wait)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

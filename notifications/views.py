@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from onestop.http import posted_ids
+
 from . import selectors, services
 
 
@@ -25,6 +27,6 @@ def alerts_page(request):
 @require_POST
 def alerts_mark_read(request):
     alerts = _staff_alerts(request)
-    ids = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    ids = posted_ids(request, "alert")
     services.staff_alerts_mark_read(alerts=alerts.filter(pk__in=ids) if ids else alerts)
     return redirect("alerts")

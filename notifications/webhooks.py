@@ -2,13 +2,14 @@
 
 import hashlib
 import hmac
-import json
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from onestop import safejson
 
 from . import feedback
 
@@ -21,7 +22,7 @@ def zalo_events(request):
     marks the attempt delivered. Other events are acknowledged and ignored."""
     body = request.body.decode(errors="replace")
     try:
-        event = json.loads(body)
+        event = safejson.loads(body)
         app_id, timestamp = str(event["app_id"]), str(event["timestamp"])
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest("not a Zalo event")
@@ -57,7 +58,7 @@ def email_bounces(request):
     if not hmac.compare_digest(token.encode(), settings.BOUNCE_WEBHOOK_TOKEN.encode()):
         return HttpResponseForbidden("bad token")
     try:
-        report = json.loads(request.body)
+        report = safejson.loads(request.body)
         address = str(report["recipient"]).strip()
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest('expected {"recipient", "reason"}')

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from cases.working_time import VN_TZ
+from onestop.exports import inert_row
 
 from . import selectors
 
@@ -25,7 +26,7 @@ def reconciliation_csv(day: date, agency_ids=None) -> str:
     writer = csv.DictWriter(out, fieldnames=["date", *selectors.REPORT_COLUMNS])
     writer.writeheader()
     for row in selectors.reconciliation_report(day, agency_ids):
-        writer.writerow({"date": day.isoformat(), **row})
+        writer.writerow(inert_row({"date": day.isoformat(), **row}))
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from cases.models import Case, CaseEvent
+from onestop import safejson
 
 from .conftest import vn
 
@@ -31,6 +32,14 @@ MALFORMED_BODIES = [
     },
     {"new_appointment_at": "2020-01-01T00:00:00", "reason": "x" * 3000},
     {"rating": "great", "pin": None},
+]
+# Bodies no JSON serializer writes: broken, and nested deeper than Python's recursion limit
+# (RecursionError: a 500 on every JSON endpoint, issue 19) or than any body we take.
+RAW_BODIES = [
+    "{not json",
+    "[" * 3000 + "]" * 3000,
+    '{"applicant": ' * 3000 + "1" + "}" * 3000,
+    '{"reason": ' + "[" * 100 + "]" * 100 + "}",
 ]
 MALFORMED_QUERIES = [
     {"status": "nope", "due": "later", "assigned_to": "you", "received_from": "27/11/2026"},
@@ -73,8 +82,9 @@ def test_no_endpoint_answers_malformed_input_with_a_500(case, staff, client_for,
                     url, json.dumps(body), content_type="application/json"
                 )
                 seen.append((method, url, answer.status_code))
-            answer = getattr(client, method)(url, "{not json", content_type="application/json")
-            seen.append((method, url, answer.status_code))
+            for raw in RAW_BODIES:
+                answer = getattr(client, method)(url, raw, content_type="application/json")
+                seen.append((method, url, answer.status_code))
 
     server_errors = [row for row in seen if row[2] >= 500]
     assert server_errors == []
@@ -150,3 +160,35 @@ def test_hostile_text_anywhere_is_a_4xx_never_a_500(case, staff, client_for, who
 
     assert [row for row in seen if row[2] >= 500] == []
     assert len(seen) > 100
+
+
+@pytest.mark.parametrize("url", ["/alerts/read/", "/desk/feedback/alerts/read/"])
+def test_an_alert_id_that_is_no_number_marks_nothing_and_is_no_500(client, staff, url):
+    """Regression: `alert=²` passed `str.isdigit` and failed `int` (a 500); a number past a
+    bigint failed in the database."""
+    client.force_login(staff["officer"])
+    client.raise_request_exception = False
+
+    for value in ["²", "١٢", "9" * 30, "-1", ""]:
+        assert client.post(url, {"alert": value}).status_code == 302
+
+
+def test_a_provider_webhook_refuses_deep_json_before_anything_else(client):
+    """Regression: the Zalo webhook parses its body before checking the signature; nested
+    3,000 deep it raised RecursionError (a 500)."""
+    client.raise_request_exception = False
+    deep = '{"app_id": ' * 3000 + "1" + "}" * 3000
+
+    answer = client.post("/api/v1/messaging/zalo/events/", deep, content_type="application/json")
+
+    assert answer.status_code == 400
+
+
+def test_json_is_taken_to_a_bounded_depth_and_refused_past_it():
+    nested = "[" * safejson.MAX_DEPTH + "]" * safejson.MAX_DEPTH
+    assert safejson.loads(nested) == eval(nested)  # noqa: S307 (a literal of brackets)
+
+    with pytest.raises(ValueError, match="nested deeper"):
+        safejson.loads("[" + nested + "]")
+    with pytest.raises(ValueError, match="nested deeper"):
+        safejson.loads("[" * 100_000 + "]" * 100_000)

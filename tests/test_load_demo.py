@@ -1,8 +1,12 @@
 """`manage.py load_demo`: a demo province whose cases are built through the service layer."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -35,6 +39,8 @@ from notifications.models import Notification
 
 DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def load(*args) -> str:
     out = StringIO()
@@ -50,9 +56,8 @@ def row_counts() -> dict[str, int]:
 
 def test_the_demo_catalogue_is_consistent():
     """Plain data, checked without a database: unique valid codes, real levels, a real map."""
-    agencies = [province.PROVINCE, province.CENTRE, *province.DEPARTMENTS]
-    agencies += [(key, code, name) for key, code, name, _ in province.DISTRICTS]
-    agencies += [(key, code, name) for key, code, name, _ in province.communes()]
+    agencies = [province.PROVINCE, province.CENTRE, *province.CENTRE_BRANCHES]
+    agencies += [*province.DEPARTMENTS, *province.communes()]
     codes = [code for _, code, _ in agencies]
     assert len(set(codes)) == len(codes)
     assert len({key for key, _, _ in agencies}) == len(agencies)
@@ -60,14 +65,16 @@ def test_the_demo_catalogue_is_consistent():
         AGENCY_CODE_VALIDATOR(code)
         assert code.endswith(".H38")
 
-    assert len(province.DEPARTMENTS) >= 20
-    assert len(province.DISTRICTS) == 9
-    assert len(list(province.communes())) >= 25
-    gia_phu = next(c for c in province.communes() if c[0] == "xagiaphu")
-    assert gia_phu[3] == "baothang"
+    # The two-tier map since 1 July 2025: departments, the centre and its branches, wards
+    # and communes; no district body.
+    assert len(province.DEPARTMENTS) >= 14
+    assert len(province.CENTRE_BRANCHES) >= 2
+    assert 90 <= len(list(province.communes())) <= 150
+    names = [name for _, _, name in agencies]
+    assert not [name for name in names if re.search(r"huyện|thị xã|thành phố|thị trấn", name)]
+    assert "UBND xã Gia Phú" in names and "UBND phường Yên Bái" in names
 
     level_of = {key: Level.PROVINCE for key, _, _ in province.DEPARTMENTS}
-    level_of |= {key: Level.DISTRICT for key, *_ in province.DISTRICTS}
     level_of |= {key: Level.COMMUNE for key, *_ in province.communes()}
     procedure_codes = [p["code"] for p in procedures.PROCEDURES]
     assert len(procedure_codes) >= 60
@@ -98,9 +105,8 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
 def demo_pki(settings, tmp_path):
     """Certificates for every demo agency, valid from before the demo's history."""
     folder = tmp_path / "pki"
-    agencies = [province.PROVINCE, province.CENTRE, *province.DEPARTMENTS]
-    agencies += [(key, code, name) for key, code, name, _ in province.DISTRICTS]
-    agencies += [(key, code, name) for key, code, name, _ in province.communes()]
+    agencies = [province.PROVINCE, province.CENTRE, *province.CENTRE_BRANCHES]
+    agencies += [*province.DEPARTMENTS, *province.communes()]
     pki.write_dev_pki(
         folder,
         [(code, name) for _key, code, name in agencies],
@@ -130,6 +136,12 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
         assert authenticate(username=username, password="demo") is not None, username
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff_member
+
+    # The two-tier map: no district body decides, receives or holds a case.
+    assert not Agency.objects.filter(level=Level.DISTRICT).exists()
+    branches = Agency.objects.filter(parent__code=province.CENTRE[1])
+    assert Case.objects.filter(receiving_agency__in=branches).exists()
+    assert not Case.objects.filter(applicant_address__contains="huyện").exists()
 
     # Every state the service layer can reach.
     states = set(Case.objects.values_list("status", flat=True))
@@ -199,3 +211,22 @@ def test_the_run_command_s_banner_names_the_demo_s_ways_in(settings, demo_pki):
     case = payment.walkthrough_case()
     assert case is not None and f"case {case.code}, PIN {payment.WALKTHROUGH_PIN}" in banner
     assert "http://127.0.0.1:8000/login/" in banner and "VNeID" in banner
+
+
+def test_the_embedded_mode_loads_the_demo_on_sqlite(tmp_path):
+    """`make run`'s database is SQLite: every step of the demo's histories goes through the
+    engine there too (a step's report row once read back naive times there, and the run
+    died loading the demo while every test on PostgreSQL passed)."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'onestop.sqlite3'}",
+        ONESTOP_VAR_DIR=str(tmp_path),
+        DEBUG="true",
+    )
+    for command in ("migrate", "load_demo"):
+        done = subprocess.run(
+            [sys.executable, "manage.py", command],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
+    assert re.search(r"cases: [1-9]\d\d", done.stdout), done.stdout

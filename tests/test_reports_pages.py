@@ -1,9 +1,14 @@
 """The supervisor's pages: the dashboard with its cards and charts, the drill-down."""
 
 import re
+from datetime import date
 
 import pytest
+import time_machine
 
+from reports import charts
+
+from .conftest import vn
 from .report_province import committed_october
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +98,29 @@ def test_the_drill_down_of_a_catalogue_and_of_a_feedback_figure(october, staff, 
     for name in ("F2", "F5"):
         assert october[name].reference not in html
     assert client.get("/reports/kpis/population_database/", OCTOBER).status_code == 404
+
+
+def test_with_no_period_the_dashboard_shows_the_last_30_days_with_a_trend_on_each_figure(
+    october, staff, client
+):
+    """Regression (issue 20.8): the default period was the year so far, compared with last
+    year, which holds no data: every card but one showed no trend."""
+    client.force_login(staff["supervisor"])
+    with time_machine.travel(vn(2026, 10, 31, 12, 0), tick=False):
+        html = client.get("/reports/").content.decode()
+    assert "02/10/2026" in html and "31/10/2026" in html
+    cards = re.findall(r'<article class="card kpi[^"]*"[^>]*>.*?</article>', html, re.DOTALL)
+    with_a_figure = [c for c in cards if re.search(r'<p class="rate">\s*[0-9]', c)]
+    missing = [c[:120] for c in with_a_figure if 'class="trend' not in c]
+    assert with_a_figure and not missing, missing
+
+
+def test_the_throughput_chart_counts_from_zero():
+    """Regression (issue 20.8): its y-axis started at 20, so a change of 2 looked like 50 %."""
+    rows = [
+        {"bucket": date(2026, 11, day), "received": 20 + day, "resolved": 22, "backlog": 25}
+        for day in (2, 3, 4)
+    ]
+    svg = charts.throughput_chart(rows, lambda day: day.strftime("%d/%m"))
+    y_axis = re.search(r'<g class="axis y[^"]*">(.*?)</g></g>', svg, re.DOTALL).group(1)
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", y_axis)[0] == "0"

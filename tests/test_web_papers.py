@@ -131,7 +131,14 @@ def test_the_case_page_shows_the_draft_then_the_signed_result(client, staff, cit
     draft.refresh_from_db()
     page = client.get(f"/desk/cases/{code}/").content.decode()
     assert draft.signed_sha256 in page and f'href="/verify/{draft.pk}/"' in page
-    assert draft.certificate_subject in page
+    # The certificate's fields named in Vietnamese on a Vietnamese page (issue 20: they read
+    # "Common Name / Organizational Unit"), in English on an English one.
+    vietnamese = "Tên chung (CN): Sở Tư pháp; Đơn vị (OU): 000.00.20.H38; Tổ chức (O): Sở Tư pháp"
+    assert vietnamese + "; Quốc gia (C): VN" in page
+    assert "Common Name" not in page and "Organization" not in page
+    english = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english_names = "Common Name: Sở Tư pháp; Organizational Unit: 000.00.20.H38; Organization"
+    assert english_names + ": Sở Tư pháp; Country: VN" in english
     signed = client.get(f"/desk/cases/{code}/result/")
     assert signed.status_code == 200
     citizen_case.refresh_from_db()
@@ -177,6 +184,24 @@ def test_a_submission_not_yet_received_has_no_receipt_to_reprint(client, staff, 
     client.force_login(staff["counter"])
     assert client.get(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
     assert client.post(f"/desk/cases/{submitted.reference}/receipt/reprint/").status_code == 404
+
+
+def test_a_case_filed_online_prints_its_receipt_and_reprints_it(client, staff, procedure):
+    """Regression: the receipt of a case filed online was a 500 (the template read the
+    username of the filing step's actor, and an online filing has none), and the reprint
+    redirected there."""
+    submitted = services.case_file(procedure=procedure, applicant=APPLICANT, channel="online")
+    case = services.case_act(case=submitted, action="accept", by=staff["counter"])
+    client.force_login(staff["counter"])
+
+    receipt = client.get(f"/desk/cases/{case.code}/receipt/")
+    assert receipt.status_code == 200
+    assert "counter" in receipt.content.decode().split('class="signatures"')[1]
+
+    reprinted = client.post(f"/desk/cases/{case.code}/receipt/reprint/", follow=True)
+    assert reprinted.status_code == 200
+    case.refresh_from_db()
+    assert services.pin_matches(case, pin_on(reprinted))
 
 
 def test_a_draft_sent_back_is_not_shown_as_awaiting_signature(client, staff, citizen_case):

@@ -1,7 +1,5 @@
 """Thin views: validate with a serializer, call one service or selector, render."""
 
-import math
-
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404
@@ -17,14 +15,16 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.actions import perform_action
 from cases.public_lookup import LookupThrottled, case_public_lookup
+from onestop.auth import login_wait
 from onestop.clients import client_ip
+from onestop.safejson import JSONParser
 
 from . import serializers as s
 from .errors import TooLarge
@@ -282,11 +282,13 @@ def public_case_or_404(request, code: str):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token.
 
-    Limited per client (TOKEN_RATE), and failed logins per client and per username
-    (django-axes): past the limit, 429 with `Retry-After`.
+    Limited per client (TOKEN_RATE), and failed logins per client and per (client,
+    username) (django-axes, onestop/auth.py): past the limit, 429 with `Retry-After`.
     """
 
     throttle_classes = [TokenThrottle]
+    # ObtainAuthToken's own list, in its order, with the JSON nesting bound.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
     error_statuses = {429}
 
     def post(self, request, *args, **kwargs):
@@ -295,7 +297,7 @@ class TokenView(ObtainAuthToken):
             # django-axes flags the DRF request it was given when the login is locked out.
             if getattr(request, "axes_locked_out", False):
                 raise Throttled(
-                    wait=math.ceil(settings.AXES_COOLOFF_TIME * 3600),
+                    wait=login_wait(request),
                     detail=_("Too many failed logins; try again later."),
                 )
             raise ValidationError(serializer.errors)

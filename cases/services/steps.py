@@ -139,6 +139,8 @@ def _supplement_received(*, case, by, now):
 def _transfer(*, case, by, now, agency):
     if not isinstance(agency, Agency):
         raise ValidationError({"agency": _("Unknown agency.")})
+    if agency.dissolved_on is not None:
+        raise ValidationError({"agency": _("This agency no longer exists.")})
     if agency.pk == case.deciding_agency_id:
         raise ValidationError({"agency": _("The case is already with this agency.")})
     # The applicant's data stays in the province that received it.
@@ -148,6 +150,30 @@ def _transfer(*, case, by, now, agency):
         fields={"deciding_agency": agency, "assigned_to": None},
         data={"from_agency": case.deciding_agency.code, "to_agency": agency.code},
     )
+
+
+def _reorganise(*, case, by, now, agency: Agency, successor: Agency, effective_on, decision=""):
+    """The case's agency (`agency`, deciding it, receiving it or both) was dissolved or
+    merged: the successor takes its place; the assigned officer stays (the staff move too).
+    `data["deciding_from"]` names the agency that decided it until now, for the reports."""
+    fields, data = (
+        {},
+        {
+            "from_agency": agency.code,
+            "to_agency": successor.code,
+            "effective_on": effective_on.isoformat(),
+        },
+    )
+    if decision:
+        data["decision"] = decision
+    if case.deciding_agency_id == agency.pk:
+        fields["deciding_agency"] = successor
+        data["deciding_from"] = agency.pk
+    if case.receiving_agency_id == agency.pk:
+        fields["receiving_agency"] = successor
+    if not fields:
+        return UNCHANGED
+    return Step(fields=fields, data=data)
 
 
 def _submit_result(*, case, by, now, result: str = "generated", document: str = ""):
@@ -257,4 +283,5 @@ STEPS = {
     "request-payment": _request_payment,
     "payment-confirmed": _payment_confirmed,
     "payment": _payment,
+    "reorganise": _reorganise,
 }

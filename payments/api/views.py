@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.serializers import FeesDueSerializer
 from cases.selectors import visible_case_or_404
 from onestop.http import pdf_response
+from onestop.safejson import JSONParser
 from payments import receipt_pdf, selectors, services
 from payments.fee_gate import fees_due_data
 

@@ -1,7 +1,7 @@
 """Writes of the payments app: `requests` (exemptions, payment requests, receipts, refunds)
 and `callbacks` (the gateway's notices, applied exactly once, and reconciliation)."""
 
-from .callbacks import callback_apply, callback_receive, payment_reconcile
+from .callbacks import callback_apply, callback_receive, callbacks_apply, payment_reconcile
 from .requests import (
     PAYMENTS,
     GatewayUnavailable,
@@ -17,6 +17,7 @@ __all__ = [
     "GatewayUnavailable",
     "callback_apply",
     "callback_receive",
+    "callbacks_apply",
     "fee_exemption_grant",
     "new_reference",
     "payment_reconcile",

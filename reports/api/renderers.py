@@ -13,15 +13,18 @@ from collections.abc import Iterable, Iterator
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer
 
+from onestop.exports import inert_row
+
 
 def _rows(data) -> tuple[list[str], list[list]]:
-    """Columns in first-seen order; nested values as JSON text; errors as one row."""
+    """Columns in first-seen order; nested values as JSON text; errors as one row; no cell a
+    spreadsheet would run as a formula."""
     if isinstance(data, dict):
         data = data.get("results", [data])
     columns: list[str] = []
     for row in data:
         columns += [key for key in row if key not in columns]
-    return columns, [[_cell(row.get(key)) for key in columns] for row in data]
+    return columns, [inert_row([_cell(row.get(key)) for key in columns]) for row in data]
 
 
 def _cell(value):
@@ -42,7 +45,7 @@ def stream_csv(columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
     writer = csv.writer(_Line())
     yield ("\ufeff" + writer.writerow(columns)).encode("utf-8")
     for row in rows:
-        yield writer.writerow([_cell(row.get(key)) for key in columns]).encode("utf-8")
+        yield writer.writerow(inert_row([_cell(row.get(key)) for key in columns])).encode("utf-8")
 
 
 def write_xlsx(columns: list[str], rows: Iterable[dict]):
@@ -52,7 +55,7 @@ def write_xlsx(columns: list[str], rows: Iterable[dict]):
     sheet = book.create_sheet("Onestop")
     sheet.append(columns)
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key in columns])
+        sheet.append(inert_row([_cell(row.get(key)) for key in columns]))
     out = tempfile.TemporaryFile()
     book.save(out)
     out.seek(0)

@@ -92,9 +92,8 @@ class Command(BaseCommand):
         lines = [
             "Demo province: Lào Cai (H38)",
             f"  agencies:   {s['agencies']} ({levels.get('province', 0)} province, "
-            f"{levels.get('district', 0)} district, {levels.get('commune', 0)} commune)",
+            f"{levels.get('commune', 0)} commune and ward)",
             f"  procedures: {s['procedures']} ({procedure_levels.get('province', 0)} province, "
-            f"{procedure_levels.get('district', 0)} district, "
             f"{procedure_levels.get('commune', 0)} commune; {s['procedures_online']} offered "
             f"online), {s['fee_items']} fee items",
             f"  calendar overrides: {s['calendar_overrides']}",

@@ -43,7 +43,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_scorecard")]
+    dependencies = [("cases", "0008_agency_reorganisation")]
 
     operations = [
         UnaccentExtension(),

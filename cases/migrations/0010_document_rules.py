@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_folded_search'),
+        ('cases', '0009_folded_search'),
     ]
 
     operations = [
