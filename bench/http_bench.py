@@ -20,9 +20,16 @@ backends (from /proc), whose ratios hold better than req/s when others load the 
 `--compare-to REV` also serves that git revision of Onestop (with this bench/) from a
 second gunicorn, interleaved with the first: what a change bought, measured in one run.
 `--revision REV` serves that revision instead of the working tree as "this code".
+
+`--pgbouncer` also serves this code through PgBouncer in transaction mode (Debian's
+`pgbouncer`, started here like the scratch database: bench/pgbouncer.py), with
+`PREPARE_THRESHOLD=` (empty) and no server-side cursors, from servers of its own (2 and 4
+workers), interleaved with the direct ones: rows marked `@pgbouncer`. Its own CPU is not
+in their CPU column.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -40,6 +47,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
+
+POOLED = " @pgbouncer"
 
 _url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onestop"))
 DB_NAME = _url.path.lstrip("/") + "_bench"
@@ -132,10 +142,11 @@ def case_codes() -> tuple[int, int]:
 
 
 class Server:
-    def __init__(self, name: str, source: Path, port: int, workers: int):
+    def __init__(self, name: str, source: Path, port: int, workers: int, env: dict | None = None):
         self.name, self.port = name, port
         env = {
             **os.environ,
+            **(env or {}),
             "DEBUG": "false",
             "LOG_LEVEL": "ERROR",
             "PYTHONPATH": str(source),
@@ -160,7 +171,7 @@ class Server:
             env=env,
         )
 
-    def wait(self, seconds=60):
+    def wait(self, seconds=180):  # a dozen workers booting at once on a busy machine
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
@@ -314,7 +325,7 @@ def python_run(port: int, load: Load, token: str, seconds: float, connections: i
             conn.request(
                 load.method,
                 load.paths[i % len(load.paths)],
-                body=load.body or None,
+                body=load.body.encode() if load.body else None,  # UTF-8, not Latin-1
                 headers=headers,
             )
             answer = conn.getresponse()
@@ -388,6 +399,9 @@ def main():
     parser.add_argument("--compare-to", metavar="REV", help="also serve this git revision")
     parser.add_argument("--revision", metavar="REV", help="serve this revision, not the tree")
     parser.add_argument("--only", help="run only the paths whose name contains this")
+    parser.add_argument(
+        "--pgbouncer", action="store_true", help="also serve through PgBouncer (transaction mode)"
+    )
     args = parser.parse_args()
 
     run = wrk_run if shutil.which("wrk") else python_run
@@ -408,11 +422,18 @@ def main():
     sources = {"": export_revision(args.revision) if args.revision else ROOT}
     if args.compare_to:
         sources[f" @{args.compare_to}"] = export_revision(args.compare_to)
+    envs = {}
     servers = []
+    stack = contextlib.ExitStack()
+    if args.pgbouncer:
+        bouncer = stack.enter_context(PgBouncer())
+        sources[POOLED] = sources[""]
+        envs[POOLED] = bouncer.client_env(DB_NAME)
     try:
         for n, (suffix, source) in enumerate(sources.items()):
-            servers.append((suffix, Server(f"2w{suffix}", source, args.port + 2 * n, 2)))
-            servers.append((suffix, Server(f"4w{suffix}", source, args.port + 2 * n + 1, 4)))
+            env = envs.get(suffix)
+            servers.append((suffix, Server(f"2w{suffix}", source, args.port + 2 * n, 2, env)))
+            servers.append((suffix, Server(f"4w{suffix}", source, args.port + 2 * n + 1, 4, env)))
         for _, server in servers:
             server.wait()
         two_workers = [(suffix, s) for suffix, s in servers if s.name.startswith("2w")]
@@ -462,7 +483,8 @@ def main():
     finally:
         for _, server in servers:
             server.stop()
-        for source in sources.values():
+        stack.close()
+        for source in set(sources.values()):
             if source != ROOT:
                 shutil.rmtree(source, ignore_errors=True)
 
@@ -513,7 +535,8 @@ def report(results, reads, writes, sources, args, run, data, elapsed, duplicates
             ratio, cpu_ratio = f"{statistics.median(ratios):.0%}", f"{cpu[other] / cpu[name]:.0%}"
         if suffix and base_name in results:
             ratios = [b.rate / a.rate for a, b in zip(rounds, results[base_name], strict=True)]
-            other = f"{other or '-'}; this code: {statistics.median(ratios):.2f}x req/s,"
+            this = "direct" if suffix == POOLED else "this code"
+            other = f"{other or '-'}; {this}: {statistics.median(ratios):.2f}x req/s,"
             other += f" {cpu[name] / cpu[base_name]:.2f}x less CPU"
         print(
             f"{name:<30} {statistics.median(r.rate for r in rounds):7.0f}"

@@ -173,18 +173,53 @@ def onestop_step(case_id: int, action: str, people: dict) -> tuple[float, dict]:
     )
     by, params = params_of(action, people, None)
     before = (Notification.objects.count(), Message.objects.count())
-    started = time.perf_counter()
-    case_act(case=case, action=action, by=by, **params)
-    took = time.perf_counter() - started
+    with Counted() as counted:
+        case_act(case=case, action=action, by=by, **params)
+    took = counted.seconds
     rows = {
         "notifications": Notification.objects.count() - before[0],
         "messages": Message.objects.count() - before[1],
     }
-    return took, rows
+    return (took, counted.cpu, counted.statements), rows
 
 
-def hand_step(case_id: int, action: str, people: dict, rows: dict) -> float:
+class Counted:
+    """Wall and CPU seconds of this process, and SQL statements sent, within the block."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.statements = 0
+        self._wrapper = connection.execute_wrapper(self._count)
+        self._wrapper.__enter__()
+        self._cpu, self._wall = time.process_time(), time.perf_counter()
+        return self
+
+    def _count(self, execute, sql, params, many, context):
+        self.statements += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+        self._wrapper.__exit__(*exc)
+
+
+def hand_step(case_id: int, action: str, people: dict, rows: dict) -> tuple:
     """The same step, hand-written: plain ORM calls, the same rows and statements' shape."""
+    from cases.models import Case
+    from reports.models import CaseFact
+
+    case = Case.objects.values(
+        "status", "version", "appointment_at", "received_at", "applicant_phone", "code"
+    ).get(pk=case_id)
+    fact = CaseFact.objects.filter(case_id=case_id).values().get()
+    with Counted() as counted:
+        _hand_write(case_id, case, fact, action, people, rows)
+    return counted.seconds, counted.cpu, counted.statements
+
+
+def _hand_write(case_id, case, fact, action, people, rows):
     from django.db import transaction
     from django.db.models import F
 
@@ -194,11 +229,6 @@ def hand_step(case_id: int, action: str, people: dict, rows: dict) -> float:
     from notifications.models import Notification
     from reports.models import CaseFact, ReportStamp
 
-    case = Case.objects.values(
-        "status", "version", "appointment_at", "received_at", "applicant_phone", "code"
-    ).get(pk=case_id)
-    fact = CaseFact.objects.filter(case_id=case_id).values().get()
-    started = time.perf_counter()
     now = time_now()
     move = MOVES[action]
     target = move.target or case["status"]
@@ -264,7 +294,6 @@ def hand_step(case_id: int, action: str, people: dict, rows: dict) -> float:
                 )
                 for _ in range(rows["messages"])
             )
-    return time.perf_counter() - started
 
 
 def time_now():
@@ -302,23 +331,43 @@ def main():
     connection.close()
 
     short, long = sorted(groups)
-    print(f"\nmedian ms per step ({args.cases} cases each), Onestop vs hand-written, same run")
-    print(f"{'step':22}{'events':>7}{'onestop':>10}{'hand':>9}{'ratio':>8}{'long/short':>12}")
+    print(
+        f"\nper step, median of {args.cases} cases each, Onestop vs hand-written in turn: "
+        "wall ms, this process's CPU ms, SQL statements"
+    )
+    print(
+        f"{'step':20}{'events':>7}{'wall':>8}{'hand':>7}{'ratio':>7}{'cpu':>7}{'hand':>7}"
+        f"{'sql':>5}{'hand':>5}{'long/short wall':>17}"
+    )
+
+    def med(samples, i):
+        return statistics.median(sample[i] for sample in samples)
+
     totals = {}
     for action in STEPS:
         for size in (short, long):
-            o = statistics.median(ours[(action, size)]) * 1000
-            h = statistics.median(hand[(action, size)]) * 1000
-            totals.setdefault(size, [0, 0])
-            totals[size][0] += o
-            totals[size][1] += h
-            growth = ""
-            if size == long:
-                growth = f"{o / (statistics.median(ours[(action, short)]) * 1000):.2f}"
-            print(f"{action:22}{size:>7}{o:>10.2f}{h:>9.2f}{o / h:>8.2f}{growth:>12}")
-    for size, (o, h) in totals.items():
-        print(f"{'all seven steps':22}{size:>7}{o:>10.2f}{h:>9.2f}{o / h:>8.2f}")
-    print(f"long/short, all seven steps: {totals[long][0] / totals[short][0]:.2f}")
+            o, h = ours[(action, size)], hand[(action, size)]
+            wall, hand_wall = med(o, 0) * 1000, med(h, 0) * 1000
+            total = totals.setdefault(size, [0.0] * 6)
+            for i, value in enumerate(
+                (wall, hand_wall, med(o, 1) * 1000, med(h, 1) * 1000, med(o, 2), med(h, 2))
+            ):
+                total[i] += value
+            growth = f"{wall / (med(ours[(action, short)], 0) * 1000):.2f}" if size == long else ""
+            print(
+                f"{action:20}{size:>7}{wall:>8.2f}{hand_wall:>7.2f}{wall / hand_wall:>7.2f}"
+                f"{med(o, 1) * 1000:>7.2f}{med(h, 1) * 1000:>7.2f}{med(o, 2):>5.0f}"
+                f"{med(h, 2):>5.0f}{growth:>17}"
+            )
+    for size, (w, hw, c, hc, q, hq) in totals.items():
+        print(
+            f"{'seven steps':20}{size:>7}{w:>8.2f}{hw:>7.2f}{w / hw:>7.2f}{c:>7.2f}{hc:>7.2f}"
+            f"{q:>5.0f}{hq:>5.0f}"
+        )
+    print(
+        f"long/short, seven steps: wall {totals[long][0] / totals[short][0]:.2f}, "
+        f"cpu {totals[long][2] / totals[short][2]:.2f}"
+    )
     print("uptime after:", uptime())
 
 

@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from onestop import checks  # noqa: F401 - the ground's start-up checks
         from onestop.folding import register_on_sqlite
 
         from . import catalogue, user_context  # noqa: F401 - connect the receivers that renew stamps

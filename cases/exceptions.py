@@ -7,3 +7,7 @@ class InvalidTransition(Exception):
 
 class ActionForbidden(Exception):
     """The user may see the case but may not take this action (HTTP 403)."""
+
+
+class NotOffered(Exception):
+    """The procedure is not offered this way, e.g. online (HTTP 404, as the portal's page)."""

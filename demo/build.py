@@ -21,6 +21,7 @@ from cases.models import (
     Status,
     User,
 )
+from cases.services import reorganisation
 
 from .people import _person_name
 from .procedures import PROCEDURES
@@ -31,9 +32,13 @@ from .province import (
     DEMO_PASSWORD,
     DEMO_USERS,
     DEPARTMENTS,
+    DISTRICT_SUCCESSORS,
     PROVINCE,
+    REORGANISED_BY,
+    REORGANISED_ON,
     SEED,
     STAFF_PREFIXES,
+    SUPERSEDED,
     TRANSFERS,
     communes,
 )
@@ -99,6 +104,28 @@ def build_catalogue() -> dict[str, Agency]:
         )
     selectors.forget_calendar_overrides()
     return agencies
+
+
+def merge_superseded(agencies: dict[str, Agency]) -> int:
+    """Merge the agencies of the map before 1 July 2025 that a database loaded before still
+    holds into those that took their work over (their communes first, then the districts
+    and departments), as staff would (`merge_agency`); return how many were merged."""
+    names = {name: key for key, _code, name in communes()}
+    gone = Agency.objects.filter(dissolved_on=None).select_related("parent")
+    old_communes = gone.filter(parent__code__in=DISTRICT_SUCCESSORS).exclude(
+        pk__in=[agency.pk for agency in agencies.values()]
+    )
+    merges = [
+        (commune, names.get(commune.name) or DISTRICT_SUCCESSORS[commune.parent.code])
+        for commune in old_communes.order_by("code")
+    ]
+    superseded = {**SUPERSEDED, **DISTRICT_SUCCESSORS}
+    merges += [(old, superseded[old.code]) for old in gone.filter(code__in=superseded)]
+    for old, key in merges:
+        reorganisation.agency_merge(
+            agency=old, into=agencies[key], on=REORGANISED_ON, decision=REORGANISED_BY
+        )
+    return len(merges)
 
 
 def _split_name(full_name: str) -> tuple[str, str]:

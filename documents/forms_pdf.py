@@ -88,8 +88,10 @@ def public_url(path: str) -> str:
 
 
 def lookup_url(code: str, pin: str) -> str:
-    """The public lookup page for this case, PIN included: what the receipt's QR code opens."""
-    return public_url(reverse("home")) + f"?code={code}&pin={pin}"
+    """The public lookup page for this case, PIN included: what the receipt's QR code opens.
+    The PIN is in the fragment, which browsers do not send (no log has it); the page's
+    script posts it (portal/static/portal/lookup.js). Links with `?pin=` still work."""
+    return public_url(reverse("home")) + f"?code={code}#pin={pin}"
 
 
 def _numbered(items, size: float = 11) -> list[Paragraph]:

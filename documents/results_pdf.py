@@ -15,12 +15,13 @@ DEFAULT_BODY = """Căn cứ hồ sơ số {{ case.code }} của ông/bà {{ case
 
 Văn bản này được ký số; tính xác thực kiểm tra theo mã QR ở cuối văn bản."""
 
-# Autoescape off: ReportLab markup is escaped below, paragraph by paragraph.
+# Plain text, not HTML: ReportLab markup is escaped below, paragraph by paragraph. (It is the
+# Context that escapes when rendered this way, not the Engine: both say no.)
 _ENGINE = Engine(builtins=["django.template.defaultfilters"], autoescape=False)
 
 
 def render_text(body: str, case) -> list[str]:
-    text = _ENGINE.from_string(body).render(Context({"case": case}))
+    text = _ENGINE.from_string(body).render(Context({"case": case}, autoescape=False))
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 

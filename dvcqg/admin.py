@@ -342,7 +342,7 @@ def _catalogue_value(value) -> str:
     if isinstance(value, dict):  # a processing time
         return f"{value.get('value')} {value.get('unit')}"
     if isinstance(value, list):  # fee items
-        return "; ".join(f"{f['name']}: {money.vnd(f['amount'])}" for f in value) or "-"
+        return "; ".join(f"{f['code']} {f['name']}: {money.vnd(f['amount'])}" for f in value) or "-"
     return str(value)
 
 

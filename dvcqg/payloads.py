@@ -153,7 +153,8 @@ def case_record(case, *, documents: list[dict], history: list[dict]) -> dict:
     """The full case record as the step left it (DongBoHoSoMC's data item).
 
     `documents`: `{"id", "name", "digitised", "reused"}` each; `history`: the case's steps
-    so far, `{"action", "at", "data"}` each, for what only they tell (fees paid, the result).
+    so far that tell what only they tell (fees paid, the signed result; others may be
+    left out), `{"action", "at", "data"}` each.
     """
     procedure = case.procedure
     kind, identifiers = _identity(case.applicant_id_number)

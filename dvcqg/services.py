@@ -11,6 +11,7 @@ from time import monotonic
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseDocument, CaseEvent
@@ -26,7 +27,9 @@ from .models import Message, PortalCase, Service
 DISPATCH_GATHER_SECONDS = 1
 DISPATCH_ASKED_KEY = "dvcqg:dispatch-asked"
 _asked_until = 0.0  # monotonic: this process's gathering ends then
-HISTORY_ACTIONS = ("payment", "payment-confirmed", "sign")  # what the case record reads
+# What the case record reads of the history: the fees paid, the signed result.
+PAID_STEP = Q(action__in=("payment", "payment-confirmed"), data__state="paid")
+SIGNED_STEP = Q(action="sign", data__has_key="document")
 
 
 def on_step(done: StepDone) -> None:
@@ -101,8 +104,12 @@ def _documents(case) -> list[dict]:
 
 
 def _history(case) -> list[dict]:
+    """The steps the case record reads (`payloads.case_record`): fees paid and signed
+    results, chosen by the database; every step reads them, so a case with many payment
+    attempts must not send them all."""
     return list(
-        CaseEvent.objects.filter(case=case, action__in=HISTORY_ACTIONS)
+        CaseEvent.objects.filter(case=case)
+        .filter(PAID_STEP | SIGNED_STEP)
         .order_by("at", "id")
         .values("action", "at", "data")
     )

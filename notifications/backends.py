@@ -5,6 +5,7 @@ A backend raises `PermanentFailure` when retrying cannot help (a bounced address
 the gateway refuses); any other exception is transient and the outbox retries it later.
 """
 
+import copy
 import json
 import logging
 import smtplib
@@ -13,7 +14,10 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.mail.backends import console
 from django.utils.module_loading import import_string
+
+from onestop.logs import scrub
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +37,22 @@ def send_email(notification) -> None:
         raise
 
 
+class ConsoleEmailBackend(console.EmailBackend):
+    """Django's console e-mail backend (the default): with DEBUG off, the PINs blanked."""
+
+    def write_message(self, message):
+        if not settings.DEBUG:
+            message = copy.copy(message)
+            message.body = scrub(message.body)
+        super().write_message(message)
+
+
 class ConsoleSmsBackend:
     """Writes each SMS to the log (the embedded mode and development)."""
 
     def send(self, *, to: str, text: str, key: str) -> None:
-        logger.info("SMS to %s [%s]: %s", to, key, text)
+        # The receipt's message carries the PIN: only a developer's console may show it.
+        logger.info("SMS to %s [%s]: %s", to, key, text if settings.DEBUG else scrub(text))
 
 
 class HttpSmsGateway:

@@ -3,13 +3,23 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 app = Celery("onestop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _no_pins_in_the_worker_log(logger=None, **kwargs):
+    """Celery puts its own handlers in place of LOGGING's: they blank PINs too."""
+    from .logs import ScrubPins
+
+    for handler in logger.handlers:
+        handler.addFilter(ScrubPins())
 
 
 @task_prerun.connect

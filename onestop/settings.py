@@ -5,6 +5,7 @@ filesystem Celery broker under var/, no server needed); production sets DATABASE
 REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_htmx",
     "csp",
     "onestop",  # the ground: its one table (onestop/once.py)
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads a form's body: refuses one too long by its header.
+    "onestop.bodies.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -130,6 +134,11 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=int(prepare_threshold)
         )
+    # Nor can a cursor outlive its transaction there: DISABLE_SERVER_SIDE_CURSORS=true makes
+    # QuerySet.iterator() read through a client-side cursor.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 # Reports and drill-downs read from a PostgreSQL replica when one is given; writes never go
 # there (reports.routers). Give the replica the same credentials as the primary.
@@ -257,7 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.backends.ConsoleEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -377,6 +386,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case tracking for one-stop public-service centres (bộ phận một cửa).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ from our own static files: no CDN (a blank page offline, code we did not pin).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -430,7 +443,10 @@ RESULT_MAX_BYTES = env.int("RESULT_MAX_BYTES", default=20 * 1024 * 1024)
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 SIGNING_KEY_BACKEND = env.str("SIGNING_KEY_BACKEND", default="documents.signing.Pkcs12Backend")
 SIGNING_PKCS12_DIR = env.str("SIGNING_PKCS12_DIR", default=str(SIGNING_PKI_DIR / "agencies"))
-SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="onestop-dev")
+# The development passphrase is published here: only a default with DEBUG (onestop/checks.py).
+SIGNING_PKCS12_PASSPHRASE = env.str(
+    "SIGNING_PKCS12_PASSPHRASE", default="onestop-dev" if DEBUG else ""
+)
 SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
 SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
 SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
@@ -444,7 +460,9 @@ SIGNING_CRLS = env.list("SIGNING_CRLS", default=[str(SIGNING_PKI_DIR / "issuing.
 # (embedded mode, tests); production sets the URL, the partner code and the shared secret.
 PAYGOV_URL = env.str("PAYGOV_URL", default="")
 PAYGOV_PARTNER_CODE = env.str("PAYGOV_PARTNER_CODE", default="ONESTOP")
-PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret")
+# The simulator's secret is published here: only a default with DEBUG; without a secret no
+# callback verifies (onestop/checks.py refuses the published one with DEBUG off).
+PAYGOV_SECRET = env.str("PAYGOV_SECRET", default="onestop-paygov-simulator-secret" if DEBUG else "")
 PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
@@ -452,6 +470,18 @@ PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
 # A drain applies callbacks this many to a transaction: more are cheaper a callback, but
 # hold their cases' and the reports' stamp rows locked longer.
 PAYMENT_CALLBACK_BATCH = env.int("PAYMENT_CALLBACK_BATCH", default=50)
+# The callback (IPN) inbox: a PayGov callback is a few hundred bytes; a larger body is refused
+# (413) unread. Per client: at most PAYGOV_CALLBACK_RATE callbacks, and at most
+# PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR that fail the checksum (past it nothing unsigned is
+# kept). PAYGOV_CALLBACK_ALLOWED_IPS (addresses or networks, comma-separated): only the
+# gateway's may call back (403 for others); empty: anyone, as the checksum decides.
+PAYGOV_CALLBACK_MAX_BYTES = env.int("PAYGOV_CALLBACK_MAX_BYTES", default=4096)
+PAYGOV_CALLBACK_RATE = env.str("PAYGOV_CALLBACK_RATE", default="600/minute")
+PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR = env.int("PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR", default=30)
+PAYGOV_CALLBACK_ALLOWED_IPS = [  # a wrong entry stops the start, not a callback
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env.list("PAYGOV_CALLBACK_ALLOWED_IPS", default=[])
+]
 # Callbacks not applied after this long are applied by the sweep; requests pending longer
 # than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
@@ -521,7 +551,9 @@ DVCQG_SIMULATOR = env.bool("DVCQG_SIMULATOR", default=DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No PIN in any line (onestop/logs.py): request logs carry query strings.
+    "filters": {"scrub_pins": {"()": "onestop.logs.ScrubPins"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_pins"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print each line a second time.
     "loggers": {

@@ -32,8 +32,9 @@ def home(request):
     """Tra cứu hồ sơ: look a case up by its code and receipt PIN.
 
     The form posts (with CSRF), so the PIN stays out of URLs, access logs and history. The
-    receipt's QR code links here with `?code=&pin=` once: the page checks it, remembers the
-    case in the session and redirects to the clean URL.
+    receipt's QR code links here with `?code=…#pin=…`, a fragment the page's script posts;
+    links with `?code=&pin=` (older receipts) still work once: the page checks it, remembers
+    the case in the session and redirects to the clean URL.
     """
     data = (
         request.POST if request.method == "POST" else request.GET if "pin" in request.GET else None

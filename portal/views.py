@@ -1,17 +1,19 @@
 """The citizen portal (cổng dịch vụ công): find a procedure, file it online, follow one's cases."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cases import selectors, services
+from cases import catalogue, selectors, services
 from cases.exceptions import ActionForbidden
 from cases.models import OnlineLevel, Procedure
 from desk.common import paginate, pin_for, put_errors, remember_pin
 from nationalid.forms import prefill_applicant_form
 from onestop import once
+from onestop.bodies import body_limit
 from onestop.http import too_many_requests
 from onestop.ratelimit import ONLINE_FILING, client_over_rate
 
@@ -34,6 +36,14 @@ def procedures(request):
     return render(request, "portal/procedures.html", {"form": form, "page": page})
 
 
+def _filing_limit(request, code) -> int:
+    """One scan per required document (the form's fields), each at most DOCUMENT_MAX_BYTES."""
+    procedure = catalogue.active_procedure(code)
+    documents = len(procedure.required_documents) if procedure else 0
+    return max(documents, 1) * settings.DOCUMENT_MAX_BYTES
+
+
+@body_limit(_filing_limit)
 def submit(request, code):
     """Nộp hồ sơ trực tuyến: the applicant's details and a scan of each document."""
     procedure = get_object_or_404(

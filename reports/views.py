@@ -45,12 +45,39 @@ from .throughput import throughput
 DEFAULT_DAYS = 30
 
 
+class DayMonthYearInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy, as Vietnamese write it, whatever the browser's
+    locale (a native date input follows the browser's, not the page's). A date given in ISO
+    (a link, the API's form) is shown the same way."""
+
+    def __init__(self):
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        )
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return value
+        return super().format_value(value)
+
+
+def period_day(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DayMonthYearInput(),
+    )
+
+
 class ReportFilterForm(forms.Form):
     """Period, agency and level: the same parameters as the reports API."""
 
-    to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    to = period_day(_("To"))
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
@@ -60,9 +87,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # `from` is the API's name for it; a Python keyword, so it is added here.
         self.fields = {
-            "from": forms.DateField(
-                label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-            ),
+            "from": period_day(_("From")),
             **self.fields,
         }
         agencies = Agency.objects.order_by("level", "code")
@@ -92,6 +117,13 @@ def _reader(request):
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
+    # The page's links (exports, drill-down, pages) carry the period in ISO, as the API reads
+    # it, however it was typed.
+    query = request.GET.copy()
+    for name in ("from", "to"):
+        if data.get(name):
+            query[name] = data[name].isoformat()
+    request.GET = query
     scope = scope_for(
         request.user,
         first=data["first"],

@@ -56,6 +56,8 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+    # With DEBUG off no PayGov secret is a default; the simulated gateway signs with this one.
+    settings.PAYGOV_SECRET = "onestop-tests-paygov-secret"
     selectors.forget_calendar_overrides()
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)

@@ -4,7 +4,7 @@ every case in a test has the codes, appointments and history a real one has."""
 import factory
 from django.contrib.auth.models import Group
 
-from cases.models import Agency, FeeItem, Level, Procedure, User
+from cases.models import Agency, FeeItem, Level, OnlineLevel, Procedure, User
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -27,6 +27,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     processing_time_value = 3
     required_documents = ["Tờ khai", "Bản sao CCCD"]
+    online_level = OnlineLevel.PARTIAL  # filed online too (the model's default is not)
 
 
 class FeeItemFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from cases.models import Case, CaseEvent, Status
+from cases.models import Case, CaseEvent, OnlineLevel, Status
 
 from .conftest import APPLICANT, FRIDAY_9AM, vn
 from .conftest import post_action as act
@@ -64,6 +64,25 @@ def test_an_anonymous_online_submission_gets_a_reference(procedure, client_for):
     assert answer.json()["status"] == "submitted"
     assert answer.json()["code"] is None
     assert answer.json()["reference"].startswith("HS")
+
+
+@pytest.mark.parametrize("who", [None, "citizen"])
+def test_a_procedure_not_offered_online_is_not_found_for_online_filing(
+    staff, procedure, client_for, who
+):
+    """Regression: the API filed online (201) for a procedure with online_level none, where
+    the portal's page answers 404. The counter still files it."""
+    procedure.online_level = OnlineLevel.NONE
+    procedure.save()
+
+    answer = client_for(staff.get(who)).post(
+        "/api/v1/cases/", body(channel="online"), format="json"
+    )
+
+    assert answer.status_code == 404 and answer.json()["error"] == "not_found"
+    assert not Case.objects.exists()
+    counter = client_for(staff["counter"]).post("/api/v1/cases/", body(), format="json")
+    assert counter.status_code == 201
 
 
 def test_the_whole_lifecycle_over_http(staff, procedure, client_for):

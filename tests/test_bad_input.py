@@ -1,6 +1,7 @@
 """Every endpoint answers malformed input with a 4xx, never a 500, and changes nothing."""
 
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -192,3 +193,68 @@ def test_json_is_taken_to_a_bounded_depth_and_refused_past_it():
         safejson.loads("[" + nested + "]")
     with pytest.raises(ValueError, match="nested deeper"):
         safejson.loads("[" * 100_000 + "]" * 100_000)
+
+
+HUGE = str(200 * 1024 * 1024)  # announced by the header; the short body is never read
+
+
+def test_every_api_write_refuses_an_oversized_body_before_reading_it(case, staff, client_for):
+    """Regression: DRF's JSON parser read a body whole whatever its size, and the uploads
+    (submit-result) read 100–300 MB before answering 400."""
+    client = client_for(staff["counter"])
+    client.raise_request_exception = False
+    seen = []
+    for path, method in operations():
+        if method == "get":
+            continue
+        url = re.sub(r"\{\w+\}", "1", fill(path, case))  # ids: the view is never reached
+        for content_type in ("application/json", "multipart/form-data; boundary=x"):
+            answer = client.generic(
+                method.upper(), url, b"{", content_type=content_type, CONTENT_LENGTH=HUGE
+            )
+            seen.append((method, url, answer.status_code, answer.json().get("error")))
+
+    assert len(seen) > 20
+    assert [row for row in seen if row[2:] != (413, "too_large")] == []
+
+
+def test_a_json_body_past_the_form_limit_is_refused_by_its_length(client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"procedure": "2.000488", "applicant": {"full_name": "x" * 2000}})
+
+    answer = client_for().post("/api/v1/cases/", body, content_type="application/json")
+
+    assert answer.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/procedures/2.000488/submit/", "/verify/", "/desk/cases/{code}/actions/submit-result/"],
+)
+def test_every_web_upload_refuses_an_oversized_body_before_reading_it(
+    case, staff, client, procedure, path
+):
+    """Regression: the web filing read 100–300 MB before answering 400."""
+    procedure.online_level = "full"
+    procedure.save()
+    client.force_login(staff["officer"])
+
+    answer = client.generic(
+        "POST",
+        fill(path, case),
+        b"--x\r\n",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=HUGE,
+    )
+
+    assert answer.status_code == 413
+    assert Case.objects.count() == 1
+
+
+def test_the_web_filing_takes_one_scan_per_required_document(procedure, settings):
+    from onestop.bodies import MULTIPART_OVERHEAD_BYTES
+    from portal.views import _filing_limit
+
+    assert len(procedure.required_documents) == 2
+    assert _filing_limit(None, procedure.code) == 2 * settings.DOCUMENT_MAX_BYTES
+    assert MULTIPART_OVERHEAD_BYTES < settings.DOCUMENT_MAX_BYTES

@@ -46,6 +46,9 @@ def file_online(client, **meta):
         (1, "10.0.0.2", "", "10.0.0.2"),  # came around the proxy
         (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
         (0, "", "", "0.0.0.0"),
+        (0, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "", "2001:db8:1:2::"),  # its /64
+        (1, "10.0.0.2", "2001:db8:1:2::9", "2001:db8:1:2::"),
+        (0, "::ffff:198.51.100.1", "", "198.51.100.1"),  # IPv4, written as IPv6
     ],
 )
 def test_the_client_is_the_entry_our_outermost_proxy_added(
@@ -64,6 +67,19 @@ def test_rotating_forwarded_for_from_one_socket_is_one_client(client_for):
         for n in range(6)
     ]
     assert [a.status_code for a in answers] == [404] * 5 + [429]
+
+
+def test_rotating_addresses_inside_one_ipv6_64_is_one_client(file_case, client_for):
+    """Regression: rotating addresses inside one /64 (what one home router hands out) gave
+    300 wrong PINs on one case with no 429."""
+    case = file_case()
+    answers = [
+        lookup(client_for(), case.code, REMOTE_ADDR=f"2001:db8:1:2::{n:x}").status_code
+        for n in range(1, 8)
+    ]
+    assert answers == [404] * 5 + [429] * 2  # LOOKUP_CASE_MAX_FAILURES on one case
+    # The next /64 is another client.
+    assert lookup(client_for(), case.code, REMOTE_ADDR="2001:db8:1:3::1").status_code == 404
 
 
 @override_settings(LOOKUP_CLIENT_MAX_FAILURES_PER_HOUR=5, TRUSTED_PROXY_COUNT=1)

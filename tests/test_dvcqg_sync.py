@@ -523,3 +523,21 @@ def test_indicator_1_4_counts_a_case_the_moment_the_portal_acknowledges_it(file_
     dispatch.dispatch(seconds=5)
     assert PortalCase.objects.get(case=case).acknowledged_at is not None
     assert synced() == (1, 1)
+
+
+def test_a_step_reads_only_the_history_the_case_record_tells(file_case, staff):
+    """Many failed payment attempts: each step still tells the portal the fee was paid
+    online, and reads only that step of the history, not every attempt."""
+    from cases.services import SystemActor
+    from dvcqg import services as portal
+
+    case = file_case(FRIDAY_9AM)
+    gateway = SystemActor("paygov")
+    for _ in range(20):
+        act(case, "payment", gateway, payment={"method": "online", "state": "cancelled"})
+    act(case, "payment", gateway, payment={"method": "online", "state": "paid"})
+    act(case, "assign", staff["counter"], officer=staff["officer"])
+
+    assert [step["data"]["state"] for step in portal._history(case)] == ["paid"]
+    record = Message.objects.filter(case=case, service=Service.CASE).latest("id").payload
+    assert record["DuocThanhToanTrucTuyen"] == "1"

@@ -31,9 +31,10 @@ def test_the_receipt_qr_code_opens_the_lookup_of_its_case(file_case, staff, clie
     words = text(answer.content)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in words
     assert case.code in words and case.pin in words and "Lò Thị Mai" in words
-    # What the QR code opens finds the case (and then drops the PIN from the URL).
-    query = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)
-    page = client.get("/", {"code": query["code"][0], "pin": query["pin"][0]}, follow=True)
+    # What the QR code opens finds the case: the page's script posts the fragment's PIN.
+    link = urlsplit(qr_codes(answer.content)[0])
+    code, pin = parse_qs(link.query)["code"][0], parse_qs(link.fragment)["pin"][0]
+    page = client.post("/", {"code": code, "pin": pin}, follow=True)
     assert page.redirect_chain == [("/", 302)] and case.code in page.content.decode()
 
 
@@ -53,7 +54,8 @@ LONG_DOCUMENTS = [
 ]
 
 
-def words(pdf: bytes) -> str:
+def words_of(pdf: bytes) -> str:
+    """The text as `pdftotext` reads it, lines joined."""
     return " ".join(pdftotext(pdf).split())
 
 
@@ -77,7 +79,7 @@ def test_form_01_is_one_a5_page_with_both_signatures_and_the_upfront_fee(
     width, _x, height = info["Page size"].split()[:3]
     assert info["Pages"] == "1"
     assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (148, 210)
-    slip = words(pdf)
+    slip = words_of(pdf)
     assert "NGƯỜI NỘP HỒ SƠ" in slip and "NGƯỜI TIẾP NHẬN" in slip and "Trần Thị Hoa" in slip
     assert slip.count("Nguyễn Thị Phương Thảo") == 2  # the applicant's row and signature
     assert "Hẹn trả kết quả: Tính từ khi nộp đủ phí, lệ phí" in slip
@@ -96,7 +98,7 @@ def test_reprinting_issues_a_new_pin_and_the_old_one_stops_working(
     answer = print_receipt(client_for(staff["counter"]), case.code, reprint=True)
 
     assert answer.status_code == 200
-    new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).query)["pin"][0]
+    new_pin = parse_qs(urlsplit(qr_codes(answer.content)[0]).fragment)["pin"][0]
     assert new_pin != old_pin
     case = Case.objects.get(pk=case.pk)
     assert services.pin_matches(case, new_pin) and not services.pin_matches(case, old_pin)
@@ -161,6 +163,16 @@ def test_forms_02_to_05_come_out_as_pdfs(file_case, staff, client_for, procedure
     words = text(form(officer, late.code, "stop").content)
     assert "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ" in words and "Người nộp đã mất" in words
     assert page_count(form(officer, late.code, "05").content) == 1
+
+    # Each is one printed page (pdfinfo), its words as Vietnamese with no markup entities.
+    supervisor = client_for(staff["supervisor"])
+    for client, code, number in [
+        (counter, supplement.code, "02"), (supervisor, refused.reference, "03"),
+        (officer, late.code, "04"), (officer, late.code, "05"),
+    ]:  # fmt: skip
+        pdf = form(client, code, number).content
+        assert pdfinfo(pdf)["Pages"] == "1", number
+        assert "&amp;" not in words_of(pdf) and "&#" not in words_of(pdf), number
 
 
 def test_a_form_not_issued_for_the_case_is_a_conflict(file_case, staff, client_for):

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cases import selectors
+from cases import selectors, services
 from cases.models import (
     Agency,
     AppointmentChange,
@@ -36,6 +36,10 @@ from documents.models import ResultDocument
 from documents.services import verify_stored
 from documents.signing import Verdict
 from notifications.models import Notification
+from onestop.paper import VN_TZ
+
+from .factories import AgencyFactory, ProcedureFactory, UserFactory
+from .pdf_tools import pdftotext
 
 DEMO_LOGINS = ["counter", "officer", "signer", "supervisor", "admin"]
 
@@ -64,6 +68,8 @@ def test_the_demo_catalogue_is_consistent():
     for code in codes:
         AGENCY_CODE_VALIDATOR(code)
         assert code.endswith(".H38")
+    # Not one of the districts' codes before 2025 (000.00.80–89.H38): never given again.
+    assert not [code for code in codes if re.fullmatch(r"000\.00\.8\d\.H38", code)]
 
     # The two-tier map since 1 July 2025: departments, the centre and its branches, wards
     # and communes; no district body.
@@ -184,6 +190,14 @@ def test_with_force_it_builds_the_province_and_a_second_run_adds_nothing(setting
     assert {r.case.status for r in signed} <= {Status.RESOLVED, Status.RETURNED}
     verification, _document = verify_stored(document=signed.first())
     assert verification.verdict == Verdict.AUTHENTIC
+    # One truth (issue 20): each PDF says, in its signature and its Vietnamese stamp, the
+    # moment of its sign step, which the case page shows (it said the machine's clock).
+    for result in signed:
+        assert verify_stored(document=result)[0].signed_at == result.signed_at
+        with result.signed.open("rb") as stored:
+            stamp = pdftotext(stored.read())
+        shown = timezone.localtime(result.signed_at, VN_TZ).strftime("%H:%M %d/%m/%Y")
+        assert "Ký số bởi: " in stamp and f"Thời gian ký: {shown} (GMT+7)" in stamp
     assert CaseEvent.objects.filter(action="sign", data__signature="pades").count() == (
         plan.SIGNED_RESULTS
     )
@@ -230,3 +244,45 @@ def test_the_embedded_mode_loads_the_demo_on_sqlite(tmp_path):
         )  # fmt: skip
         assert done.returncode == 0, f"{command}: {done.stderr[-3000:]}"
     assert re.search(r"cases: [1-9]\d\d", done.stdout), done.stdout
+
+
+@pytest.mark.django_db
+def test_a_database_loaded_on_the_map_before_july_2025_follows_the_reorganisation(settings):
+    """Loaded again over the old map (districts, their communes, the departments merged in
+    2025), the demo merges each agency that is gone into the one that took its work."""
+    settings.DEBUG = False
+    ubnd = AgencyFactory(code="000.00.00.H38", name="UBND tỉnh Lào Cai")
+    district = AgencyFactory(
+        code="000.00.89.H38", name="UBND huyện Văn Bàn", level=Level.DISTRICT, parent=ubnd
+    )
+    town = AgencyFactory(
+        code="000.01.89.H38", name="UBND thị trấn Khánh Yên", level=Level.COMMUNE, parent=district
+    )
+    vo_lao = AgencyFactory(
+        code="000.03.89.H38", name="UBND xã Võ Lao", level=Level.COMMUNE, parent=district
+    )
+    labour = AgencyFactory(
+        code="000.00.19.H38", name="Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai", parent=ubnd
+    )
+    clerk = UserFactory(username="motcua.vanban", agency=district, roles=["counter_staff"])
+    case = services.case_file(
+        procedure=ProcedureFactory(code="1.999999", agency=district, level=Level.DISTRICT),
+        applicant={"full_name": "Lò Thị Mai", "id_number": "010190001234"},
+        channel="counter",
+        documents=[{"name": "Tờ khai", "digitised": True}],
+        by=clerk,
+    )
+
+    output = load("--force")
+
+    assert "merged: 4" in output
+    successor = {a.code: a.successor for a in Agency.objects.exclude(dissolved_on=None)}
+    xa_van_ban = Agency.objects.get(name="UBND xã Văn Bàn", dissolved_on=None)
+    assert successor[district.code] == xa_van_ban == successor[town.code]
+    assert successor[vo_lao.code].name == "UBND xã Võ Lao" and successor[vo_lao.code] != vo_lao
+    assert successor[labour.code].name == "Sở Nội vụ tỉnh Lào Cai"
+    case.refresh_from_db()
+    assert case.deciding_agency == xa_van_ban == User.objects.get(pk=clerk.pk).agency
+    assert case.events.last().action == "reorganise"
+
+    assert "merged" not in load("--force")  # nothing left to merge

@@ -39,8 +39,8 @@ def waiting(file_case, upfront):
     return case, payments.payment_request_create(case=case, method="online")
 
 
-def post(client, payload):
-    return client.post(CALLBACK, payload, format="json")
+def post(client, payload, **meta):
+    return client.post(CALLBACK, payload, format="json", **meta)
 
 
 def signed_callback(**fields) -> dict:
@@ -95,11 +95,75 @@ def test_a_forged_callback_is_rejected_logged_and_never_applied(waiting, client_
     assert not case.events.filter(action__startswith="payment-").exists()
 
 
+def test_without_a_secret_no_callback_verifies(waiting, client_for, settings):
+    """Regression: with DEBUG off and PAYGOV_SECRET unset, a callback signed with the
+    simulator's secret, published in the repository, was applied. Unset is now no secret,
+    and a checksum anyone can compute without one verifies nothing."""
+    settings.PAYGOV_SECRET = ""
+    case, payment = waiting
+    [callback] = platform_callbacks(payment)  # signed with the empty secret
+
+    answer = post(client_for(), callback)
+
+    assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
+    assert apply_all() == [None]
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PENDING
+
+
 def test_a_body_that_is_not_json_is_kept_and_rejected(client_for):
     answer = client_for().post(CALLBACK, "MaLoi=00&", content_type="application/json")
     assert answer.status_code == 200
     assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
     assert GatewayCallback.objects.get().outcome == CallbackOutcome.REJECTED
+
+
+def test_a_body_larger_than_any_callback_is_refused_and_not_kept(client_for, settings):
+    """Regression: 40 posts of 2.4 MB junk to the callback grew the inbox by 100 MB."""
+    junk = {"MaLoi": "00", "junk": "x" * 2_400_000}
+    answer = post(client_for(), junk)  # it parses: every field would have been kept
+    assert answer.status_code == 413
+    assert not GatewayCallback.objects.exists()
+    just_under = {"MaLoi": "00", "junk": "x" * (settings.PAYGOV_CALLBACK_MAX_BYTES - 1000)}
+    assert post(client_for(), just_under).status_code == 200
+
+
+def test_of_a_body_that_is_not_a_message_a_bounded_excerpt_is_kept(client_for):
+    junk = "{" + "x" * 3000  # no JSON
+    answer = client_for().post(CALLBACK, junk, content_type="application/json")
+    assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
+    assert GatewayCallback.objects.get().payload == {"_body": junk[:500]}
+
+
+def test_unsigned_callbacks_are_limited_per_client_signed_ones_never(waiting, client_for, settings):
+    settings.PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR = 3
+    _case, payment = waiting
+    forged = {"MaLoi": "00", "MaThamChieu": payment.reference}
+    statuses = [post(client_for(), forged).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert GatewayCallback.objects.count() == 3  # nothing kept past the limit
+    # The gateway's signed callback from the same address still goes through.
+    [callback] = platform_callbacks(payment)
+    assert post(client_for(), callback).json()["MaLoi"] == "00"
+    # Another client is its own.
+    assert post(client_for(), forged, REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+def test_callbacks_are_limited_per_client(client_for, settings):
+    settings.PAYGOV_CALLBACK_RATE = "2/minute"
+    statuses = [post(client_for(), signed_callback()).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_callback_may_be_restricted_to_the_gateways_addresses(waiting, client_for, settings):
+    settings.PAYGOV_CALLBACK_ALLOWED_IPS = ["203.0.113.0/28", "2001:db8::7/128"]
+    _case, payment = waiting
+    [callback] = platform_callbacks(payment)
+    assert post(client_for(), callback, REMOTE_ADDR="198.51.100.9").status_code == 403
+    assert post(client_for(), callback, REMOTE_ADDR="2001:db8::8").status_code == 403
+    assert not GatewayCallback.objects.exists()
+    assert post(client_for(), callback, REMOTE_ADDR="2001:db8::7").status_code == 200
+    assert post(client_for(), callback, REMOTE_ADDR="203.0.113.14").status_code == 200
 
 
 def test_a_callback_with_a_nul_character_is_kept_without_it(client_for):

@@ -63,6 +63,9 @@ def test_the_receipt_pdf_reads_number_case_items_and_total(file_case, upfront, s
     assert "Một trăm năm mươi nghìn đồng" in text
     assert "Tiền mặt" in text
     assert case.applicant_full_name in text
+    assert pdf_tools.pdfinfo(response.content)["Pages"] == "1"  # one A5 page, both signatures
+    printed = " ".join(pdf_tools.pdftotext(response.content).split())
+    assert "NGƯỜI NỘP TIỀN" in printed and "NGƯỜI THU TIỀN" in printed
 
 
 def test_only_staff_of_the_case_and_its_applicant_get_the_receipt(

@@ -51,6 +51,7 @@ def child_env(**extra) -> dict:
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "PAYMENT_SWEEP_AFTER_SECONDS": "0",
+        "PAYGOV_SECRET": settings.PAYGOV_SECRET,  # what the test signs with
         **extra,
     }
 

@@ -32,13 +32,15 @@ def manage(*args, env):
 
 
 def compose_environment() -> dict[str, str]:
-    """The web service's environment in docker-compose.yml, with its `${VAR:-default}`s."""
+    """The web service's environment in docker-compose.yml, with its `${VAR:-default}`s and
+    a long random value for each secret it demands (`${VAR:?message}`)."""
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     environment = compose["services"]["web"]["environment"]
     return {
-        name: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
+        name: secrets.token_urlsafe(50)
+        if re.match(r"\$\{\w+:\?", str(value))
+        else re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
         for name, value in environment.items()
-        if "${SECRET_KEY" not in str(value)
     }
 
 
@@ -60,10 +62,46 @@ def test_docker_compose_demands_a_secret_and_trusts_its_one_proxy():
 
 
 def test_check_deploy_is_clean_under_the_production_environment():
-    env = {**compose_environment(), "SECRET_KEY": secrets.token_urlsafe(50)}
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=compose_environment())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "setting, error",
+    [
+        ({"PAYGOV_SECRET": "onestop-paygov-simulator-secret"}, "onestop.E001"),
+        ({"SIGNING_PKCS12_PASSPHRASE": "onestop-dev"}, "onestop.E001"),
+        ({"PAYGOV_SIMULATOR": "true"}, "onestop.E002"),
+        ({"NATIONAL_ID_SIMULATOR": "true"}, "onestop.E002"),
+        ({"DVCQG_SIMULATOR": "true"}, "onestop.E002"),
+        ({"MESSAGING_SIMULATORS": "true"}, "onestop.E002"),
+        ({"PAYGOV_URL": "https://paygov.example.gov.vn/api"}, "onestop.E003"),
+        ({"SIGNING_PKCS12_PASSPHRASE": ""}, "onestop.E004"),
+    ],
+)
+def test_check_deploy_fails_with_a_published_secret_or_a_simulator(setting, error):
+    """Regression: with DEBUG off the simulator's PayGov secret, published in the repository,
+    verified callbacks, and `check --deploy` said nothing."""
+    result = manage("check", "--deploy", env={**compose_environment(), **setting})
+    assert result.returncode != 0
+    assert error in result.stderr + result.stdout
+
+
+def test_with_debug_off_the_published_secrets_are_no_defaults():
+    env = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    code = "from django.conf import settings as s; print(repr(s.PAYGOV_SECRET))"
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "''", result.stderr
+    assert manage("check", env=env).returncode == 0  # the start-up checks pass unset too
+
+
+def test_the_web_container_runs_the_start_up_checks_before_it_serves():
+    """`migrate` runs the checks: a published secret or a simulator stops the start."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["web"]["command"]
+    assert command.index("manage.py migrate") < command.index("gunicorn")
+    assert "--skip-checks" not in command
 
 
 def test_https_settings_come_from_the_environment():

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from cases.access import applicant_event_view
 from cases.models import Agency, Case, CaseEvent, Level, Procedure, Role, Status, User
 from cases.selectors import agency_subtree_ids
 from cases.services import reorganisation
@@ -130,6 +131,11 @@ def test_its_open_cases_move_to_the_successor_with_a_step_each_and_finished_ones
         assert step.data["to_agency"] == "000.00.71.H38"
         assert step.data["effective_on"] == "2025-07-01"
         assert step.data["decision"] == "1673/NQ-UBTVQH15"
+        # The applicant reads which agency took the case over, not our row ids.
+        _actor, _reason, shown = applicant_event_view(
+            action=step.action, reason=step.reason, data=step.data, actor=None
+        )
+        assert shown["to_agency"] == "000.00.71.H38" and "deciding_from" not in shown
     for pk, steps in finished.items():
         case = Case.objects.get(pk=pk)
         assert case.deciding_agency == district and history(case) == steps

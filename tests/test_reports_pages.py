@@ -100,6 +100,35 @@ def test_the_drill_down_of_a_catalogue_and_of_a_feedback_figure(october, staff, 
     assert client.get("/reports/kpis/population_database/", OCTOBER).status_code == 404
 
 
+def test_the_period_is_typed_and_shown_as_day_month_year(october, staff, client):
+    """Regression (issue 20): the dashboard's dates were native date inputs, which follow the
+    browser's locale (mm/dd/yyyy in an English browser) and not the Vietnamese page's."""
+    client.force_login(staff["supervisor"])
+    typed = client.get("/reports/", {"from": "01/10/2026", "to": "31/10/2026"})
+    linked = client.get("/reports/", OCTOBER)  # a link or the API's form: ISO
+
+    for page in (typed, linked):
+        html = page.content.decode()
+        assert page.status_code == 200 and "68,18%" in html  # the same October
+        day = re.findall(r'<input type="text" name="(from|to)" value="([^"]*)"', html)
+        assert day == [("from", "01/10/2026"), ("to", "31/10/2026")] and 'type="date"' not in html
+        assert 'placeholder="dd/mm/yyyy"' in html
+        # The exports and drill-downs read the period as the API does, in ISO.
+        assert "/api/v1/reports/kpis/?from=2026-10-01&amp;to=2026-10-31&amp;format=xlsx" in html
+    drill = client.get("/reports/kpis/on_time/", {"from": "01/10/2026", "to": "31/10/2026"})
+    assert "from=2026-10-01&amp;to=2026-10-31" in drill.content.decode()
+
+
+def test_the_satisfaction_card_says_what_its_figures_count(october, staff, client):
+    """Regression (issue 20): 5.4's card read "Hồ sơ 5 / 22", as if 5 were cases of some
+    kind; they are the cases rated "not satisfied" or complained about, out of 22."""
+    client.force_login(staff["supervisor"])
+    html = client.get("/reports/", OCTOBER).content.decode()
+    card = html.split('id="kpi-satisfaction"', 1)[1].split("</article>", 1)[0]
+    figures = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    assert "Hồ sơ bị đánh giá không hài lòng hoặc bị phản ánh / tổng số hồ sơ 5 / 22" in figures
+
+
 def test_with_no_period_the_dashboard_shows_the_last_30_days_with_a_trend_on_each_figure(
     october, staff, client
 ):

@@ -1,5 +1,7 @@
 """Electronic results: submitted as a PDF, PAdES-signed by the deciding agency, verified."""
 
+import re
+import subprocess
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
@@ -15,7 +17,7 @@ from cases import services
 from cases.actions import perform_action
 from cases.exceptions import InvalidTransition
 from cases.models import Status
-from documents import signing
+from documents import results_pdf, signing
 from documents.models import ResultDocument, ResultTemplate
 from documents.services import verify_url
 
@@ -83,6 +85,25 @@ def test_a_result_generated_from_the_procedure_template_is_signed_too(
     data = signed_bytes(processing_case)
     assert "Lò Thị Mai" in text(data) and "PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1" in text(data)
     assert signing.verify_pdf(data).verdict == "authentic"
+
+
+def test_the_generated_result_prints_the_applicants_name_as_written(processing_case):
+    """Regression: the name was escaped twice (the template engine's HTML escaping, then
+    ReportLab's): `Hòa & Bình "Sao Mai" O'Neil` was printed `Hòa &amp; Bình &quot;Sao Mai&quot;
+    O&#x27;Neil` on the official result."""
+    name = 'Hòa & Bình "Sao Mai" O\'Neil <b>'
+    processing_case.applicant_full_name = name
+    processing_case.procedure.name = "Cấp bản sao & chứng thực <hồ sơ>"
+
+    data = results_pdf.generated_result(processing_case)
+
+    printed = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    printed = " ".join(printed.split())
+    assert printed.count(name) == 2
+    assert '"Cấp bản sao & chứng thực <hồ sơ>"' in printed
+    assert not re.search(r"&(amp|quot|lt|gt|#x?[0-9a-fA-F]+);", printed)
 
 
 def verify_upload(client, data: bytes):

@@ -214,3 +214,18 @@ def test_a_draft_sent_back_is_not_shown_as_awaiting_signature(client, staff, cit
     page = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Draft, sent back or replaced" in page and "awaiting signature" not in page
+
+
+def test_the_printed_receipt_page_of_an_upfront_fee_says_when_the_clock_starts(
+    client, staff, file_case, upfront
+):
+    """Regression (issue 20): with an upfront fee the appointment was blank, without the fee
+    or why; the applicant's signature block had no name under it."""
+    case = file_case(MONDAY_9AM, procedure=upfront)
+    client.force_login(staff["counter"])
+
+    page = client.get(f"/desk/cases/{case.code}/receipt/").content.decode()
+
+    assert "Tính từ khi nộp đủ phí, lệ phí; ngày hẹn được báo khi thanh toán xong." in page
+    assert "Phí LP-DKDN: 50.000 ₫; Phí PHI-CBTT: 100.000 ₫" in page
+    assert page.count(APPLICANT["full_name"]) >= 2  # the applicant's row and signature

@@ -87,6 +87,8 @@ def test_someone_elses_submission_page_is_not_found(client, online_procedure):
 
 
 def test_a_procedure_not_offered_online_has_no_form(client, procedure):
+    procedure.online_level = OnlineLevel.NONE
+    procedure.save()
     assert client.get(f"/procedures/{procedure.code}/submit/").status_code == 404
 
 

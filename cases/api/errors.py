@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.exceptions import ActionForbidden, InvalidTransition
+from cases.exceptions import ActionForbidden, InvalidTransition, NotOffered
 from onestop.auth import login_wait
 
 
@@ -32,6 +32,8 @@ def exception_handler(exc, context):
         return _error("invalid_transition", str(exc), status.HTTP_409_CONFLICT)
     if isinstance(exc, ActionForbidden):
         return _error("forbidden", str(exc), status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, NotOffered):
+        return _error("not_found", str(exc), status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -67,8 +67,9 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @property
     def error_statuses(self):
-        # Online filing (by anyone but staff) is limited per client.
-        return {429} if self.action == "create" else set()
+        # Online filing (by anyone but staff) is limited per client, and answers 404 for a
+        # procedure not offered online, as the portal's page does.
+        return {404, 429} if self.action == "create" else set()
 
     def get_permissions(self):
         if self.action == "create":

@@ -8,8 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import seams
-from ..exceptions import ActionForbidden
-from ..models import Case, CaseDocument, CaseEvent, Channel, NotifyBy, Procedure, Role, Status, User
+from ..exceptions import ActionForbidden, NotOffered
+from ..models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    Channel,
+    NotifyBy,
+    OnlineLevel,
+    Procedure,
+    Role,
+    Status,
+    User,
+)
 from ..workflow import FILING
 from .codes import issue_case_code
 from .engine import after_step, appointment_change, event_of, plan
@@ -30,9 +41,9 @@ def case_file(
     """File a case (nộp hồ sơ).
 
     Counter staff file `counter` or `post` cases, which are received at once (code,
-    appointment, receipt PIN). Anyone else files `online`; the case waits as `submitted`
-    until the counter accepts it. The plain PIN is set on the returned object as `pin`,
-    the only time it exists outside the receipt.
+    appointment, receipt PIN). Anyone else files `online`, a procedure offered online (else
+    NotOffered); the case waits as `submitted` until the counter accepts it. The plain PIN
+    is set on the returned object as `pin`, the only time it exists outside the receipt.
     """
     now = now or timezone.now()
     staff = by is not None and by.is_authenticated and by.is_staff_member
@@ -45,6 +56,8 @@ def case_file(
         )
     if not procedure.is_active:
         raise ValidationError({"procedure": _("This procedure is no longer offered.")})
+    if not staff and procedure.online_level == OnlineLevel.NONE:
+        raise NotOffered(_("This procedure is not offered online: file it at the counter."))
     # Filed by the applicant in person: signed in with their proven national identity
     # (TaiKhoanDuocXacThucVoiVNeID), their ID number the applicant's.
     verified = bool(

@@ -58,9 +58,12 @@ def signed(message: dict, fields: tuple[str, ...]) -> dict:
 
 
 def _valid(message: dict, fields: tuple[str, ...]) -> bool:
+    # Without a secret anyone could compute the checksum: nothing verifies.
     given = message.get("MaXacThuc")
-    return isinstance(given, str) and hmac.compare_digest(
-        given.lower().encode(), checksum(message, fields).encode()
+    return (
+        bool(settings.PAYGOV_SECRET)
+        and isinstance(given, str)
+        and hmac.compare_digest(given.lower().encode(), checksum(message, fields).encode())
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.models.case import FINAL_STATES
 from cases.services import SystemActor
+from onestop.ratelimit import Hit, Limit, exceeded
 from onestop.tasks import enqueue
 
 from .. import selectors
@@ -29,21 +30,46 @@ from .requests import PAYMENTS, locked, record_on_case, settle
 logger = logging.getLogger(__name__)
 
 
+# What is kept of a body that is not a gateway's message at all (not JSON, not a form).
+UNPARSED_EXCERPT_CHARS = 500
+
+
+class CallbackThrottled(Exception):
+    """This client sent too many callbacks, or too many unsigned ones (HTTP 429): nothing
+    was kept; `wait` seconds until it may send again."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
 @transaction.atomic
 def callback_receive(
-    *, gateway_name: str, payload, source: str = "callback", enqueue: bool = True
+    *,
+    gateway_name: str,
+    payload,
+    source: str = "callback",
+    enqueue: bool = True,
+    client: str | None = None,
 ) -> tuple[GatewayCallback, dict]:
     """Keep a callback in the inbox whatever it says, and the gateway's reply to it.
 
     A bad checksum is kept and logged, never applied. A good one is applied by the drain
     task asked for after commit (one for a burst); if the broker is down, the sweep
-    applies it.
+    applies it. From a `client` over its limits (PAYGOV_CALLBACK_RATE,
+    PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR for bad checksums) nothing is kept:
+    `CallbackThrottled`.
     """
     module = gateway(gateway_name)
-    payload = payload if isinstance(payload, dict) else {"_body": str(payload)[:2000]}
+    if not isinstance(payload, dict):
+        payload = {"_body": str(payload)[:UNPARSED_EXCERPT_CHARS]}
     # PostgreSQL's JSON cannot hold NUL; such a callback is forged or broken anyway.
     payload = _without_nul(payload)
     ok = module.verify(payload)
+    if client is not None:
+        wait = exceeded(_limits_of(client, ok))
+        if wait is not None:
+            raise CallbackThrottled(wait)
     reference, transaction_id = module.identify(payload)
     callback = GatewayCallback.objects.create(
         gateway=gateway_name,
@@ -66,6 +92,16 @@ def callback_receive(
             callback.reference,
         )
     return callback, module.reply(ok)
+
+
+def _limits_of(client: str, ok: bool) -> list[Hit]:
+    hits = [Hit(Limit.parse("gateway-callback", settings.PAYGOV_CALLBACK_RATE), client)]
+    if not ok:  # a signed callback comes from the gateway: its own failures never hold it back
+        limit = Limit(
+            "gateway-callback-rejected", settings.PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR, 3600
+        )
+        hits.append(Hit(limit, client))
+    return hits
 
 
 def _without_nul(value):

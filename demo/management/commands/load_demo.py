@@ -56,6 +56,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             agencies = build.build_catalogue()
         with transaction.atomic():
+            if merged := build.merge_superseded(agencies):
+                self.stdout.write(f"Agencies of the map before 1 July 2025 merged: {merged}.")
+        with transaction.atomic():
             staff = build.build_users(agencies)
             build_provider_templates()
         if Case.objects.exists():
