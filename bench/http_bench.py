@@ -60,7 +60,7 @@ FILING = {
         "full_name": "Lò Thị Mai",
         "id_number": "010190001234",
         "phone": "0912345678",
-        "address": "Xã Gia Phú, huyện Bảo Thắng, Lào Cai",
+        "address": "Xã Gia Phú, tỉnh Lào Cai",
     },
     "channel": "counter",
     "documents": [{"name": "Tờ khai", "digitised": True}, {"name": "Bản sao CCCD"}],

@@ -9,10 +9,13 @@ upfront fee, each with a pending online request, and one genuine signed callback
 request plus 20% duplicates, shuffled. Then:
 
 1. accepted/s: gunicorn (2 workers) takes every callback at POST /api/v1/payments/callback/
-   paygov/ from keep-alive clients, no Celery worker running (the tasks queue up);
-   baseline: GET /api/v1/agencies/ on the same server, rounds interleaved.
-2. applied/s: one Celery worker (solo pool) drains the queue; baseline: the same worker
-   draining as many tasks that do nothing (a notification already sent), before and after.
+   paygov/ from keep-alive clients, no Celery worker running (the inbox fills, and the
+   drain tasks asked for, one per burst, queue up); baseline: GET /api/v1/agencies/ on
+   the same server, rounds interleaved.
+2. applied/s: one Celery worker (solo pool) runs the queued drain tasks, which apply the
+   inbox in batches (PAYMENT_CALLBACK_BATCH), from its first task to the last row
+   processed; baseline: the same worker draining as many tasks as there are callbacks,
+   tasks that do nothing (a notification already sent), before and after.
 3. checks: every request paid once, one receipt and one payment-confirmed event each,
    every inbox row processed; prints `uptime` before and after.
 """
@@ -43,7 +46,9 @@ DUPLICATES = 0.2
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    # In UTC: Django sets this process's TZ to the project's zone.
+    env = {**os.environ, "TZ": "UTC"}
+    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
 
 
 def fresh_database():
@@ -71,7 +76,7 @@ def build(payments_count: int) -> list[dict]:
         code="000.00.01.H38", name="Trung tâm Phục vụ HCC", level=Level.PROVINCE, parent=ubnd
     )
     skhdt = Agency.objects.create(
-        code="000.00.22.H38", name="Sở Kế hoạch và Đầu tư", level=Level.PROVINCE, parent=ubnd
+        code="000.00.22.H38", name="Sở Tài chính", level=Level.PROVINCE, parent=ubnd
     )
     procedure = Procedure.objects.create(
         code="2.001610",
@@ -182,30 +187,31 @@ def queue_length(client) -> int:
     return client.llen("celery")
 
 
-def drain(client, what: str) -> float:
-    """Seconds one worker takes to empty the queue (it is started here, stopped after)."""
+def drain(client, what: str, done=None) -> float:
+    """Seconds one worker takes from its first task until `done()` (by default: the queue
+    is empty); the worker is started here, stopped after."""
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "onestop", "worker", "--pool", "solo",
          "-l", "warning", "-n", f"bench-{os.getpid()}@%h", "--without-mingle",
          "--without-gossip"],
         cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"},
     )  # fmt: skip
+    done = done or (lambda: not queue_length(client))
     try:
         start_len = queue_length(client)
         while queue_length(client) == start_len:  # started once it takes the first task
             time.sleep(0.01)
         started = time.perf_counter()
-        while queue_length(client):
+        while not done():
             time.sleep(0.01)
         elapsed = time.perf_counter() - started
     finally:
         worker.terminate()
         worker.wait()
-    print(f"  drained {start_len} {what} in {elapsed:.2f} s = {start_len / elapsed:.0f}/s")
-    return start_len / elapsed
+    return elapsed
 
 
-def applied_per_second() -> None:
+def applied_per_second(callbacks: int) -> None:
     import redis
     from django.db import connection
 
@@ -217,23 +223,37 @@ def applied_per_second() -> None:
     # The baseline task claims nothing: every notification is already sent.
     Notification.objects.update(sent_at=Notification.objects.first().created_at)
     queued = queue_length(client)
-    print(f"APPLIED one worker (solo pool), {queued} callback tasks queued")
+    print(
+        f"APPLIED one worker (solo pool): {callbacks} callbacks in the inbox, "
+        f"{queued} drain tasks queued for them"
+    )
+
+    def noop_rate() -> float:
+        for _ in range(callbacks):
+            dispatch_outbox.delay()
+        seconds = drain(client, "no-op tasks")
+        print(f"  baseline: drained {callbacks} no-op tasks in {seconds:.2f} s")
+        return callbacks / seconds
+
+    def all_processed() -> bool:
+        return not GatewayCallback.objects.filter(processed_at=None).exists()
+
     stash = "bench-callbacks"
-    client.rename("celery", stash)  # set the callbacks aside while the baseline runs
-    for _ in range(queued):
-        dispatch_outbox.delay()
-    base_before = drain(client, "no-op tasks (baseline)")
+    client.rename("celery", stash)  # set the drain tasks aside while the baseline runs
+    base_before = noop_rate()
     client.rename(stash, "celery")
     started = time.perf_counter()
-    rate = drain(client, "callback tasks")
+    seconds = drain(client, "callbacks", done=all_processed)
+    rate = callbacks / seconds
+    print(f"  applied {callbacks} callbacks in {seconds:.2f} s")
     connection.close()
     left = GatewayCallback.objects.filter(processed_at=None).count()
-    for _ in range(queued):
-        dispatch_outbox.delay()
-    base_after = drain(client, "no-op tasks (baseline)")
+    client.delete("celery")  # drain tasks asked for meanwhile, with nothing left to do
+    base_after = noop_rate()
     base = (base_before + base_after) / 2
     print(
-        f"  applied {rate:.0f}/s; baseline {base:.0f}/s; ratio {rate / base:.2f}; "
+        f"  applied {rate:.0f}/s; baseline no-op tasks {base:.0f}/s "
+        f"(before {base_before:.0f}, after {base_after:.0f}); ratio {rate / base:.2f}; "
         f"unprocessed left {left}; wall {time.perf_counter() - started:.1f} s"
     )
 
@@ -283,7 +303,7 @@ def main():
     redis.Redis.from_url(os.environ["REDIS_URL"]).delete("celery")  # the build's own tasks
 
     accepted_per_second(args, callbacks)
-    applied_per_second()
+    applied_per_second(len(callbacks))
     check(args.payments)
     print("uptime after:", uptime())
 

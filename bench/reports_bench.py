@@ -134,12 +134,12 @@ def main():
     _, dash = timed(lambda: client.get("/reports/", {"from": year.first, "to": year.last}), 3)
     print(f"dashboard page (KPIs, trend, charts; warm): median {ms(statistics.median(dash))}")
 
-    # Baseline: the same KPIs case by case, for districts (with their communes) taken in
-    # code order until they hold --naive-cases cases.
+    # Baseline: the same KPIs case by case, for communes taken in code order until they
+    # hold --naive-cases cases.
     agency_ids, names = [], []
-    for district in Agency.objects.filter(level=Level.DISTRICT).order_by("code"):
-        agency_ids += agency_subtree_ids(district.pk)
-        names.append(district.name)
+    for commune in Agency.objects.filter(level=Level.COMMUNE).order_by("code"):
+        agency_ids += agency_subtree_ids(commune.pk)
+        names.append(commune.name)
         if Case.objects.filter(deciding_agency_id__in=agency_ids).count() >= args.naive_cases:
             break
     scope = Scope(year.first, year.last, agency_ids)

@@ -50,7 +50,7 @@ def fake_case():
         applicant_full_name="Lò Thị Mai",
         applicant_id_number="010190001234",
         applicant_phone="0912345678",
-        applicant_address="Xã Gia Phú, huyện Bảo Thắng, Lào Cai",
+        applicant_address="Xã Gia Phú, tỉnh Lào Cai",
         procedure=SimpleNamespace(
             name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
             code="2.000488",

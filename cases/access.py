@@ -54,8 +54,9 @@ def may_read_reports(user) -> bool:
     return user.is_superuser or (user.is_staff_member and bool(user.roles & REPORT_ROLES))
 
 
-# Event data that names staff: left out of what the applicant sees.
-STAFF_DATA_KEYS = frozenset({"officer"})
+# Event data that names staff, or a row of ours (the agency a reorganisation moved the case
+# from, for the reports): left out of what the applicant sees.
+STAFF_DATA_KEYS = frozenset({"officer", "deciding_from"})
 
 
 def reason_shown_to_applicant(event) -> str:

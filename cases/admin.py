@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -13,7 +17,8 @@ from .models import (
     Procedure,
     User,
 )
-from .selectors import forget_calendar_overrides
+from .selectors import agency_subtree_ids, forget_calendar_overrides
+from .services import reorganisation
 
 
 @admin.register(User)
@@ -25,13 +30,83 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Agency"), {"fields": ["agency"]}),)
 
 
+class MergeForm(forms.Form):
+    """Where a dissolved agency's cases, staff and work go, from which day, by which decision."""
+
+    into = forms.ModelChoiceField(
+        label=_("Successor"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("Leave empty only to dissolve an agency that holds nothing."),
+    )
+    on = forms.DateField(label=_("Dissolved on"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["into"].queryset = Agency.objects.filter(dissolved_on=None).exclude(
+            pk__in=agency_subtree_ids(agency.pk)
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                reorganisation.merge_check(agency=self.agency, into=data["into"], on=data["on"])
+            except ValidationError as error:
+                self.add_error(None, error)  # on the field it names, else on the form
+        return data
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["code", "name", "level", "parent", "dissolved_on", "successor"]
+    list_filter = ["level", ("dissolved_on", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "head"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "successor"]
+    readonly_fields = ["dissolved_on", "successor", "dissolution_ref"]
+    actions = ["merge"]
+
+    @admin.action(description=_("Dissolve or merge into another agency"))
+    def merge(self, request, queryset):
+        """One agency at a time, through a confirmation page that says what moves."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one agency to merge."), messages.ERROR)
+            return None
+        agency = queryset.get()
+        form = MergeForm(
+            request.POST if request.POST.get("confirmed") == "yes" else None,
+            agency=agency,
+            initial={"on": timezone.localdate()},
+        )
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            moved = reorganisation.agency_merge(
+                agency=agency,
+                into=into,
+                on=form.cleaned_data["on"],
+                decision=form.cleaned_data["decision"],
+            )
+            self.log_change(request, agency, gettext("Dissolved; merged into %s.") % into)
+            self.message_user(
+                request,
+                gettext("%(agency)s dissolved; %(cases)d cases moved to %(into)s.")
+                % {"agency": agency, "cases": moved, "into": into or "—"},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dissolve %s?") % agency,
+            "agency": agency,
+            "holdings": reorganisation.holdings_of(agency),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/agency/merge.html", context)
 
 
 class FeeItemInline(admin.TabularInline):

@@ -116,6 +116,22 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.filter(mine_q(user))
 
 
+def cases_to_claim(user) -> QuerySet[Case]:
+    """Chờ phân công: the cases of the officer's own agency that no officer holds (received,
+    or transferred in), by deadline; the officer takes one with the `claim` move."""
+    if user.agency_id is None:
+        return Case.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(
+            deciding_agency_id=user.agency_id,
+            assigned_to__isnull=True,
+            status__in=(Status.RECEIVED, Status.PROCESSING),
+        )
+        .order_by("appointment_at", "id")
+    )
+
+
 def mine_q(user) -> Q:
     """The cases that are the user's own: filed with their account, or, once they proved
     their ID number (or tax code) with the national identity, filed under it by any channel.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from . import deadlines
 from .exceptions import ActionForbidden, InvalidTransition
 from .models import Role, Status
-from .models.case import OPEN_STATES
+from .models.case import FINAL_STATES, OPEN_STATES
 
 COUNTER, OFFICER, SIGNER = Role.COUNTER_STAFF, Role.OFFICER, Role.SIGNER
 
@@ -61,6 +61,15 @@ def _only_the_assigned_officer(case, user, now: datetime) -> Exception | None:
     return None
 
 
+def _unassigned_and_ours(case, user, now: datetime) -> Exception | None:
+    if case.assigned_to_id is not None:
+        return InvalidTransition(_("This case already has an officer."))
+    # Not an officer of a parent agency: the case is worked where it is decided.
+    if user.agency_id != case.deciding_agency_id:
+        return ActionForbidden(_("Only an officer of the deciding agency takes a case."))
+    return None
+
+
 def _only_when_late(case, user, now: datetime) -> Exception | None:
     if not deadlines.late_or_nearly(case, now):
         return InvalidTransition(_("An apology letter is for a case that is late or about to be."))
@@ -70,6 +79,7 @@ def _only_when_late(case, user, now: datetime) -> Exception | None:
 S = Status
 # A case holds a code, and so a receipt, from its acceptance on.
 HAS_RECEIPT = frozenset(S) - {S.SUBMITTED, S.REJECTED}
+NOT_FINAL = frozenset(S) - FINAL_STATES
 
 MOVES: dict[str, Move] = {
     m.action: m
@@ -85,6 +95,13 @@ MOVES: dict[str, Move] = {
         _move(
             "assign", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {COUNTER, SIGNER}, EITHER,
             gettext_lazy("Assign an officer"),
+        ),
+        # Nhận xử lý: an officer of the deciding agency takes an unassigned case themselves
+        # (one received, or one transferred in); the compare-and-set in `case_act` lets only
+        # the first of two officers have it. The agency's lead reassigns with `assign`.
+        _move(
+            "claim", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {OFFICER}, DECIDING,
+            gettext_lazy("Take this case"), refuse=_unassigned_and_ours,
         ),
         _move(
             "request-supplement", {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED,
@@ -147,6 +164,12 @@ MOVES: dict[str, Move] = {
             gettext_lazy("Fee paid"), system_may=True,
         ),
         _move("payment", set(S), None, (), EITHER, gettext_lazy("Payment"), system_may=True),
+        # A reorganisation (an agency dissolved or merged into another): a case not yet
+        # final moves to the successor, a step of its history (services.reorganisation).
+        _move(
+            "reorganise", NOT_FINAL, None, (), EITHER,
+            gettext_lazy("Moved to the successor agency"), system_may=True, listed=False,
+        ),
     ]
 }  # fmt: skip
 

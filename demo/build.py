@@ -21,19 +21,24 @@ from cases.models import (
     Status,
     User,
 )
+from cases.services import reorganisation
 
 from .people import _person_name
 from .procedures import PROCEDURES
 from .province import (
     CALENDAR_OVERRIDES,
     CENTRE,
+    CENTRE_BRANCHES,
     DEMO_PASSWORD,
     DEMO_USERS,
     DEPARTMENTS,
-    DISTRICTS,
+    DISTRICT_SUCCESSORS,
     PROVINCE,
+    REORGANISED_BY,
+    REORGANISED_ON,
     SEED,
     STAFF_PREFIXES,
+    SUPERSEDED,
     TRANSFERS,
     communes,
 )
@@ -62,7 +67,7 @@ def publication(number: int, data: dict) -> dict:
 def build_catalogue() -> dict[str, Agency]:
     """The agencies, procedures, fee items and calendar overrides; updates rows that exist.
 
-    Returns the agencies by key ("ubnd", "centre", "stp", "baothang", "xagiaphu", ...).
+    Returns the agencies by key ("ubnd", "centre", "cnsapa", "stp", "xagiaphu", ...).
     """
     agencies: dict[str, Agency] = {}
 
@@ -77,10 +82,10 @@ def build_catalogue() -> dict[str, Agency]:
     upsert(*CENTRE, Level.PROVINCE, agencies["ubnd"])
     for key, code, name in DEPARTMENTS:
         upsert(key, code, name, Level.PROVINCE, agencies["ubnd"])
-    for key, code, name, _communes in DISTRICTS:
-        upsert(key, code, name, Level.DISTRICT, agencies["ubnd"])
-    for key, code, name, district_key in communes():
-        upsert(key, code, name, Level.COMMUNE, agencies[district_key])
+    for key, code, name in CENTRE_BRANCHES:
+        upsert(key, code, name, Level.PROVINCE, agencies["centre"])
+    for key, code, name in communes():
+        upsert(key, code, name, Level.COMMUNE, agencies["ubnd"])
 
     for number, data in enumerate(PROCEDURES, 1):
         fields = {k: v for k, v in data.items() if k not in {"code", "fees", "applicant", "weight"}}
@@ -99,6 +104,28 @@ def build_catalogue() -> dict[str, Agency]:
         )
     selectors.forget_calendar_overrides()
     return agencies
+
+
+def merge_superseded(agencies: dict[str, Agency]) -> int:
+    """Merge the agencies of the map before 1 July 2025 that a database loaded before still
+    holds into those that took their work over (their communes first, then the districts
+    and departments), as staff would (`merge_agency`); return how many were merged."""
+    names = {name: key for key, _code, name in communes()}
+    gone = Agency.objects.filter(dissolved_on=None).select_related("parent")
+    old_communes = gone.filter(parent__code__in=DISTRICT_SUCCESSORS).exclude(
+        pk__in=[agency.pk for agency in agencies.values()]
+    )
+    merges = [
+        (commune, names.get(commune.name) or DISTRICT_SUCCESSORS[commune.parent.code])
+        for commune in old_communes.order_by("code")
+    ]
+    superseded = {**SUPERSEDED, **DISTRICT_SUCCESSORS}
+    merges += [(old, superseded[old.code]) for old in gone.filter(code__in=superseded)]
+    for old, key in merges:
+        reorganisation.agency_merge(
+            agency=old, into=agencies[key], on=REORGANISED_ON, decision=REORGANISED_BY
+        )
+    return len(merges)
 
 
 def _split_name(full_name: str) -> tuple[str, str]:
@@ -138,7 +165,7 @@ def build_users(agencies: dict[str, Agency]) -> dict[str, dict[str, User]]:
 
     rng = random.Random(f"{SEED}-staff")
     deciding = {p["agency"] for p in PROCEDURES} | set(TRANSFERS.values())
-    local = {key for key, *_ in DISTRICTS} | {key for key, *_ in communes()}
+    local = {key for key, *_ in communes()}
     for key in sorted(deciding):
         roles = [Role.OFFICER, Role.SIGNER] + ([Role.COUNTER_STAFF] if key in local else [])
         for role in roles:
@@ -148,6 +175,11 @@ def build_users(agencies: dict[str, Agency]) -> dict[str, dict[str, User]]:
                 _person_name(rng, rng.choice(["Kinh", "Kinh", "Tày", "Giáy"]))[0]
             )
             upsert(f"{STAFF_PREFIXES[role]}.{key}", role, key, family, given)
+    for key, *_ in CENTRE_BRANCHES:  # a branch of the centre receives, it decides nothing
+        family, given = _split_name(_person_name(rng, "Kinh")[0])
+        upsert(
+            f"{STAFF_PREFIXES[Role.COUNTER_STAFF]}.{key}", Role.COUNTER_STAFF, key, family, given
+        )
     return staff
 
 

@@ -5,10 +5,11 @@ SQLite) with bulk inserts. Used by `generate`."""
 import json
 import queue
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 from django.db import connection
+from django.utils.duration import duration_microseconds
 
 from cases.models import AppointmentChange, Case, CaseDocument, CaseEvent
 from payments.models import FeeExemption, PaymentRequest, Receipt
@@ -31,7 +32,7 @@ FACT_COLUMNS = ["case_id"] + [
         "return_channel received_at due_at resolved_at returned_at finished_at ended_at on_time "
         "supplements transfers apologised signed_digitally digitised fee_bearing fee_exempt "
         "paid_online processing_days written_result started_at reused processing_time "
-        "processing_unit"
+        "processing_unit paused_since waited waited_calendar reorganised_at"
     ).split()
 ]
 RATING_COLUMNS = "case_id value comment created_at".split()
@@ -54,7 +55,14 @@ def _copy_text(value) -> str:
         return "f"
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return f"{duration_microseconds(value)} microseconds"
     return str(value).replace("\\", "\\\\")
+
+
+def _sqlite_value(value):
+    # SQLite keeps a duration as its microseconds (Django's DurationField there).
+    return duration_microseconds(value) if isinstance(value, timedelta) else value
 
 
 class Writer:
@@ -124,7 +132,7 @@ class Writer:
                     cursor.executemany(
                         f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
                         f"VALUES ({marks})",
-                        rows,
+                        [[_sqlite_value(value) for value in row] for row in rows],
                     )
         for rows in self.rows.values():
             rows.clear()

@@ -1,8 +1,8 @@
 """A synthetic province at scale (`manage.py generate_cases`): millions of cases, fast.
 
-The catalogue is the demo province's (`demo`) grown to a province of the seed's size:
-~150 communes, and the district and commune procedures copied to every district and
-commune that runs them (~2,000 procedures). Cases are not filed through the services (a
+The catalogue is the demo province's (`demo`) grown to a province of the seed's size, on
+the two-tier map: the commune procedures copied to every one of its ~100 wards and communes
+(~3,000 procedures). Cases are not filed through the services (a
 million would take hours): each one's history is drawn at once (filing, assignment,
 supplements, transfers, apology, result, signature, return, rating) and its rows written
 with PostgreSQL's COPY: the case, its events, its appointment history, a document, its

@@ -30,8 +30,12 @@ from .plan import (
     _to_minute_at,
 )
 from .procedures import ORGANISATION, PROCEDURES
-from .province import _lower, ascii_key, communes
+from .province import CENTRE_BRANCHES, _lower, ascii_key, communes
 from .script import Script
+
+# Where the province-level cases are received: mostly at the centre, else at a branch.
+RECEIVING_DESKS = ["centre", *(key for key, *_ in CENTRE_BRANCHES)]
+RECEIVING_WEIGHTS = [3] + [1] * len(CENTRE_BRANCHES)
 
 
 class CasePlanner:
@@ -114,7 +118,9 @@ class CasePlanner:
         proc = rng.choices(candidates, [self.data[p.code]["weight"] for p in candidates])[0]
         deciding_key = self.key_of[proc.agency_id]
         if proc.level == Level.PROVINCE:
-            counter = self.staff["centre"][Role.COUNTER_STAFF]
+            # The centre receives in the province's seat and in its branches.
+            desk = rng.choices(RECEIVING_DESKS, RECEIVING_WEIGHTS)[0]
+            counter = self.staff[desk][Role.COUNTER_STAFF]
         else:
             counter = self.staff[deciding_key][Role.COUNTER_STAFF]
         applicant = self._applicant(proc, deciding_key)
@@ -157,8 +163,8 @@ class CasePlanner:
                 "full_name": name,
                 "id_number": self.tax_codes[name],
                 "address": f"Số {rng.randint(2, 480)} đường {rng.choice(STREETS)}, "
-                f"{_lower(rng.choice(['Phường Cốc Lếu', 'Phường Duyên Hải', 'Phường Kim Tân']))}, "
-                "thành phố Lào Cai, tỉnh Lào Cai",
+                f"{_lower(rng.choice(['Phường Lào Cai', 'Phường Cam Đường', 'Phường Yên Bái']))}, "
+                "tỉnh Lào Cai",
             }
             email_share = 0.8
         else:
@@ -188,18 +194,15 @@ class CasePlanner:
         all_communes = list(communes())
         if proc.level == Level.COMMUNE:
             commune = next(c for c in all_communes if c[0] == deciding_key)
-        elif proc.level == Level.DISTRICT:
-            commune = rng.choice([c for c in all_communes if c[3] == deciding_key])
         else:
             commune = rng.choice(all_communes)
-        _key, _code, name, district_key = commune
-        commune_name = name.removeprefix("UBND ")
-        district_name = self.agencies[district_key].name.removeprefix("UBND ")
+        commune_name = commune[2].removeprefix("UBND ")
         if commune_name.startswith("xã"):
             place = f"Thôn {rng.choice(VILLAGES)}"
         else:
             place = f"Tổ dân phố số {rng.randint(1, 18)}"
-        return f"{place}, {commune_name}, {district_name}, tỉnh Lào Cai"
+        # Two tiers: an address names the commune or ward and the province, no district.
+        return f"{place}, {commune_name}, tỉnh Lào Cai"
 
     def _documents(self, proc: Procedure, channel: str) -> list[dict]:
         online = channel == Channel.ONLINE

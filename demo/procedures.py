@@ -47,7 +47,7 @@ def procedure(code, level, agency, time, online, collection, name, *, fees=(), d
 # fmt: on
 
 
-P, D_, C_ = Level.PROVINCE, Level.DISTRICT, Level.COMMUNE
+P, C_ = Level.PROVINCE, Level.COMMUNE
 
 # fmt: off
 PROCEDURES = [
@@ -62,8 +62,8 @@ PROCEDURES = [
         applicant=ORGANISATION,
     ),
 
-    # Sở Kế hoạch và Đầu tư tỉnh Lào Cai
-    procedure("2.001610", P, "skhdt", (3, WD), FULL, UPFRONT,
+    # Sở Tài chính tỉnh Lào Cai (business registration, formerly Kế hoạch và Đầu tư)
+    procedure("2.001610", P, "stc", (3, WD), FULL, UPFRONT,
         "Đăng ký thành lập doanh nghiệp tư nhân",
         fees=DN_FEES,
         documents=[
@@ -72,7 +72,7 @@ PROCEDURES = [
         ],
         weight=4,
     ),
-    procedure("2.002039", P, "skhdt", (3, WD), FULL, UPFRONT,
+    procedure("2.002039", P, "stc", (3, WD), FULL, UPFRONT,
         "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
         fees=DN_FEES,
         documents=[
@@ -83,7 +83,7 @@ PROCEDURES = [
         ],
         weight=5,
     ),
-    procedure("2.002041", P, "skhdt", (3, WD), FULL, UPFRONT,
+    procedure("2.002041", P, "stc", (3, WD), FULL, UPFRONT,
         "Đăng ký thành lập công ty cổ phần",
         fees=DN_FEES,
         documents=[
@@ -94,7 +94,7 @@ PROCEDURES = [
         ],
         weight=2,
     ),
-    procedure("2.002044", P, "skhdt", (3, WD), FULL, UPFRONT,
+    procedure("2.002044", P, "stc", (3, WD), FULL, UPFRONT,
         "Đăng ký thay đổi người đại diện theo pháp luật của công ty trách nhiệm hữu hạn, công ty "
         "cổ phần",
         fees=DN_FEES,
@@ -105,7 +105,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=3,
     ),
-    procedure("2.002052", P, "skhdt", (3, WD), FULL, NO_FEE,
+    procedure("2.002052", P, "stc", (3, WD), FULL, NO_FEE,
         "Thông báo tạm ngừng kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo",
         documents=[
             "Thông báo tạm ngừng kinh doanh",
@@ -113,7 +113,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.009645", P, "skhdt", (15, CD), PARTIAL, NO_FEE,
+    procedure("1.009645", P, "stc", (15, CD), PARTIAL, NO_FEE,
         "Cấp Giấy chứng nhận đăng ký đầu tư đối với dự án không thuộc diện chấp thuận chủ trương "
         "đầu tư",
         documents=[
@@ -159,8 +159,8 @@ PROCEDURES = [
         applicant=ORGANISATION,
     ),
 
-    # Sở Nông nghiệp và Phát triển nông thôn tỉnh Lào Cai
-    procedure("1.003390", P, "snnptnt", (15, WD), PARTIAL, UPFRONT,
+    # Sở Nông nghiệp và Môi trường tỉnh Lào Cai
+    procedure("1.003390", P, "snnmt", (15, WD), PARTIAL, UPFRONT,
         "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đối với cơ sở sản xuất, kinh "
         "doanh thực phẩm nông, lâm, thủy sản",
         fees=[
@@ -176,7 +176,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.003810", P, "snnptnt", (3, WD), FULL, ON_RESULT,
+    procedure("1.003810", P, "snnmt", (3, WD), FULL, ON_RESULT,
         "Cấp Giấy chứng nhận kiểm dịch động vật, sản phẩm động vật vận chuyển ra khỏi địa bàn cấp"
         " tỉnh",
         fees=[("PHI-KDDV", "Phí kiểm dịch động vật, sản phẩm động vật (mỗi lô hàng)", FEE, 40_000)],
@@ -187,8 +187,8 @@ PROCEDURES = [
         weight=2,
     ),
 
-    # Sở Giao thông vận tải tỉnh Lào Cai
-    procedure("1.002804", P, "sgtvt", (5, WD), FULL, UPFRONT,
+    # Sở Xây dựng tỉnh Lào Cai (transport, formerly Giao thông vận tải)
+    procedure("1.002804", P, "sxd", (5, WD), FULL, UPFRONT,
         "Đổi Giấy phép lái xe do ngành Giao thông vận tải cấp",
         fees=[("LP-GPLX", "Lệ phí cấp đổi giấy phép lái xe", CHARGE, 135_000)],
         documents=[
@@ -198,7 +198,7 @@ PROCEDURES = [
         ],
         weight=8,
     ),
-    procedure("1.002861", P, "sgtvt", (5, WD), FULL, UPFRONT,
+    procedure("1.002861", P, "sxd", (5, WD), FULL, UPFRONT,
         "Cấp Giấy phép kinh doanh vận tải bằng xe ô tô",
         fees=[("LP-KDVT", "Lệ phí cấp giấy phép kinh doanh vận tải bằng xe ô tô", CHARGE, 200_000)],
         documents=[
@@ -208,7 +208,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.002856", P, "sgtvt", (2, WD), FULL, NO_FEE,
+    procedure("1.002856", P, "sxd", (2, WD), FULL, NO_FEE,
         "Cấp phù hiệu xe ô tô kinh doanh vận tải",
         documents=[
             "Giấy đề nghị cấp phù hiệu",
@@ -216,7 +216,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.001023", P, "sgtvt", (3, WD), PARTIAL, NO_FEE,
+    procedure("1.001023", P, "sxd", (3, WD), PARTIAL, NO_FEE,
         "Cấp Giấy phép vận tải đường bộ quốc tế Việt Nam - Trung Quốc cho phương tiện của Việt Nam",
         documents=[
             "Giấy đề nghị cấp Giấy phép vận tải",
@@ -226,8 +226,8 @@ PROCEDURES = [
         applicant=ORGANISATION, weight=2,
     ),
 
-    # Sở Tài nguyên và Môi trường tỉnh Lào Cai
-    procedure("1.012756", P, "stnmt", (20, WD), PARTIAL, ON_RESULT,
+    # Sở Nông nghiệp và Môi trường tỉnh Lào Cai (land and environment)
+    procedure("1.012756", P, "snnmt", (20, WD), PARTIAL, ON_RESULT,
         "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền "
         "sở hữu tài sản gắn liền với đất lần đầu đối với tổ chức",
         fees=[
@@ -241,7 +241,7 @@ PROCEDURES = [
         ],
         clock=RESTART, applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.012790", P, "stnmt", (10, WD), PARTIAL, ON_RESULT,
+    procedure("1.012790", P, "snnmt", (10, WD), PARTIAL, ON_RESULT,
         "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển "
         "nhượng, tặng cho (tổ chức)",
         fees=[("LP-DKBD", "Lệ phí chứng nhận đăng ký biến động đất đai", CHARGE, 30_000)],
@@ -252,15 +252,15 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.004232", P, "stnmt", (10, WD), FULL, NO_FEE,
+    procedure("1.004232", P, "snnmt", (10, WD), FULL, NO_FEE,
         "Đăng ký khai thác nước dưới đất",
         documents=[
             "Tờ khai đăng ký khai thác nước dưới đất",
         ],
     ),
 
-    # Sở Thông tin và Truyền thông tỉnh Lào Cai
-    procedure("1.003725", P, "stttt", (10, WD), PARTIAL, NO_FEE,
+    # Sở Khoa học và Công nghệ tỉnh Lào Cai (press and telecoms)
+    procedure("1.003725", P, "skhcn", (10, WD), PARTIAL, NO_FEE,
         "Cấp giấy phép hoạt động in xuất bản phẩm",
         documents=[
             "Đơn đề nghị cấp giấy phép hoạt động in",
@@ -269,7 +269,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION,
     ),
-    procedure("1.003720", P, "stttt", (5, WD), FULL, NO_FEE,
+    procedure("1.003720", P, "skhcn", (5, WD), FULL, NO_FEE,
         "Khai báo hoạt động cơ sở dịch vụ photocopy",
         documents=[
             "Tờ khai hoạt động cơ sở dịch vụ photocopy",
@@ -277,8 +277,8 @@ PROCEDURES = [
         ],
     ),
 
-    # Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai
-    procedure("1.014199", P, "sldtbxh", (10, WD), FULL, UPFRONT,
+    # Sở Nội vụ tỉnh Lào Cai (labour and people with merit)
+    procedure("1.014199", P, "snv", (10, WD), FULL, UPFRONT,
         "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam",
         fees=[("LP-GPLD", "Lệ phí cấp giấy phép lao động", CHARGE, 600_000)],
         documents=[
@@ -292,7 +292,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=3,
     ),
-    procedure("1.014201", P, "sldtbxh", (10, WD), FULL, UPFRONT,
+    procedure("1.014201", P, "snv", (10, WD), FULL, UPFRONT,
         "Gia hạn giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam",
         fees=[("LP-GHGPLD", "Lệ phí gia hạn giấy phép lao động", CHARGE, 450_000)],
         documents=[
@@ -303,7 +303,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.014200", P, "sldtbxh", (5, WD), FULL, UPFRONT,
+    procedure("1.014200", P, "snv", (5, WD), FULL, UPFRONT,
         "Cấp lại giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam",
         fees=[("LP-CLGPLD", "Lệ phí cấp lại giấy phép lao động", CHARGE, 450_000)],
         documents=[
@@ -313,7 +313,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION,
     ),
-    procedure("1.014196", P, "sldtbxh", (5, WD), FULL, NO_FEE,
+    procedure("1.014196", P, "snv", (5, WD), FULL, NO_FEE,
         "Xác nhận người lao động nước ngoài không thuộc diện cấp giấy phép lao động",
         documents=[
             "Văn bản đề nghị xác nhận không thuộc diện cấp giấy phép lao động",
@@ -323,7 +323,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION,
     ),
-    procedure("2.001955", P, "sldtbxh", (7, WD), FULL, NO_FEE,
+    procedure("2.001955", P, "snv", (7, WD), FULL, NO_FEE,
         "Đăng ký nội quy lao động của doanh nghiệp",
         documents=[
             "Văn bản đề nghị đăng ký nội quy lao động",
@@ -332,7 +332,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION,
     ),
-    procedure("1.001978", P, "sldtbxh", (20, WD), PARTIAL, NO_FEE,
+    procedure("1.001978", P, "snv", (20, WD), PARTIAL, NO_FEE,
         "Giải quyết hưởng trợ cấp thất nghiệp",
         documents=[
             "Đề nghị hưởng trợ cấp thất nghiệp",
@@ -436,8 +436,8 @@ PROCEDURES = [
         applicant=ORGANISATION,
     ),
 
-    # Sở Văn hóa và Thể thao tỉnh Lào Cai
-    procedure("1.001029", P, "svhtt", (5, WD), PARTIAL, UPFRONT,
+    # Sở Văn hóa, Thể thao và Du lịch tỉnh Lào Cai
+    procedure("1.001029", P, "svhttdl", (5, WD), PARTIAL, UPFRONT,
         "Cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke",
         fees=[
             ("PHI-KARAOKE",
@@ -449,7 +449,7 @@ PROCEDURES = [
             "Bản sao Giấy chứng nhận đăng ký doanh nghiệp hoặc hộ kinh doanh",
         ],
     ),
-    procedure("1.009397", P, "svhtt", (5, WD), FULL, NO_FEE,
+    procedure("1.009397", P, "svhttdl", (5, WD), FULL, NO_FEE,
         "Tổ chức biểu diễn nghệ thuật trên địa bàn quản lý",
         documents=[
             "Văn bản thông báo tổ chức biểu diễn nghệ thuật",
@@ -458,8 +458,8 @@ PROCEDURES = [
         applicant=ORGANISATION,
     ),
 
-    # Sở Du lịch tỉnh Lào Cai
-    procedure("1.004628", P, "sdl", (10, WD), FULL, UPFRONT,
+    # Sở Văn hóa, Thể thao và Du lịch tỉnh Lào Cai (tourism)
+    procedure("1.004628", P, "svhttdl", (10, WD), FULL, UPFRONT,
         "Cấp Giấy phép kinh doanh dịch vụ lữ hành nội địa",
         fees=[
             ("PHI-LHND",
@@ -474,7 +474,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION, weight=2,
     ),
-    procedure("1.001432", P, "sdl", (30, CD), PARTIAL, UPFRONT,
+    procedure("1.001432", P, "svhttdl", (30, CD), PARTIAL, UPFRONT,
         "Công nhận hạng cơ sở lưu trú du lịch: hạng 1 sao, 2 sao, 3 sao đối với khách sạn, biệt "
         "thự du lịch, căn hộ du lịch",
         fees=[
@@ -489,7 +489,7 @@ PROCEDURES = [
         ],
         applicant=ORGANISATION,
     ),
-    procedure("1.001440", P, "sdl", (10, WD), FULL, UPFRONT,
+    procedure("1.001440", P, "svhttdl", (10, WD), FULL, UPFRONT,
         "Cấp thẻ hướng dẫn viên du lịch tại điểm",
         fees=[("PHI-HDVTD", "Phí thẩm định cấp thẻ hướng dẫn viên du lịch tại điểm", FEE, 200_000)],
         documents=[
@@ -601,11 +601,11 @@ PROCEDURES = [
         weight=2,
     ),
 
-    # Ban Dân tộc tỉnh Lào Cai
-    procedure("2.002165", P, "bdt", (10, WD), OFFLINE, NO_FEE,
+    # Sở Dân tộc và Tôn giáo tỉnh Lào Cai
+    procedure("2.002165", P, "sdttg", (10, WD), OFFLINE, NO_FEE,
         "Xét công nhận, đưa ra khỏi danh sách người có uy tín trong đồng bào dân tộc thiểu số",
         documents=[
-            "Văn bản đề nghị của Ủy ban nhân dân cấp huyện",
+            "Văn bản đề nghị của Ủy ban nhân dân cấp xã",
             "Danh sách người có uy tín được đề nghị",
             "Biên bản họp bình chọn tại thôn, bản",
         ],
@@ -634,8 +634,9 @@ PROCEDURES = [
         weight=2,
     ),
 
-    # UBND thành phố Lào Cai
-    procedure("2.000720", D_, "tplc", (3, WD), FULL, UPFRONT,
+    # UBND phường Yên Bái (since July 2025 the communes and wards decide what the
+    # district committees did)
+    procedure("2.000720", C_, "phuongyenbai", (3, WD), FULL, UPFRONT,
         "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh",
         fees=[
             ("LP-HKDTD", "Lệ phí đăng ký thay đổi nội dung đăng ký hộ kinh doanh", CHARGE, 50_000),
@@ -646,7 +647,7 @@ PROCEDURES = [
         ],
         weight=3,
     ),
-    procedure("1.013225", D_, "tplc", (15, WD), PARTIAL, ON_RESULT,
+    procedure("1.013225", C_, "phuongyenbai", (15, WD), PARTIAL, ON_RESULT,
         "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
         fees=[("LP-GPXDNO", "Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ", CHARGE, 75_000)],
         documents=[
@@ -657,7 +658,7 @@ PROCEDURES = [
         ],
         clock=RESTART, weight=5,
     ),
-    procedure("2.000528", D_, "tplc", (3, WD), PARTIAL, UPFRONT,
+    procedure("2.000528", C_, "phuongyenbai", (3, WD), PARTIAL, UPFRONT,
         "Đăng ký khai sinh có yếu tố nước ngoài",
         fees=[("LP-KSNN", "Lệ phí đăng ký khai sinh có yếu tố nước ngoài", CHARGE, 50_000)],
         documents=[
@@ -667,7 +668,7 @@ PROCEDURES = [
             "Bản sao hộ chiếu của cha hoặc mẹ",
         ],
     ),
-    procedure("2.000908", D_, "tplc", (4, WH), OFFLINE, UPFRONT,
+    procedure("2.000908", C_, "phuongyenbai", (4, WH), OFFLINE, UPFRONT,
         "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của "
         "nước ngoài cấp hoặc chứng nhận",
         fees=[("PHI-CTBSNN", "Phí chứng thực bản sao từ bản chính (2.000 đồng/trang)", FEE, 2_000)],
@@ -677,8 +678,8 @@ PROCEDURES = [
         ],
     ),
 
-    # UBND huyện Mường Khương
-    procedure("2.000806", D_, "muongkhuong", (10, WD), PARTIAL, UPFRONT,
+    # UBND xã Mường Khương
+    procedure("2.000806", C_, "xamuongkhuong", (10, WD), PARTIAL, UPFRONT,
         "Đăng ký kết hôn có yếu tố nước ngoài",
         fees=[("LP-KHNN", "Lệ phí đăng ký kết hôn có yếu tố nước ngoài", CHARGE, 1_000_000)],
         documents=[
@@ -690,8 +691,8 @@ PROCEDURES = [
         clock=RESTART, weight=2,
     ),
 
-    # UBND huyện Bắc Hà
-    procedure("2.000620", D_, "bacha", (10, WD), PARTIAL, UPFRONT,
+    # UBND xã Bắc Hà
+    procedure("2.000620", C_, "xabacha", (10, WD), PARTIAL, UPFRONT,
         "Cấp Giấy phép bán lẻ sản phẩm rượu",
         fees=[("PHI-BLR", "Phí thẩm định cấp Giấy phép bán lẻ sản phẩm rượu", FEE, 200_000)],
         documents=[
@@ -701,7 +702,7 @@ PROCEDURES = [
         ],
         weight=2,
     ),
-    procedure("2.000591", D_, "bacha", (10, WD), PARTIAL, UPFRONT,
+    procedure("2.000591", C_, "xabacha", (10, WD), PARTIAL, UPFRONT,
         "Cấp Giấy phép sản xuất rượu thủ công nhằm mục đích kinh doanh",
         fees=[("PHI-SXRTC", "Phí thẩm định cấp Giấy phép sản xuất rượu thủ công", FEE, 200_000)],
         documents=[
@@ -712,8 +713,8 @@ PROCEDURES = [
         weight=2,
     ),
 
-    # UBND huyện Bảo Thắng
-    procedure("1.001612", D_, "baothang", (3, WD), FULL, UPFRONT,
+    # UBND xã Bảo Thắng
+    procedure("1.001612", C_, "xabaothang", (3, WD), FULL, UPFRONT,
         "Đăng ký thành lập hộ kinh doanh",
         fees=[("LP-HKD", "Lệ phí đăng ký hộ kinh doanh", CHARGE, 100_000)],
         documents=[
@@ -723,7 +724,7 @@ PROCEDURES = [
         ],
         weight=10,
     ),
-    procedure("1.012753", D_, "baothang", (20, WD), PARTIAL, ON_RESULT,
+    procedure("1.012753", C_, "xabaothang", (20, WD), PARTIAL, ON_RESULT,
         "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền "
         "sở hữu tài sản gắn liền với đất lần đầu đối với hộ gia đình, cá nhân",
         fees=[
@@ -740,8 +741,8 @@ PROCEDURES = [
         clock=RESTART, weight=5,
     ),
 
-    # UBND huyện Bảo Yên
-    procedure("1.001266", D_, "baoyen", (3, WD), FULL, NO_FEE,
+    # UBND xã Bảo Yên
+    procedure("1.001266", C_, "xabaoyen", (3, WD), FULL, NO_FEE,
         "Chấm dứt hoạt động hộ kinh doanh",
         documents=[
             "Thông báo về việc chấm dứt hoạt động hộ kinh doanh",
@@ -749,15 +750,15 @@ PROCEDURES = [
         ],
     ),
 
-    # UBND thị xã Sa Pa
-    procedure("1.001570", D_, "sapa", (3, WD), FULL, NO_FEE,
+    # UBND phường Sa Pa
+    procedure("1.001570", C_, "phuongsapa", (3, WD), FULL, NO_FEE,
         "Tạm ngừng kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo của hộ kinh doanh",
         documents=[
             "Thông báo về việc tạm ngừng kinh doanh",
         ],
         weight=2,
     ),
-    procedure("1.013227", D_, "sapa", (5, WD), PARTIAL, ON_RESULT,
+    procedure("1.013227", C_, "phuongsapa", (5, WD), PARTIAL, ON_RESULT,
         "Gia hạn giấy phép xây dựng đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
         fees=[("LP-GHGPXD", "Lệ phí gia hạn giấy phép xây dựng", CHARGE, 15_000)],
         documents=[
@@ -766,8 +767,8 @@ PROCEDURES = [
         ],
     ),
 
-    # UBND huyện Văn Bàn
-    procedure("1.001776", D_, "vanban", (15, WD), PARTIAL, NO_FEE,
+    # UBND xã Văn Bàn
+    procedure("1.001776", C_, "xavanban", (15, WD), PARTIAL, NO_FEE,
         "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng, hỗ trợ kinh phí chăm sóc, "
         "nuôi dưỡng hằng tháng",
         documents=[
@@ -777,8 +778,8 @@ PROCEDURES = [
         weight=2,
     ),
 
-    # UBND phường Cốc Lếu
-    procedure("1.004884", C_, "phuongcocleu", (5, WD), PARTIAL, UPFRONT,
+    # UBND phường Lào Cai
+    procedure("1.004884", C_, "phuonglaocai", (5, WD), PARTIAL, UPFRONT,
         "Đăng ký lại khai sinh",
         fees=[("LP-DLKS", "Lệ phí đăng ký lại khai sinh", CHARGE, 5_000)],
         documents=[
@@ -787,7 +788,7 @@ PROCEDURES = [
         ],
         weight=2,
     ),
-    procedure("2.000884", C_, "phuongcocleu", (4, WH), OFFLINE, UPFRONT,
+    procedure("2.000884", C_, "phuonglaocai", (4, WH), OFFLINE, UPFRONT,
         "Chứng thực chữ ký trong các giấy tờ, văn bản (áp dụng cho cả trường hợp chứng thực điểm "
         "chỉ)",
         fees=[("PHI-CTCK", "Phí chứng thực chữ ký (mỗi trường hợp)", FEE, 10_000)],
@@ -797,7 +798,7 @@ PROCEDURES = [
         ],
         weight=3,
     ),
-    procedure("1.001731", C_, "phuongcocleu", (3, WD), PARTIAL, NO_FEE,
+    procedure("1.001731", C_, "phuonglaocai", (3, WD), PARTIAL, NO_FEE,
         "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội",
         documents=[
             "Tờ khai đề nghị hỗ trợ chi phí mai táng (Mẫu số 04)",

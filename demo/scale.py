@@ -1,6 +1,6 @@
-"""The demo province grown to the seed's size for `generate_cases`: ~150 communes, the
-district and commune procedures copied to every district and commune that runs them
-(~2,000 procedures), staff for each; and the catalogue as the generator draws from it."""
+"""The demo province grown to the seed's size for `generate_cases`: the commune procedures
+copied to every ward and commune (~3,000 procedures), staff for each; and the catalogue as
+the generator draws from it."""
 
 import random
 from dataclasses import dataclass, field
@@ -15,21 +15,19 @@ from cases.models import Agency, FeeItem, Level, Procedure, Role, User
 from cases.selectors import default_calendar
 from cases.user_context import forget_everyone
 from demo import build, province
-from demo.people import NAMES, VILLAGES, _person_name
+from demo.people import _person_name
 
-COMMUNES_TARGET = 150
 # How often a case picks a procedure of each level, per procedure copy.
-LEVEL_WEIGHT = {Level.PROVINCE: 40.0, Level.DISTRICT: 6.0, Level.COMMUNE: 1.0}
+LEVEL_WEIGHT = {Level.PROVINCE: 40.0, Level.COMMUNE: 1.0}
 
 # --- the catalogue ---------------------------------------------------------------------
 
 
 def build_province() -> dict:
-    """The demo province grown to ~150 communes and ~2,000 procedures, and its staff."""
+    """The demo province with its commune procedures in every commune, and its staff."""
     with transaction.atomic():
         agencies = build.build_catalogue()
         build.build_users(agencies)
-        _more_communes(agencies)
         _copy_local_procedures()
         _local_staff()
         # Written in bulk, past the signals: running workers re-read what they keep.
@@ -38,63 +36,39 @@ def build_province() -> dict:
     return agencies
 
 
-def _more_communes(agencies):
-    districts = [agencies[key] for key, *_ in province.DISTRICTS]
-    existing = Agency.objects.filter(level=Level.COMMUNE).count()
-    rng = random.Random("communes")
-    names = [f"Xã {v}" for v in VILLAGES] + [f"Xã {n}" for n in NAMES["Kinh"][3]]
-    new, i = [], 0
-    while existing + len(new) < COMMUNES_TARGET:
-        district = districts[i % len(districts)]
-        number = 20 + i // len(districts)
-        level2 = district.code.split(".")[2]
-        name = f"{rng.choice(names)} ({district.name.removeprefix('UBND ')})"
-        new.append(
-            Agency(
-                code=f"000.{number:02d}.{level2}.H38",
-                name=f"UBND {name[0].lower()}{name[1:]}",
-                level=Level.COMMUNE,
-                parent=district,
-            )
-        )
-        i += 1
-    Agency.objects.bulk_create(new, ignore_conflicts=True)
-
-
 def _copy_local_procedures():
-    """Each district procedure for every district, each commune procedure for every commune."""
-    templates = Procedure.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
+    """Each commune procedure for every ward and commune."""
+    templates = Procedure.objects.filter(level=Level.COMMUNE)
     templates = templates.exclude(code__contains="-").prefetch_related("fees")  # not the copies
     have = set(Procedure.objects.values_list("code", flat=True))
     copies, fees = [], []
-    for level in (Level.DISTRICT, Level.COMMUNE):
-        for agency in Agency.objects.filter(level=level):
-            suffix = "".join(agency.code.split(".")[1:3])
-            for template in (t for t in templates if t.level == level):
-                code = f"{template.code.split('-')[0]}-{suffix}"
-                if template.agency_id == agency.pk or code in have:
-                    continue
-                have.add(code)
-                copy = Procedure(
-                    code=code,
-                    name=template.name,
-                    level=level,
-                    agency=agency,
-                    processing_time_value=template.processing_time_value,
-                    processing_time_unit=template.processing_time_unit,
-                    online_level=template.online_level,
-                    collection=template.collection,
-                    supplement_clock=template.supplement_clock,
-                    required_documents=template.required_documents,
-                    written_result=template.written_result,
-                    pays_online=template.pays_online,
-                    decision_ref=template.decision_ref,
-                    decision_effective_on=template.decision_effective_on,
-                    published_on=template.published_on,
-                    updated_on=template.updated_on,
-                )
-                copies.append(copy)
-                fees += [(copy, f) for f in template.fees.all()]
+    for agency in Agency.objects.filter(level=Level.COMMUNE):
+        suffix = "".join(agency.code.split(".")[1:3])
+        for template in templates:
+            code = f"{template.code.split('-')[0]}-{suffix}"
+            if template.agency_id == agency.pk or code in have:
+                continue
+            have.add(code)
+            copy = Procedure(
+                code=code,
+                name=template.name,
+                level=Level.COMMUNE,
+                agency=agency,
+                processing_time_value=template.processing_time_value,
+                processing_time_unit=template.processing_time_unit,
+                online_level=template.online_level,
+                collection=template.collection,
+                supplement_clock=template.supplement_clock,
+                required_documents=template.required_documents,
+                written_result=template.written_result,
+                pays_online=template.pays_online,
+                decision_ref=template.decision_ref,
+                decision_effective_on=template.decision_effective_on,
+                published_on=template.published_on,
+                updated_on=template.updated_on,
+            )
+            copies.append(copy)
+            fees += [(copy, f) for f in template.fees.all()]
     Procedure.objects.bulk_create(copies, batch_size=2000)
     FeeItem.objects.bulk_create(
         [

@@ -15,7 +15,7 @@ from cases import selectors, services
 from cases.access import reason_shown_to_applicant
 from cases.actions import perform_action
 from cases.exceptions import ActionForbidden, InvalidTransition
-from cases.models import Role, Status
+from cases.models import Role, Status, User
 from cases.workflow import label_of
 from documents import selectors as document_selectors
 from dvcqg.selectors import sync_summary
@@ -49,18 +49,22 @@ def case_page(request, code, *, bound_form=None, status=200):
         )
     staff = request.user.is_staff_member
     code = case.code or case.reference
+    events = list(case.events.all())
+    officers = _officer_names(events)
     timeline = [
         {
             "event": event,
             "label": label_of(event.action),
             # The applicant reads only the reasons written for them (`cases.access`).
             "reason": event.reason if staff else reason_shown_to_applicant(event),
-            "items": event.data.get("items", []),  # the documents a supplement asks for
+            # The documents a supplement asks for; the fees a payment request is for.
+            "items": _items(case, event),
+            "officer": officers.get(event.data.get("officer"), event.data.get("officer")),
             "form_url": reverse("desk-form" if staff else "my-form", args=[code, event.pk])
             if event.form in NOTICE_FORMS
             else "",
         }
-        for event in case.events.all()
+        for event in events
     ]
     results = document_selectors.results_of(case)
     waiting = (
@@ -114,6 +118,24 @@ def act(request, code, action):
         return redirect("desk")  # a transfer took it out of this user's sight
     page = "case" if request.user.is_staff_member else "my-case"
     return redirect(page, code=case.code or case.reference)
+
+
+def _items(case, event) -> list[str]:
+    """What a step lists for people: a payment request keeps fee codes, shown by name."""
+    items = event.data.get("items", [])
+    if event.action != "request-payment":
+        return items
+    names = dict(case.procedure.fees.values_list("code", "name"))
+    return [names.get(code, code) for code in items]
+
+
+def _officer_names(events) -> dict[str, str]:
+    """The full names of the officers that assignments name by username."""
+    usernames = {event.data["officer"] for event in events if event.data.get("officer")}
+    if not usernames:
+        return {}
+    users = User.objects.filter(username__in=usernames)
+    return {user.username: user.get_full_name() or user.username for user in users}
 
 
 def _about_their_step(attempts):

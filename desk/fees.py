@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.access import is_receiving_counter
 from cases.models import CollectionMode
-from onestop import once
+from onestop import money, once
 from payments import selectors
 from payments.models import PaymentState
 
@@ -41,7 +41,7 @@ class ExemptionForm(forms.Form):
     def __init__(self, *args, due, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fees"].choices = [
-            (item.code, f"{item.name} — {item.amount:,} VND") for item in due.items
+            (item.code, f"{item.name} — {money.vnd(item.amount)}") for item in due.items
         ]
         self.fields["fees"].initial = [item.code for item in due.items]
 

@@ -166,7 +166,9 @@ class TransferForm(ReasonForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.exclude(pk=case.deciding_agency_id)
+        self.fields["agency"].queryset = Agency.objects.filter(dissolved_on=None).exclude(
+            pk=case.deciding_agency_id
+        )
 
 
 class SubmitResultForm(forms.Form):
@@ -236,6 +238,7 @@ ACTION_FORMS = {
     "accept": NoBodyForm,
     "reject": ReasonForm,
     "assign": AssignForm,
+    "claim": NoBodyForm,
     "request-supplement": RequestSupplementForm,
     "supplement-received": NoBodyForm,
     "transfer": TransferForm,

@@ -1,4 +1,5 @@
-"""The officer's desk (chuyên viên: my cases by deadline) and the signer's (lãnh đạo: sign one
+"""The officer's desk (chuyên viên: my cases by deadline, and their agency's cases waiting for
+an officer, to take one) and the signer's (lãnh đạo: sign one
 or several results, send one back, assign the cases waiting for an officer)."""
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ def officer_desk(request):
     )
     context = {
         "cases": mark_due(cases, request.user),
+        "to_claim": mark_due(selectors.cases_to_claim(request.user), request.user),
         # Phản ánh chờ trả lời: what the officer's agencies must answer, overdue first.
         "feedback_open": feedback_queue(request.user, state="open").count(),
         "feedback_overdue": feedback_queue(request.user, state="open", due="overdue").count(),

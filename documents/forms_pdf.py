@@ -15,13 +15,17 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from cases import seams
+from cases.models import CollectionMode
 from onestop.paper import (
     Document,
     QRCode,
     esc,
     facts_table,
     letterhead_for,
+    money,
     paragraph,
+    signature_block,
     vn_date,
     vn_time,
 )
@@ -95,14 +99,17 @@ def _numbered(items, size: float = 11) -> list[Paragraph]:
 
 
 RECEIPT_SIZE = 9  # pt: the A5 slip
+RECEIPT_MARGIN = 12 * mm  # at the sides; the top and bottom get 0.8 of it
 
 
 # --- form 01 ------------------------------------------------------------------------------
 
 
 def receipt(case, *, pin: str, received_by: str = "") -> bytes:
-    """Form 01 (A5): the receipt and appointment slip, with the lookup QR code and PIN."""
-    width = A5[0] - 30 * mm
+    """Form 01 (A5, one page): the receipt and appointment slip, with the upfront fee and
+    when the clock starts, the lookup QR code and PIN, and both signatures: the applicant's
+    and the receiving clerk's."""
+    width = A5[0] - 2 * RECEIPT_MARGIN
     procedure = case.procedure
     agency = case.receiving_agency
     rows = [
@@ -118,46 +125,98 @@ def receipt(case, *, pin: str, received_by: str = "") -> bytes:
             f"{UNIT_VI.get(procedure.processing_time_unit, procedure.processing_time_unit)}",
         ),
         ("Nhận hồ sơ lúc:", vn_time(case.received_at)),
-        ("Hẹn trả kết quả:", vn_time(case.appointment_at)),
+        ("Hẹn trả kết quả:", _appointment(case)),
+        *_fee_rows(case),
         ("Nơi trả kết quả:", agency.name),
     ]
     documents = [d.name for d in case.documents.all()]
-    qr_size = 26 * mm
-    lookup = Table(
-        [
-            [
-                QRCode(lookup_url(case.code, pin), qr_size),
-                [
-                    paragraph("<b>Tra cứu hồ sơ</b>", size=RECEIPT_SIZE),
-                    paragraph(esc(public_url(reverse("home"))), "small", RECEIPT_SIZE),
-                    paragraph(f"Mã tra cứu (PIN): <b>{esc(pin)}</b>", size=RECEIPT_SIZE),
-                    paragraph(
-                        "Quét mã QR hoặc nhập mã hồ sơ và mã tra cứu.", "small", RECEIPT_SIZE
-                    ),
-                ],
-            ]
-        ],
-        colWidths=[qr_size + 4 * mm, width - qr_size - 4 * mm],
-    )
-    lookup.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     body = [
-        facts_table(rows, width, size=RECEIPT_SIZE),
-        Spacer(1, 2 * mm),
+        facts_table(rows, width, size=RECEIPT_SIZE, label=0.3),
+        Spacer(1, 1.5 * mm),
         paragraph(f"<b>Hồ sơ gồm ({len(documents)}):</b>", size=RECEIPT_SIZE),
         *_numbered(documents or ["—"], RECEIPT_SIZE),
         Spacer(1, 3 * mm),
-        lookup,
+        _receipt_foot(case, pin, received_by, width),
+        Spacer(1, 1 * mm),
+        paragraph(
+            "Tra cứu hồ sơ: quét mã QR hoặc nhập mã hồ sơ và mã tra cứu tại "
+            f"{esc(public_url(reverse('home')))}",
+            "small",
+            RECEIPT_SIZE,
+        ),
     ]
     return Document(
         head=letterhead_for(agency),
         title=FORMS["01"].title,
         place_date=vn_date(case.received_at or timezone.now()).capitalize(),
         body=body,
-        signature_title="NGƯỜI TIẾP NHẬN",
-        signature_name=esc(received_by),
         page_size=A5,
+        margin=RECEIPT_MARGIN,
         font_size=RECEIPT_SIZE,
     ).render()
+
+
+def _awaits_upfront_fee(case) -> bool:
+    return (
+        case.appointment_at is None
+        and case.procedure.collection == CollectionMode.UPFRONT
+        and seams.fees_due(case).amount > 0
+    )
+
+
+def _appointment(case) -> str:
+    if _awaits_upfront_fee(case):
+        # Thu trước: the processing time runs from the payment, so there is no date yet.
+        return "Tính từ khi nộp đủ phí, lệ phí; ngày hẹn được báo khi thanh toán xong."
+    return vn_time(case.appointment_at)
+
+
+def _fee_rows(case) -> list[tuple[str, Paragraph]]:
+    """The fees the applicant pays for this procedure, by name, and when they are paid."""
+    procedure = case.procedure
+    if procedure.collection == CollectionMode.NONE:
+        return []
+    fees = list(procedure.fees.costing().order_by("pk"))
+    if _awaits_upfront_fee(case):
+        due = set(seams.fees_due(case).codes)
+        fees, when = [f for f in fees if f.code in due], "nộp trước khi giải quyết"
+    elif procedure.collection == CollectionMode.UPFRONT:
+        when = "thu trước"
+    else:
+        when = "nộp khi nhận kết quả"
+    if not fees:
+        return []
+    items = "; ".join(f"{esc(fee.name)}: {money(fee.amount)}" for fee in fees)
+    total = money(sum(fee.amount for fee in fees))
+    text = f"{items}. <b>Tổng cộng: {total}</b>, {when}."
+    return [("Phí, lệ phí:", paragraph(text, size=RECEIPT_SIZE))]
+
+
+def _receipt_foot(case, pin: str, received_by: str, width: float) -> Table:
+    """The lookup QR code and PIN beside the applicant's and the clerk's signatures."""
+    qr_size = 20 * mm
+    qr = QRCode(lookup_url(case.code, pin), qr_size)
+    qr.hAlign = "CENTER"
+    lookup = [
+        qr,
+        paragraph("Mã tra cứu (PIN):", "centre", RECEIPT_SIZE - 1),
+        paragraph(f"<b>{esc(pin)}</b>", "centre", RECEIPT_SIZE),
+    ]
+    side = (width - qr_size - 4 * mm) / 2
+    foot = Table(
+        [
+            [
+                lookup,
+                signature_block("NGƯỜI NỘP HỒ SƠ", esc(case.applicant_full_name), RECEIPT_SIZE),
+                signature_block("NGƯỜI TIẾP NHẬN", esc(received_by), RECEIPT_SIZE),
+            ]
+        ],
+        colWidths=[qr_size + 4 * mm, side, side],
+    )
+    foot.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    )
+    return foot
 
 
 # --- forms 02–05: one notice each, from the event that issued it ---------------------------

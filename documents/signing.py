@@ -10,7 +10,6 @@ else (the stamp, the PAdES profile, the checks before signing) is the same which
 import asyncio
 import logging
 import os
-import unicodedata
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,21 +41,18 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import csc_signer as csc
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from cases.exceptions import InvalidTransition
 from onestop.bounded import Unfinished, run_bounded
+from onestop.paper import VN_TZ
 
-from . import screening
+from . import screening, stamp
+from .certificates import subject_text
 
 FIELD_PREFIX = "Onestop-"  # + the result document's id
 STAMP_MARGIN, STAMP_HEIGHT = 36, 84  # points: the stamp spans the foot of the last page
 SIGNATURE_BYTES = 8192
-STAMP_STYLE = QRStampStyle(
-    stamp_text="Signed digitally (PAdES)\n%(signer)s\n%(ts)s\nVerify: %(url)s",
-    border_width=1,
-)
 
 
 logger = logging.getLogger(__name__)
@@ -236,7 +232,7 @@ def _cert_name(cert) -> str:
 @dataclass(frozen=True)
 class Signed:
     data: bytes
-    certificate: str  # the signing certificate's subject
+    certificate: str  # the signing certificate's subject (RFC 4514)
 
 
 def sign_pdf(
@@ -284,10 +280,11 @@ async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Si
         )
         try:
             writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-            pdf_signer = signers.PdfSigner(
+            pdf_signer = _PdfSignerAt(
                 meta,
                 signer=signer,
-                stamp_style=STAMP_STYLE,
+                at=now,
+                stamp_style=stamp.style(),
                 new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=_stamp_box(writer)),
             )
             out = await pdf_signer.async_sign_pdf(
@@ -295,14 +292,14 @@ async def _sign_pdf(pdf, *, agency, field_suffix, verify_url, reason, now) -> Si
                 # Room for an ECDSA or RSA-4096 signature and its chain: pyHanko then skips
                 # the dry-run signature it would make to measure it (half a signature's cost).
                 bytes_reserved=SIGNATURE_BYTES,
-                appearance_text_params={"url": verify_url, "signer": _ascii(_cert_name(cert))},
+                appearance_text_params={"url": verify_url, "signer": _cert_name(cert)},
             )
         except Exception as exc:  # a draft that cannot be signed, or a service that refused
             logger.exception("Signing failed")
             raise SigningUnavailable(
                 _("The draft could not be signed (%s); send it back for a new PDF.") % exc
             ) from exc
-        return Signed(out.getvalue(), cert.subject.human_friendly)
+        return Signed(out.getvalue(), subject_text(cert))
 
 
 def _stamp_box(writer) -> tuple[int, int, int, int]:
@@ -319,10 +316,19 @@ def _stamp_box(writer) -> tuple[int, int, int, int]:
     )
 
 
-def _ascii(text: str) -> str:
-    """The stamp's standard font has no Vietnamese glyphs: keep the letters, drop the marks."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+class _PdfSignerAt(signers.PdfSigner):
+    """A PdfSigner whose signature (its /M entry, the CMS signing time and the stamp) says
+    `at`, the moment the case's step records, rather than pyHanko's own reading of the clock:
+    the case page and the PDF tell one time."""
+
+    def __init__(self, *args, at: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.at = at.astimezone(VN_TZ)
+
+    def init_signing_session(self, *args, **kwargs):
+        session = super().init_signing_session(*args, **kwargs)
+        session.system_time = self.at
+        return session
 
 
 def readable_pdf(data: bytes) -> PdfFileReader:

@@ -17,6 +17,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from onestop import money
+
 from . import catalogue, reconcile, selectors, services, simulator, tasks
 from .models import CatalogueChange, Message, PortalCase, RatingsReport, SimulatorRecord
 
@@ -340,7 +342,7 @@ def _catalogue_value(value) -> str:
     if isinstance(value, dict):  # a processing time
         return f"{value.get('value')} {value.get('unit')}"
     if isinstance(value, list):  # fee items
-        return "; ".join(f"{f['code']} {f['name']}: {f['amount']:,} VND" for f in value) or "-"
+        return "; ".join(f"{f['code']} {f['name']}: {money.vnd(f['amount'])}" for f in value) or "-"
     return str(value)
 
 

@@ -71,12 +71,15 @@ from .models import Service
 DATE_FORMAT = "%Y%m%d%H%M%S"
 CHANNELS = {Channel.COUNTER: "1", Channel.ONLINE: "2", Channel.POST: "3"}
 
+SYSTEM_NAME = "Hệ thống một cửa điện tử"
+
 # What each step says on the portal's timeline, and the title of who takes it.
 STEP_WORDS = {
     "submit": ("Nộp hồ sơ", "Người nộp hồ sơ"),
     "accept": ("Tiếp nhận hồ sơ", "Cán bộ một cửa"),
     "reject": ("Từ chối tiếp nhận hồ sơ", "Cán bộ một cửa"),
     "assign": ("Phân công xử lý", "Lãnh đạo"),
+    "claim": ("Nhận xử lý hồ sơ", "Chuyên viên"),
     "request-supplement": ("Yêu cầu bổ sung hồ sơ", "Cán bộ xử lý"),
     "supplement-received": ("Tiếp nhận hồ sơ bổ sung", "Cán bộ một cửa"),
     "transfer": ("Chuyển xử lý", "Chuyên viên"),
@@ -90,8 +93,8 @@ STEP_WORDS = {
     "request-payment": ("Yêu cầu thực hiện nghĩa vụ tài chính", ""),
     "payment-confirmed": ("Đã thực hiện nghĩa vụ tài chính", ""),
     "payment": ("Thanh toán phí, lệ phí", ""),
+    "reorganise": ("Chuyển cơ quan giải quyết do sắp xếp tổ chức bộ máy", SYSTEM_NAME),
 }
-SYSTEM_NAME = "Hệ thống một cửa điện tử"
 MAX_HANDLER = 50  # NguoiXuLy (Thanh Hóa cuts it there)
 MAX_SUMMARY = 1000  # TrichYeuHoSo
 

@@ -24,7 +24,8 @@ from cases.public_lookup import (
 )
 from cases.selectors import cases_visible_to, due_soon_until
 from onestop.clients import client_ip
-from onestop.http import posted_ids
+from onestop.http import posted_ids, too_many_requests
+from onestop.ratelimit import FEEDBACK_FILING, client_over_rate
 
 from . import services
 from .forms import (
@@ -212,6 +213,10 @@ def case_page(request):
     case = _proven_case(request)
     if case is None:
         return redirect("feedback-lookup")
+    if request.method == "POST":
+        wait = client_over_rate(request, *FEEDBACK_FILING)  # one limit with the API's
+        if wait is not None:
+            return too_many_requests(request, wait)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

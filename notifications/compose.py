@@ -15,11 +15,12 @@ from datetime import datetime
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import phones
 from cases.models import Case, CaseEvent, NotifyBy
+from onestop import money
 
 from .channels import cut
 from .models import Notification
@@ -196,10 +197,7 @@ def value_of(source: str, params: dict, secret: str, language: str) -> str:
     if source == "items":
         return "; ".join(params.get("items") or [])
     if source == "amount":
-        with translation.override(language):
-            return f"{int(params.get('amount') or 0):,} ₫".replace(
-                ",", formats.get_format("THOUSAND_SEPARATOR")
-            )
+        return money.vnd(params.get("amount") or 0, language)
     return str(params.get(source) or "")
 
 

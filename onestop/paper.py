@@ -22,12 +22,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from onestop.money import vnd
+
 FONT = "DejaVuSerif"
 FONT_FILES = {
     FONT: "DejaVuSerif.ttf",
     f"{FONT}-Bold": "DejaVuSerif-Bold.ttf",
     f"{FONT}-Italic": "DejaVuSerif-Italic.ttf",
     f"{FONT}-BoldItalic": "DejaVuSerif-BoldItalic.ttf",
+    # DejaVu Serif has no ₫ (U+20AB); the sign alone is drawn in DejaVu Sans.
+    "DejaVuSans": "DejaVuSans.ttf",
 }
 
 
@@ -150,7 +154,7 @@ def _header(head: Letterhead, width: float, size: float) -> Table:
     if head.number:
         left.append(Paragraph(head.number, s["centre"]))
     right = [
-        Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", s["centre"]),
+        Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT&nbsp;NAM</b>", s["centre"]),
         Paragraph("<b>Độc lập - Tự do - Hạnh phúc</b>", s["centre"]),
     ]
     table = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
@@ -172,12 +176,13 @@ class Document:
     page_size: tuple = A4
     author: str = "Onestop"
     bottom_margin: float | None = None  # results keep room for the signature stamp
+    margin: float | None = None  # at the sides (default 15 mm on A5, 20 mm on A4)
     font_size: float = 11
 
     def render(self) -> bytes:
         s = styles(self.font_size)
         buffer = BytesIO()
-        margin = 15 * mm if self.page_size == A5 else 20 * mm
+        margin = self.margin or (15 * mm if self.page_size == A5 else 20 * mm)
         doc = SimpleDocTemplate(
             buffer,
             pagesize=self.page_size,
@@ -198,16 +203,27 @@ class Document:
         story.append(Spacer(1, 4 * mm))
         story += self.body
         if self.signature_title:
-            block = [
-                Paragraph(f"<b>{self.signature_title}</b>", s["centre"]),
-                Paragraph("<i>(Ký, ghi rõ họ tên)</i>", s["italic_centre"]),
-                Spacer(1, 3 * self.font_size * mm / 2.2),
-                Paragraph(f"<b>{self.signature_name}</b>", s["centre"]),
-            ]
+            block = signature_block(self.signature_title, self.signature_name, self.font_size)
             table = Table([["", block]], colWidths=[doc.width * 0.45, doc.width * 0.55])
             story += [Spacer(1, 6 * mm), KeepTogether(table)]
         doc.build(story)
         return buffer.getvalue()
+
+
+def signature_block(title: str, name: str, size: float = 11) -> list[Paragraph]:
+    """Who signs (markup): the title, "(Ký, ghi rõ họ tên)", room to sign, the name."""
+    s = styles(size)
+    return [
+        Paragraph(f"<b>{title}</b>", s["centre"]),
+        Paragraph("<i>(Ký, ghi rõ họ tên)</i>", s["italic_centre"]),
+        Spacer(1, 3 * size * mm / 2.2),
+        Paragraph(f"<b>{name}</b>", s["centre"]),
+    ]
+
+
+def money(amount: int) -> str:
+    """An amount as every paper writes it ("200.000 ₫", `onestop.money.vnd`), as markup."""
+    return vnd(amount, "vi").replace("₫", '<font name="DejaVuSans">₫</font>')
 
 
 def esc(text) -> str:
@@ -216,13 +232,17 @@ def esc(text) -> str:
 
 
 def facts_table(
-    rows: list[tuple[str, str]], width: float, *, size: float = 11, label=0.34
+    rows: list[tuple[str, str | Flowable]], width: float, *, size: float = 11, label=0.34
 ) -> Table:
     """Label / value rows as forms and receipts print them: the label a fixed share of the
-    width, each value wrapping under itself."""
+    width, each value (plain text, or a flowable already laid out) wrapping under itself."""
     s = styles(size)
+
+    def cell(value):
+        return value if isinstance(value, Flowable) else Paragraph(esc(value), s["body"])
+
     table = Table(
-        [[Paragraph(name, s["body"]), Paragraph(esc(value), s["body"])] for name, value in rows],
+        [[Paragraph(name, s["body"]), cell(value)] for name, value in rows],
         colWidths=[width * label, width * (1 - label)],
     )
     table.setStyle(

@@ -1,15 +1,19 @@
 """Fixed-window counters in Redis: one pipelined round trip for all the limits of a request.
 
 Each counter is one integer key per window (`INCR` then `EXPIRE`), so a request costs O(1)
-whatever the limit. When Redis cannot be reached the limits fail open with a logged
-warning: the public pages stay up, and login attempts are still limited by django-axes,
-which keeps its counts in the database. Without Redis (the embedded mode) the counters live
-in the Django cache.
+whatever the limit. Without Redis (the embedded mode) the counters live in the Django cache.
+When the counter store cannot be reached the limits hold in each process's own memory,
+with a logged warning: the public pages stay up and guessing stays slow (with N worker
+processes a client gets at most N times its limit), and Redis is not asked again for
+OUTAGE_SECONDS, so a dead Redis costs no request its timeout. Login attempts are limited by
+django-axes, which keeps its counts in the database.
 """
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,10 +21,17 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
+from .clients import client_ip
+
 logger = logging.getLogger(__name__)
 
 # A limiter must never make a request wait on a Redis that is down or unreachable.
 REDIS_TIMEOUT_SECONDS = 0.25
+# After a failure the counters stay in memory this long before Redis is tried again.
+OUTAGE_SECONDS = 5.0
+# Counters kept in memory during an outage, least recently used dropped first: a client's
+# own counters are touched at each of its requests, so flooding new keys cannot drop them.
+LOCAL_KEYS = 100_000
 
 # As DRF reads a rate: "N/s", "N/sec", "N/minute", "N/hour", "N/day" (the first letter counts).
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -93,6 +104,30 @@ def _counts(hits: list[Hit], now: float) -> list[int]:
     return values
 
 
+class _LocalCounters:
+    """This process's fixed-window counters, while the counter store is unreachable."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values: OrderedDict[str, int] = OrderedDict()  # a key names its window
+        self.down_until: dict[str, float] = {}  # store's URL: monotonic time to ask it again
+
+    def counts(self, hits: list[Hit], now: float) -> list[int]:
+        values = []
+        with self._lock:
+            for hit in hits:
+                key = _key(hit, now)
+                value = self._values.pop(key, 0) + hit.count
+                self._values[key] = value  # now the most recently used
+                values.append(value)
+            while len(self._values) > LOCAL_KEYS:
+                self._values.popitem(last=False)
+        return values
+
+
+_local = _LocalCounters()
+
+
 def exceeded(hits: list[Hit], now: float | None = None) -> int | None:
     """Count the hits; the seconds to wait if any limit is exceeded, else None.
 
@@ -102,14 +137,36 @@ def exceeded(hits: list[Hit], now: float | None = None) -> int | None:
     if not hits:
         return None
     now = time.time() if now is None else now
-    try:
-        values = _counts(hits, now)
-    except (redis.RedisError, OSError, ValueError) as exc:  # ValueError: the cache's incr
-        logger.warning("Rate limits are off: the counter store is unreachable (%s)", exc)
-        return None
+    store = settings.REDIS_URL
+    if time.monotonic() < _local.down_until.get(store, 0.0):
+        values = _local.counts(hits, now)
+    else:
+        try:
+            values = _counts(hits, now)
+        except (redis.RedisError, OSError, ValueError) as exc:  # ValueError: the cache's incr
+            logger.warning(
+                "Rate limits count in this process: the counter store is unreachable (%s)", exc
+            )
+            _local.down_until[store] = time.monotonic() + OUTAGE_SECONDS
+            values = _local.counts(hits, now)
     waits = [
         hit.limit.window - int(now % hit.limit.window)
         for hit, value in zip(hits, values, strict=True)
         if value > hit.limit.count or (not hit.count and value >= hit.limit.count)
     ]
     return max(waits) if waits else None
+
+
+# Writes anyone may make, each one limit per client whether it comes by the API or a page:
+# (scope, the setting holding its rate).
+ONLINE_FILING = ("online-filing", "ONLINE_FILING_RATE")
+FEEDBACK_FILING = ("feedback-filing", "ONLINE_FILING_RATE")
+SIGNUP = ("signup", "ONLINE_FILING_RATE")
+
+
+def client_over_rate(request, scope: str, rate_setting: str) -> int | None:
+    """Count this request against its client's `settings.<rate_setting>` ("N/hour") under
+    `scope`; the seconds to wait if over, else None. The API's throttles and the web's
+    forms share it, so one scope is one limit per client, web and API alike."""
+    limit = Limit.parse(scope, getattr(settings, rate_setting))
+    return exceeded([Hit(limit, client_ip(request))])

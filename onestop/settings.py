@@ -5,9 +5,12 @@ filesystem Celery broker under var/, no server needed); production sets DATABASE
 REDIS_URL, SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import csp.constants as csp
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_htmx",
+    "csp",
+    "onestop",  # the ground: its one table (onestop/once.py)
     # The case core, then its features, then the web and the demo on top (README: layers).
     "cases",
     "payments",
@@ -72,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last: turns a locked-out login into a 429 (see AXES_* below).
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "desk.nav.nav_links",
             ],
         },
@@ -247,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
+    # Reports: every case's fact row, moved on step by step, against its whole history.
+    "verify-case-facts": {
+        "task": "reports.tasks.verify_case_facts",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.backends.ConsoleEmailBackend")
@@ -450,6 +462,21 @@ PAYGOV_VERSION = env.str("PAYGOV_VERSION", default="1.0.0")
 PAYGOV_TIMEOUT = env.float("PAYGOV_TIMEOUT", default=10.0)
 # The simulator marks fees paid without money: on only where DEBUG is (embedded mode, demo).
 PAYGOV_SIMULATOR = env.bool("PAYGOV_SIMULATOR", default=DEBUG)
+# A drain applies callbacks this many to a transaction: more are cheaper a callback, but
+# hold their cases' and the reports' stamp rows locked longer.
+PAYMENT_CALLBACK_BATCH = env.int("PAYMENT_CALLBACK_BATCH", default=50)
+# The callback (IPN) inbox: a PayGov callback is a few hundred bytes; a larger body is refused
+# (413) unread. Per client: at most PAYGOV_CALLBACK_RATE callbacks, and at most
+# PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR that fail the checksum (past it nothing unsigned is
+# kept). PAYGOV_CALLBACK_ALLOWED_IPS (addresses or networks, comma-separated): only the
+# gateway's may call back (403 for others); empty: anyone, as the checksum decides.
+PAYGOV_CALLBACK_MAX_BYTES = env.int("PAYGOV_CALLBACK_MAX_BYTES", default=4096)
+PAYGOV_CALLBACK_RATE = env.str("PAYGOV_CALLBACK_RATE", default="600/minute")
+PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR = env.int("PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR", default=30)
+PAYGOV_CALLBACK_ALLOWED_IPS = [  # a wrong entry stops the start, not a callback
+    str(ipaddress.ip_network(network, strict=False))
+    for network in env.list("PAYGOV_CALLBACK_ALLOWED_IPS", default=[])
+]
 # Callbacks not applied after this long are applied by the sweep; requests pending longer
 # than PAYMENT_QUERY_AFTER are asked about (QUERY), and expire after PAYMENT_EXPIRE_AFTER.
 PAYMENT_SWEEP_AFTER = timedelta(seconds=env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=30))
@@ -524,15 +551,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_pins"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print each line a second time.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # fontTools tells each step of subsetting the signature stamp's font at INFO.
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
-# Failed logins (django-axes, counted in the database so they survive a Redis outage):
-# AXES_FAILURE_LIMIT failures from one client, or on one username, block further attempts
-# for AXES_COOLOFF_MINUTES (429). `manage.py axes_reset_username NAME` lifts a block early.
+# Failed logins (django-axes, counted in the database so they survive a Redis outage; see
+# onestop/auth.py): LOGIN_CLIENT_MAX_FAILURES failures from one client, or AXES_FAILURE_LIMIT
+# from one client on one username, refuse that client (429) until AXES_COOLOFF_MINUTES after
+# its last failure. A username attacked from many clients slows down those clients (growing
+# waits, at most LOGIN_SLOWDOWN_MAX_SECONDS), never one that did not fail on it.
+# `manage.py axes_reset_username NAME` forgets a username's failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+LOGIN_CLIENT_MAX_FAILURES = env.int("LOGIN_CLIENT_MAX_FAILURES", default=30)
+LOGIN_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_SLOWDOWN_MAX_SECONDS", default=300)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "onestop.auth.LoginLimitHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["ip_address", "username"]]
+# A refused attempt is not a failure: a lock must not be renewed by whoever keeps knocking.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "onestop.clients.client_ip"
 AXES_USERNAME_CALLABLE = "onestop.auth.login_username"
 AXES_LOCKOUT_CALLABLE = "cases.api.errors.login_locked_out"
@@ -558,3 +597,42 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = (
     tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
 )
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own files; no
+# inline script or handler anywhere (behaviour lives in static files, onestop/site.js). An
+# inline <style> that a library writes (the dashboard's SVG charts) carries the request's
+# nonce. Forms may post to the payment platform and the national identity (their pages
+# redirect there); a page may frame only our own documents (a scan shown inline).
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_FORM_TARGETS = sorted(
+    {
+        _origin(url)
+        for url in (
+            PAYGOV_URL,
+            NATIONAL_ID_ISSUER,
+            NATIONAL_ID_AUTHORIZE_URL,
+            NATIONAL_ID_END_SESSION_URL,
+        )
+    }
+    - {""}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.NONCE],  # a fresh nonce per response, when a page uses it
+        "img-src": [csp.SELF, "data:"],  # QR codes are drawn as data: URIs
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "frame-src": [csp.SELF],
+        "frame-ancestors": [csp.SELF],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF, *_FORM_TARGETS],
+    },
+}

@@ -1,7 +1,12 @@
 """The one module of the ground that knows every app, as URLconfs do."""
 
+from urllib.parse import urlsplit
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases.api.views import CODE_IN_URL
@@ -27,6 +32,22 @@ class CodeConverter:
 
 register_converter(CodeConverter, "code")
 
+
+def _api_docs():
+    """Swagger UI under the site's CSP: its start script is a file of its own (the split
+    view), and the styles it writes into its elements are allowed on this page only. Its
+    files come from SWAGGER_UI_DIST: a host named there is allowed here, none when they are
+    our own static files."""
+    dist = urlsplit(spectacular_settings.SWAGGER_UI_DIST)
+    host = [f"{dist.scheme}://{dist.netloc}"] if dist.netloc else []
+    policy = {
+        "script-src": [SELF, *host],
+        "style-src": [SELF, UNSAFE_INLINE, *host],
+        "img-src": [SELF, "data:", *host],
+    }
+    return csp_update(policy)(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+
+
 urlpatterns = [
     path("alerts/", notification_pages.alerts_page, name="alerts"),
     path("alerts/read/", notification_pages.alerts_mark_read, name="alerts-read"),
@@ -36,8 +57,7 @@ urlpatterns = [
     path("", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # Its setup script a file of its own too (`?script`): no inline script on the page.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", _api_docs(), name="api-docs"),
     path("api/v1/me/", desk_api.MeView.as_view(), name="me"),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("cases.api.urls")),

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop import money
+
 
 class FeeExemption(models.Model):
     """Miễn phí: one fee item of a case that the applicant does not pay, and why."""
@@ -114,7 +116,7 @@ class PaymentRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.amount:,} VND ({self.state})"
+        return f"{self.reference} {money.vnd(self.amount)} ({self.state})"
 
 
 class Receipt(models.Model):

@@ -19,6 +19,8 @@ from onestop.paper import (
     esc,
     facts_table,
     letterhead_for,
+    money,
+    signature_block,
     styles,
     vn_date,
 )
@@ -33,11 +35,6 @@ METHOD_VI = {
     Method.CASH: "Tiền mặt",
     Method.TRANSFER: "Chuyển khoản",
 }
-
-
-def vnd(amount: int) -> str:
-    """150.000 — Vietnamese groups thousands with dots."""
-    return f"{amount:,}".replace(",", ".")
 
 
 def vnd_in_words(amount: int) -> str:
@@ -61,24 +58,21 @@ def _collector(payment: PaymentRequest) -> str:
 def _items_table(payment: PaymentRequest) -> Table:
     s = styles(SIZE)
     rows = [
-        [
-            Paragraph(f"<b>{head}</b>", s["centre"])
-            for head in ("STT", "Nội dung thu", "Số tiền (đồng)")
-        ]
+        [Paragraph(f"<b>{head}</b>", s["centre"]) for head in ("STT", "Nội dung thu", "Số tiền")]
     ]
     for n, item in enumerate(payment.items, 1):
         rows.append(
             [
                 Paragraph(str(n), s["centre"]),
-                Paragraph(esc(f"{item['name']} ({item['code']})"), s["body"]),
-                Paragraph(vnd(item["amount"]), s["right"]),
+                Paragraph(esc(item["name"]), s["body"]),
+                Paragraph(money(item["amount"]), s["right"]),
             ]
         )
     rows.append(
         [
             "",
             Paragraph("<b>Tổng cộng</b>", s["body"]),
-            Paragraph(f"<b>{vnd(payment.amount)}</b>", s["right"]),
+            Paragraph(f"<b>{money(payment.amount)}</b>", s["right"]),
         ]
     )
     table = Table(rows, colWidths=[WIDTH * 0.1, WIDTH * 0.6, WIDTH * 0.3], repeatRows=1)
@@ -94,18 +88,13 @@ def _items_table(payment: PaymentRequest) -> Table:
 
 
 def _signatures(payer: str, collector: str) -> Table:
-    s = styles(SIZE)
-
-    def block(title, name):
-        return [
-            Paragraph(f"<b>{title}</b>", s["centre"]),
-            Paragraph("<i>(Ký, ghi rõ họ tên)</i>", s["italic_centre"]),
-            Spacer(1, 12 * mm),
-            Paragraph(f"<b>{esc(name)}</b>", s["centre"]),
-        ]
-
     return Table(
-        [[block("NGƯỜI NỘP TIỀN", payer), block("NGƯỜI THU TIỀN", collector)]],
+        [
+            [
+                signature_block("NGƯỜI NỘP TIỀN", esc(payer), SIZE),
+                signature_block("NGƯỜI THU TIỀN", esc(collector), SIZE),
+            ]
+        ],
         colWidths=[WIDTH / 2, WIDTH / 2],
     )
 

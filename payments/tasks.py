@@ -1,22 +1,32 @@
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
-
-from cases.exceptions import InvalidTransition
 
 from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 25  # a drain ends before the sweep's next run
 
-# InvalidTransition: the case took another step while we applied (compare-and-set lost);
-# nothing was written, so trying again is safe.
-@shared_task(autoretry_for=(InvalidTransition, OperationalError), retry_backoff=True, max_retries=5)
-def apply_callback(callback_id: int) -> str | None:
-    return services.callback_apply(callback_id=callback_id)
+
+@shared_task
+def drain_callbacks() -> int:
+    """Apply the callbacks received, a batch per transaction, until none is left: asked
+    for once per burst of callbacks (`services.callback_receive`). A row that failed (the
+    case took another step meanwhile, a lock timeout) is left to a later drain or the
+    sweep. The number of rows processed."""
+    limit, failed, applied = settings.PAYMENT_CALLBACK_BATCH, set(), 0
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        drained = services.callbacks_apply(limit=limit, skip=failed)
+        applied += len(drained.outcomes)
+        failed |= drained.failed
+        if drained.claimed < limit:
+            break
+    return applied
 
 
 @shared_task

@@ -14,6 +14,8 @@ from desk.common import paginate, pin_for, put_errors, remember_pin
 from nationalid.forms import prefill_applicant_form
 from onestop import once
 from onestop.bodies import body_limit
+from onestop.http import too_many_requests
+from onestop.ratelimit import ONLINE_FILING, client_over_rate
 
 from .forms import OnlineSubmissionForm, ProcedureSearchForm
 
@@ -49,6 +51,12 @@ def submit(request, code):
     )
     if procedure.online_level == OnlineLevel.NONE:
         raise Http404
+    staff = request.user.is_authenticated and request.user.is_staff_member
+    if request.method == "POST" and not staff:
+        # One limit per client with the API's online filing (ONLINE_FILING_RATE).
+        wait = client_over_rate(request, *ONLINE_FILING)
+        if wait is not None:
+            return too_many_requests(request, wait)
     if request.method == "POST":
         form = OnlineSubmissionForm(request.POST, request.FILES, procedure=procedure)
         # From the national identity: the proven ID number is not the form's to change.

@@ -1,6 +1,7 @@
 """SQL helpers the report selectors share: percentiles, and a cache that cannot go stale."""
 
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.db import connections, router
@@ -17,6 +18,8 @@ from django.db.models import (
 from django.db.models.lookups import IsNull, LessThan
 
 from .models import ReportStamp
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 600
 
@@ -117,14 +120,22 @@ def stamp_key(db: str) -> str | None:
 
 
 def cached_report(db: str, name: str, params: tuple, compute):
-    """`compute()`, served from the cache while the database has not changed."""
+    """`compute()`, served from the cache while the database has not changed, and computed
+    afresh while the cache does not answer (a report is slower then, never an error)."""
     stamp = stamp_key(db)
     if stamp is None:
         return compute()
     digest = hashlib.sha256(repr((name, params, db, stamp)).encode()).hexdigest()
     key = f"reports:{digest}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache's own errors differ by backend (redis, file)
+        logger.warning("Reports: the cache is unavailable; computed without it.")
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except Exception:
+            logger.warning("Reports: the cache is unavailable; %s not kept.", name)
     return value

@@ -22,7 +22,7 @@ from cases.models import (
 from cases.selectors import calendar_for
 
 from . import sources
-from .facts import Step, payment_facts, signed_digitally
+from .facts import Step, agency_at, payment_facts, signed_digitally
 from .kpis import Scope
 from .models import RatingValue
 
@@ -46,8 +46,11 @@ def _in(moment, scope: Scope) -> bool:
     return moment is not None and scope.start <= moment < scope.end
 
 
-def _case_in_scope(case: Case, scope: Scope) -> bool:
-    if scope.agency_ids is not None and case.deciding_agency_id not in scope.agency_ids:
+def _case_in_scope(case: Case, steps: list[Step], scope: Scope) -> bool:
+    if (
+        scope.agency_ids is not None
+        and agency_at(case.deciding_agency_id, steps, scope.end) not in scope.agency_ids
+    ):
         return False
     if scope.level and case.procedure.level != scope.level:
         return False
@@ -88,7 +91,7 @@ def direct_counts(scope: Scope, cases=None) -> dict:
             online_used.add(case.procedure_id)
         if _in(case.received_at, scope) and paid_online:
             paid_online_used.add(case.procedure_id)
-        if not _case_in_scope(case, scope):
+        if not _case_in_scope(case, steps, scope):
             continue
         procedure = case.procedure
         apologies = [

@@ -39,7 +39,7 @@ from cases.working_time import VN_TZ, Unit
 from . import sources
 from .aggregates import Percentile, cached_report, is_postgres, python_percentile
 from .indicators import default_rows
-from .models import CaseFact, Indicator, Rating, RatingValue, ScorecardGroup
+from .models import CaseFact, FactHolding, Indicator, Rating, RatingValue, ScorecardGroup
 from .routers import reports_db
 
 
@@ -81,7 +81,18 @@ class Scope:
     def facts_filter(self, prefix: str = "") -> Q:
         q = Q()
         if self.agency_ids is not None:
-            q &= Q(**{f"{prefix}deciding_agency_id__in": self.agency_ids})
+            # A case counts under the agency that held it at the period's end: the one
+            # deciding it now unless a reorganisation moved it since (FactHolding).
+            held_now = Q(**{f"{prefix}deciding_agency_id__in": self.agency_ids}) & (
+                Q(**{f"{prefix}reorganised_at": None})
+                | Q(**{f"{prefix}reorganised_at__lt": self.end})
+            )
+            held_before = FactHolding.objects.filter(
+                Q(since=None) | Q(since__lt=self.end),
+                agency_id__in=self.agency_ids,
+                until__gte=self.end,
+            ).values("case_id")
+            q &= held_now | Q(**{f"{prefix}pk__in": held_before})
         if self.level:
             q &= Q(**{f"{prefix}level": self.level})
         if self.procedure_id:
@@ -754,22 +765,37 @@ def on_time_by_agency(scope: Scope, agencies: list) -> list[tuple]:
 
     counts = {agency.pk: [0, 0] for agency in agencies}
     numerator, denominator = on_time(scope)
-    rows = cached_report(
-        reports_db(),
-        "on_time_by_agency",
-        scope.key(),
-        lambda: list(
-            scope.facts()
-            .filter(denominator)
-            .values("deciding_agency_id")
-            .annotate(n=Count("pk", filter=numerator), d=Count("pk"))
-        ),
-    )
-    for row in rows:
+
+    def compute():
+        counted = scope.facts().filter(denominator)
+        rows = list(
+            counted.values("deciding_agency_id").annotate(
+                n=Count("pk", filter=numerator), d=Count("pk")
+            )
+        )
+        # The few cases a reorganisation moved after the period count where they were then.
+        held = held_at(scope.end)
+        moved = counted.filter(pk__in=list(held)).values("pk", "deciding_agency_id")
+        for row in moved.annotate(n=Count("pk", filter=numerator)) if held else []:
+            rows.append({"deciding_agency_id": row["deciding_agency_id"], "n": -row["n"], "d": -1})
+            rows.append({"deciding_agency_id": held[row["pk"]], "n": row["n"], "d": 1})
+        return rows
+
+    for row in cached_report(reports_db(), "on_time_by_agency", scope.key(), compute):
         if (agency_id := top(row["deciding_agency_id"])) is not None:
             counts[agency_id][0] += row["n"]
             counts[agency_id][1] += row["d"]
     return [(agency, *counts[agency.pk]) for agency in agencies]
+
+
+def held_at(end) -> dict[int, int]:
+    """{case id: agency id} of the cases a reorganisation moved on after a period ending at
+    `end`: the agency each counts under for that period, not the one deciding it now."""
+    return dict(
+        FactHolding.objects.using(reports_db())
+        .filter(Q(since=None) | Q(since__lt=end), until__gte=end)
+        .values_list("case_id", "agency_id")
+    )
 
 
 def channel_mix(scope: Scope) -> dict[str, int]:

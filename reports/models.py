@@ -1,8 +1,10 @@
 """What the reports read: one row of facts per case, and the citizens' ratings.
 
-`CaseFact` is derived data: `facts.case_fact_refresh` rewrites a case's row from its
-history in the same transaction as every step, so a report never lags behind a step.
+`CaseFact` is derived data: `facts.advance` moves a case's row on in the same transaction
+as every step, so a report never lags behind a step; `facts.derive` is its definition.
 """
+
+from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -122,6 +124,29 @@ class CaseFact(models.Model):
     processing_unit = models.CharField(
         max_length=20, default="working_days", help_text=_("The procedure's time unit.")
     )
+    # What a step needs of the history to move the row on (`facts.advance`), kept here so
+    # that it never reads the history: the wait for the applicant under way, and the
+    # waits since processing started.
+    paused_since = models.DateTimeField(
+        null=True, help_text=_("When the wait for the applicant under way began.")
+    )
+    waited = models.DurationField(
+        default=timedelta(0),
+        db_default=timedelta(0),
+        help_text=_("Office time waited for the applicant since processing started."),
+    )
+    waited_calendar = models.DurationField(
+        default=timedelta(0),
+        db_default=timedelta(0),
+        help_text=_("The same waits round the clock."),
+    )
+    reorganised_at = models.DateTimeField(
+        null=True,
+        help_text=_(
+            "When a reorganisation last moved the case to its deciding agency: for periods "
+            "that ended by then it counts under the agency of `FactHolding`."
+        ),
+    )
 
     class Meta:
         indexes = [
@@ -140,6 +165,25 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return f"facts of case {self.case_id}"
+
+
+class FactHolding(models.Model):
+    """An agency that decided a case until a reorganisation (its dissolution or merger) moved
+    the case to its successor: for a period that ended between `since` (the reorganisation
+    before, if any) and `until`, the case counts there, so that a merger changes no figure
+    of a period already over. Derived from the case's `reorganise` steps, as its facts."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("cases.Agency", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(null=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "until"], name="holding_case_until")]
+        indexes = [models.Index(fields=["agency", "until"], name="holding_agency_until")]
+
+    def __str__(self):
+        return f"case {self.case_id} at {self.agency_id} until {self.until}"
 
 
 class ReportStamp(models.Model):

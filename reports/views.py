@@ -1,6 +1,6 @@
 """The supervisor's pages: the dashboard, the cases behind a figure, the ratings."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -39,13 +39,45 @@ from .routers import reports_db
 from .services import rating_submit
 from .throughput import throughput
 
+# With no period asked for, the pages show the last 30 days: their trends then compare with
+# the 30 days before, where the year so far compared with last year, which a new
+# installation does not have (every card but one showed no trend).
+DEFAULT_DAYS = 30
+
+
+class DayMonthYearInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy, as Vietnamese write it, whatever the browser's
+    locale (a native date input follows the browser's, not the page's). A date given in ISO
+    (a link, the API's form) is shown the same way."""
+
+    def __init__(self):
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        )
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return value
+        return super().format_value(value)
+
+
+def period_day(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DayMonthYearInput(),
+    )
+
 
 class ReportFilterForm(forms.Form):
     """Period, agency and level: the same parameters as the reports API."""
 
-    to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    to = period_day(_("To"))
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
@@ -55,9 +87,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # `from` is the API's name for it; a Python keyword, so it is added here.
         self.fields = {
-            "from": forms.DateField(
-                label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-            ),
+            "from": period_day(_("From")),
             **self.fields,
         }
         agencies = Agency.objects.order_by("level", "code")
@@ -70,7 +100,7 @@ class ReportFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         last = data.get("to") or timezone.localdate()
-        first = data.get("from") or last.replace(month=1, day=1)
+        first = data.get("from") or last - timedelta(days=DEFAULT_DAYS - 1)
         if first > last:
             self.add_error("from", _("The period starts after it ends."))
         elif (last - first).days >= 3 * 366:
@@ -82,11 +112,18 @@ class ReportFilterForm(forms.Form):
 def _reader(request):
     if not may_read_reports(request.user):
         raise PermissionDenied
-    # Always bound: every field is optional, so no parameters at all is this year so far.
+    # Always bound: every field is optional, so no parameters at all is the last 30 days.
     form = ReportFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
+    # The page's links (exports, drill-down, pages) carry the period in ISO, as the API reads
+    # it, however it was typed.
+    query = request.GET.copy()
+    for name in ("from", "to"):
+        if data.get(name):
+            query[name] = data[name].isoformat()
+    request.GET = query
     scope = scope_for(
         request.user,
         first=data["first"],
@@ -122,14 +159,18 @@ def dashboard(request):
     report = kpi_report(scope)
     cards = []
     for item in report:
-        before = previous[item["id"]]["rate"]
+        # A count (feedback received) moves by its number, neither better nor worse.
+        figure = "numerator" if item["unit"] == "count" else "rate"
+        now, before = item[figure], previous[item["id"]][figure]
         trend = None
-        if item["rate"] is not None and before is not None:
-            trend = round(item["rate"] - before, 2)
+        if now is not None and before is not None:
+            trend = round(now - before, 2)
         # Less time is better; a higher rate is better.
         better = trend is not None and (trend < 0 if item["id"] == "processing_time" else trend > 0)
-        worse = trend is not None and trend != 0 and not better
-        cards.append({**item, "trend": trend, "better": better, "worse": worse})
+        better = better and figure == "rate"
+        worse = trend is not None and trend != 0 and not better and figure == "rate"
+        digits = 0 if figure == "numerator" else 2
+        cards.append({**item, "trend": trend, "better": better, "worse": worse, "digits": digits})
     card = scorecard(scope, report)
     groups = [
         {**group, "cards": [c for c in cards if c["group"] == group["group"]]}

@@ -12,6 +12,7 @@ from cases import selectors, services
 from cases.models import Case, CaseEvent, Level, Role, SupplementClock
 from dvcqg import services as portal_sync
 from notifications import services as outbox
+from payments.services import callbacks as payment_callbacks
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
 from .moments import FRIDAY_9AM, MONDAY_9AM, vn  # noqa: F401 (the tests import them from here)
@@ -61,6 +62,7 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)
     monkeypatch.setattr(portal_sync, "_asked_until", 0.0)
+    monkeypatch.setattr(payment_callbacks, "_asked_until", 0.0)
 
 
 def act(case, action, by, at=None, **params):
@@ -148,7 +150,7 @@ APPLICANT = {
     "id_number": "010190001234",
     "phone": "0912345678",
     "email": "mai@example.vn",
-    "address": "Xã Gia Phú, huyện Bảo Thắng, Lào Cai",
+    "address": "Xã Gia Phú, tỉnh Lào Cai",
 }
 
 

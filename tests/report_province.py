@@ -451,3 +451,13 @@ def restore_migrated_rows():
     ReportStamp.objects.bulk_create(
         [ReportStamp(id=i) for i in range(ReportStamp.SHARDS)], ignore_conflicts=True
     )
+
+
+def a_long_october(file_case) -> dict:
+    """More cases behind one figure than a page holds (50): October 2026's on-time figure
+    over 61 cases still open at the month's end, 55 on time (filed Thursday 29 October,
+    due Tuesday 3 November) and 6 late (filed Monday 5 October, due Thursday 8 October)."""
+    return {
+        "on_time": [file_case(vn(2026, 10, 29, 9, 0)) for _ in range(55)],
+        "late": [file_case(vn(2026, 10, 5, 9, 0)) for _ in range(6)],
+    }

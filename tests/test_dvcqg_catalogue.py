@@ -58,7 +58,7 @@ def test_the_portal_s_catalogue_is_applied_only_once_an_administrator_confirms(
     assert [f["amount"] for f in changes["fees"].portal] == [200_000, 50_000]
     assert Procedure.objects.get(pk=procedure.pk).name != NEW_NAME  # nothing applied yet
     listing = admin_client.get("/admin/dvcqg/cataloguechange/").content.decode()
-    assert NEW_NAME in listing and "200,000 VND" in listing
+    assert NEW_NAME in listing and "200.000 ₫" in listing
 
     selected = {"action": "apply", "_selected_action": [c.pk for c in changes.values()]}
     confirm = admin_client.post("/admin/dvcqg/cataloguechange/", selected)

@@ -12,7 +12,7 @@ from cases.models import Agency, Case, Level
 from documents.forms_pdf import lookup_url
 
 from .conftest import MONDAY_9AM
-from .pdf_tools import page_count, qr_codes, text
+from .pdf_tools import page_count, pdfinfo, pdftotext, qr_codes, text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,57 @@ def test_the_receipt_qr_code_opens_the_lookup_of_its_case(file_case, staff, clie
     code, pin = parse_qs(link.query)["code"][0], parse_qs(link.fragment)["pin"][0]
     page = client.post("/", {"code": code, "pin": pin}, follow=True)
     assert page.redirect_chain == [("/", 302)] and case.code in page.content.decode()
+
+
+# What a counter files every day: a long name and address, five documents with long names.
+LONG_APPLICANT = {
+    "full_name": "Nguyễn Thị Phương Thảo",
+    "id_number": "010190001234",
+    "phone": "0912345678",
+    "address": "Thôn Bản Vền, xã Gia Phú, tỉnh Lào Cai (trước đây huyện Bảo Thắng)",
+}
+LONG_DOCUMENTS = [
+    {"name": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (Mẫu số 03/2013/TT-LLTP)"},
+    {"name": "Bản chụp Căn cước công dân hoặc Hộ chiếu của người được cấp Phiếu lý lịch"},
+    {"name": "Bản chụp sổ hộ khẩu hoặc giấy xác nhận thông tin về cư trú"},
+    {"name": "Văn bản ủy quyền (trường hợp ủy quyền thực hiện thủ tục)"},
+    {"name": "Giấy tờ chứng minh thuộc đối tượng được miễn, giảm phí"},
+]
+
+
+def words_of(pdf: bytes) -> str:
+    """The text as `pdftotext` reads it, lines joined."""
+    return " ".join(pdftotext(pdf).split())
+
+
+def test_form_01_is_one_a5_page_with_both_signatures_and_the_upfront_fee(
+    staff, upfront, client_for
+):
+    """Regression (issue 20): form 01 spilled onto a second page holding only the receiver's
+    signature, had no block for the applicant's, and with an upfront fee showed the
+    appointment as a bare "—" without the fee or why."""
+    clerk = staff["counter"]
+    clerk.first_name, clerk.last_name = "Hoa", "Trần Thị"
+    clerk.save()
+    case = services.case_file(
+        procedure=upfront, applicant=LONG_APPLICANT, channel="counter",
+        documents=LONG_DOCUMENTS, by=clerk, now=MONDAY_9AM,
+    )  # fmt: skip
+
+    pdf = print_receipt(client_for(clerk), case.code, pin=case.pin).content
+
+    info = pdfinfo(pdf)
+    width, _x, height = info["Page size"].split()[:3]
+    assert info["Pages"] == "1"
+    assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (148, 210)
+    slip = words_of(pdf)
+    assert "NGƯỜI NỘP HỒ SƠ" in slip and "NGƯỜI TIẾP NHẬN" in slip and "Trần Thị Hoa" in slip
+    assert slip.count("Nguyễn Thị Phương Thảo") == 2  # the applicant's row and signature
+    assert "Hẹn trả kết quả: Tính từ khi nộp đủ phí, lệ phí" in slip
+    assert "Phí LP-DKDN: 50.000 ₫; Phí PHI-CBTT: 100.000 ₫." in slip
+    assert "Tổng cộng: 150.000 ₫, nộp trước khi giải quyết." in slip
+    assert all(doc["name"] in slip for doc in LONG_DOCUMENTS)
+    assert "&amp;" not in slip and "&#" not in slip and "&lt;" not in slip
 
 
 def test_reprinting_issues_a_new_pin_and_the_old_one_stops_working(
@@ -112,6 +163,16 @@ def test_forms_02_to_05_come_out_as_pdfs(file_case, staff, client_for, procedure
     words = text(form(officer, late.code, "stop").content)
     assert "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ" in words and "Người nộp đã mất" in words
     assert page_count(form(officer, late.code, "05").content) == 1
+
+    # Each is one printed page (pdfinfo), its words as Vietnamese with no markup entities.
+    supervisor = client_for(staff["supervisor"])
+    for client, code, number in [
+        (counter, supplement.code, "02"), (supervisor, refused.reference, "03"),
+        (officer, late.code, "04"), (officer, late.code, "05"),
+    ]:  # fmt: skip
+        pdf = form(client, code, number).content
+        assert pdfinfo(pdf)["Pages"] == "1", number
+        assert "&amp;" not in words_of(pdf) and "&#" not in words_of(pdf), number
 
 
 def test_a_form_not_issued_for_the_case_is_a_conflict(file_case, staff, client_for):

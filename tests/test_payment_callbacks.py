@@ -39,8 +39,8 @@ def waiting(file_case, upfront):
     return case, payments.payment_request_create(case=case, method="online")
 
 
-def post(client, payload):
-    return client.post(CALLBACK, payload, format="json")
+def post(client, payload, **meta):
+    return client.post(CALLBACK, payload, format="json", **meta)
 
 
 def signed_callback(**fields) -> dict:
@@ -116,6 +116,54 @@ def test_a_body_that_is_not_json_is_kept_and_rejected(client_for):
     assert answer.status_code == 200
     assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
     assert GatewayCallback.objects.get().outcome == CallbackOutcome.REJECTED
+
+
+def test_a_body_larger_than_any_callback_is_refused_and_not_kept(client_for, settings):
+    """Regression: 40 posts of 2.4 MB junk to the callback grew the inbox by 100 MB."""
+    junk = {"MaLoi": "00", "junk": "x" * 2_400_000}
+    answer = post(client_for(), junk)  # it parses: every field would have been kept
+    assert answer.status_code == 413
+    assert not GatewayCallback.objects.exists()
+    just_under = {"MaLoi": "00", "junk": "x" * (settings.PAYGOV_CALLBACK_MAX_BYTES - 1000)}
+    assert post(client_for(), just_under).status_code == 200
+
+
+def test_of_a_body_that_is_not_a_message_a_bounded_excerpt_is_kept(client_for):
+    junk = "{" + "x" * 3000  # no JSON
+    answer = client_for().post(CALLBACK, junk, content_type="application/json")
+    assert answer.json()["MaLoi"] == paygov.REPLY_BAD_CHECKSUM
+    assert GatewayCallback.objects.get().payload == {"_body": junk[:500]}
+
+
+def test_unsigned_callbacks_are_limited_per_client_signed_ones_never(waiting, client_for, settings):
+    settings.PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR = 3
+    _case, payment = waiting
+    forged = {"MaLoi": "00", "MaThamChieu": payment.reference}
+    statuses = [post(client_for(), forged).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert GatewayCallback.objects.count() == 3  # nothing kept past the limit
+    # The gateway's signed callback from the same address still goes through.
+    [callback] = platform_callbacks(payment)
+    assert post(client_for(), callback).json()["MaLoi"] == "00"
+    # Another client is its own.
+    assert post(client_for(), forged, REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+def test_callbacks_are_limited_per_client(client_for, settings):
+    settings.PAYGOV_CALLBACK_RATE = "2/minute"
+    statuses = [post(client_for(), signed_callback()).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_callback_may_be_restricted_to_the_gateways_addresses(waiting, client_for, settings):
+    settings.PAYGOV_CALLBACK_ALLOWED_IPS = ["203.0.113.0/28", "2001:db8::7/128"]
+    _case, payment = waiting
+    [callback] = platform_callbacks(payment)
+    assert post(client_for(), callback, REMOTE_ADDR="198.51.100.9").status_code == 403
+    assert post(client_for(), callback, REMOTE_ADDR="2001:db8::8").status_code == 403
+    assert not GatewayCallback.objects.exists()
+    assert post(client_for(), callback, REMOTE_ADDR="2001:db8::7").status_code == 200
+    assert post(client_for(), callback, REMOTE_ADDR="203.0.113.14").status_code == 200
 
 
 def test_a_callback_with_a_nul_character_is_kept_without_it(client_for):
@@ -419,3 +467,59 @@ def test_a_transaction_id_too_long_to_keep_is_flagged_not_a_crash(waiting, clien
     post(client_for(), signed_callback(MaThamChieu=payment.reference, MaGiaoDich="9" * 80,
                                        SoTien=str(payment.amount)))  # fmt: skip
     assert apply_all() == [CallbackOutcome.FLAGGED]
+
+
+# --- batches ---------------------------------------------------------------------------
+
+
+def test_a_burst_of_callbacks_asks_for_one_drain_which_applies_them_together(
+    file_case, upfront, client_for, django_capture_on_commit_callbacks
+):
+    """One task for the burst, not one a callback; the duplicate changes nothing."""
+    waiting = [file_case(FRIDAY_9AM, procedure=upfront) for _ in range(3)]
+    requests = [payments.payment_request_create(case=case, method="online") for case in waiting]
+    bodies = [callback for p in requests for callback in platform_callbacks(p)]
+    with mock.patch("payments.services.callbacks.enqueue") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            for body in [*bodies, bodies[0]]:
+                assert post(client_for(), body).status_code == 200
+    assert [call.args for call in enqueue.call_args_list] == [("payments.tasks.drain_callbacks",)]
+
+    assert tasks.drain_callbacks() == 4
+    outcomes = sorted(GatewayCallback.objects.values_list("outcome", flat=True))
+    assert outcomes == sorted([CallbackOutcome.APPLIED] * 3 + [CallbackOutcome.DUPLICATE])
+    for case in waiting:
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+        assert case.events.filter(action="payment-confirmed").count() == 1
+
+
+def test_a_callback_that_fails_in_a_batch_undoes_none_of_the_others(file_case, upfront):
+    """Each row is applied in a savepoint of its own: the one that failed midway leaves
+    nothing written and stays for a later drain; the others commit with the batch."""
+    first, second = [file_case(FRIDAY_9AM, procedure=upfront) for _ in range(2)]
+    doomed, fine = [
+        payments.payment_request_create(case=c, method="online") for c in (first, second)
+    ]
+    for payment in (doomed, fine):
+        [body] = platform_callbacks(payment)
+        payments.callback_receive(gateway_name="paygov", payload=body, enqueue=False)
+    settle = payments.callbacks.settle
+
+    def settle_then_fail(payment, **kwargs):
+        settle(payment, **kwargs)  # the request paid, the case received...
+        if payment.pk == doomed.pk:
+            raise RuntimeError("the worker's disk filled up")
+
+    with mock.patch("payments.services.callbacks.settle", settle_then_fail):
+        assert tasks.drain_callbacks() == 1
+    doomed.refresh_from_db(), fine.refresh_from_db()
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (doomed.state, first.status) == (PaymentState.PENDING, Status.AWAITING_PAYMENT)
+    assert (fine.state, second.status) == (PaymentState.PAID, Status.RECEIVED)
+    assert not first.events.filter(action="payment-confirmed").exists()
+    assert GatewayCallback.objects.get(reference=doomed.reference).processed_at is None
+
+    assert tasks.drain_callbacks() == 1  # the next drain applies it
+    doomed.refresh_from_db(), first.refresh_from_db()
+    assert (doomed.state, first.status) == (PaymentState.PAID, Status.RECEIVED)

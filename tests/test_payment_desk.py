@@ -1,5 +1,6 @@
 """Fees at the counter desk and the receipt (biên lai) as a PDF."""
 
+import re
 import threading
 
 import pytest
@@ -7,12 +8,13 @@ import time_machine
 from django.db import connection
 from django.test import Client
 
-from cases.models import Case, CaseEvent, Status
+from cases.models import Case, CaseEvent, CollectionMode, Status
 from payments import services as payments
 from payments.models import FeeExemption, PaymentRequest, PaymentState
 
 from . import pdf_tools
 from .conftest import FRIDAY_9AM
+from .paying import fee_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,9 @@ def test_the_receipt_pdf_reads_number_case_items_and_total(file_case, upfront, s
     assert "Một trăm năm mươi nghìn đồng" in text
     assert "Tiền mặt" in text
     assert case.applicant_full_name in text
+    assert pdf_tools.pdfinfo(response.content)["Pages"] == "1"  # one A5 page, both signatures
+    printed = " ".join(pdf_tools.pdftotext(response.content).split())
+    assert "NGƯỜI NỘP TIỀN" in printed and "NGƯỜI THU TIỀN" in printed
 
 
 def test_only_staff_of_the_case_and_its_applicant_get_the_receipt(
@@ -109,7 +114,7 @@ def test_the_staff_case_page_shows_fees_due_and_the_requests(counter, file_case,
     payments.payment_request_create(case=case, method="online")
     page = counter.get(f"/desk/cases/{case.code}/").content.decode()
     assert 'id="fees"' in page
-    assert "150.000 VND" in page
+    assert "150.000 ₫" in page
     assert PaymentRequest.objects.get(case=case).reference in page
     assert "data-confirm" in page  # the cash button asks first
 
@@ -249,3 +254,38 @@ def test_an_officer_sees_the_fees_but_no_counter_buttons(client, staff, file_cas
     response = client.post(f"/desk/cases/{case.code}/fees/cash/", {"fee-cash-token": "x"})
     assert response.status_code == 302  # refused with a message, nothing recorded
     assert not PaymentRequest.objects.filter(case=case).exists()
+
+
+def visible_text(page: str) -> str:
+    """What a person reads on the page: the words between the tags."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_fees_read_by_name_with_money_written_one_way_and_the_fee_receipt_called_so(
+    counter, staff, file_case, province
+):
+    """Regression (issue 20): the fees panel, the timeline and the fee receipt showed fee
+    codes (PHI-LLTP) where people expect names; money was written "200.000 VND", "200.000"
+    and "200.000 đồng"; the fee receipt was headed "Giấy tiếp nhận", the name of form 01."""
+    procedure = fee_procedure(province, CollectionMode.UPFRONT, fees=(("PHI-LLTP", 200_000),))
+    procedure.fees.update(name="Phí cung cấp thông tin lý lịch tư pháp")
+    case = file_case(FRIDAY_9AM, procedure=procedure)  # waits for the fee (request-payment)
+
+    page = visible_text(counter.get(f"/desk/cases/{case.code}/").content.decode())
+    assert "Phí cung cấp thông tin lý lịch tư pháp 200.000 ₫" in page  # still due
+    assert "Ghi nhận nộp tiền mặt (200.000 ₫)" in page
+    assert "PHI-LLTP" not in page and "VND" not in page and "đồng" not in page
+
+    payment = paid_in_cash(case, staff)
+    page = visible_text(counter.get(f"/desk/cases/{case.code}/").content.decode())
+    assert "Số tiền Biên lai" in page  # the payments table's heads
+    receipt = pdf_tools.pdftotext(
+        counter.get(f"/api/v1/cases/{case.code}/payments/{payment.reference}/receipt/").content
+    )
+    assert "Phí cung cấp thông tin lý lịch tư pháp" in receipt and "200.000 ₫" in receipt
+    assert "PHI-LLTP" not in receipt and "Số tiền (đồng)" not in receipt
+    payment_page = visible_text(
+        counter.get(f"/payments/return/{payment.reference}/").content.decode()
+    )
+    assert f"Biên lai: {payment.receipt.label}" in payment_page
+    assert "Giấy tiếp nhận" not in payment_page

@@ -40,6 +40,7 @@ def test_an_upfront_fee_stops_the_case_until_it_is_paid(file_case, upfront):
     message = Notification.objects.get(event=request, channel="email")
     assert "nộp phí" in message.subject
     assert "150.000 ₫" in message.body and "/payments/pay/" in message.body  # amount, pay link
+    assert "Số tiền: 150.000 ₫" in message.body  # money written one way (not "(đồng): … ₫")
     sms = Notification.objects.get(event=request, channel="sms")
     assert "/payments/pay/" in sms.body
 

@@ -4,9 +4,8 @@ import logging
 
 import pytest
 import redis
-from django.test import override_settings
 
-from cases.public_lookup import case_public_lookup
+from cases.public_lookup import LookupThrottled, case_public_lookup
 from onestop import ratelimit
 from onestop.ratelimit import Hit, Limit, exceeded
 
@@ -62,11 +61,50 @@ def test_over_the_limit_says_how_long_to_wait():
     assert hits == [None, None, 45]
 
 
-def test_the_limits_fail_open_with_a_warning_when_redis_is_down(caplog):
-    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
-        with caplog.at_level(logging.WARNING, logger="onestop.ratelimit"):
-            assert exceeded([Hit(Limit("test", 0, 60), "x")]) is None
-    assert "Rate limits are off" in caplog.text
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.CACHES = {
+        "default": {"BACKEND": "onestop.cache.RedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    monkeypatch.setattr(ratelimit, "_local", ratelimit._LocalCounters())  # this test's own
+
+
+def test_with_redis_down_the_limits_hold_in_the_process_with_a_warning(redis_down, caplog):
+    """Regression: with Redis down every limit was off."""
+    limit = Limit("test", 2, 60)
+    with caplog.at_level(logging.WARNING, logger="onestop.ratelimit"):
+        hits = [exceeded([Hit(limit, "x")], now=6000.0 + 15) for _ in range(3)]
+    assert hits == [None, None, 45]
+    assert exceeded([Hit(limit, "y")], now=6000.0 + 15) is None  # another client
+    assert exceeded([Hit(limit, "x")], now=6060.0) is None  # the next window
+    # Redis was asked once: the outage is remembered, so no request waits on its timeout.
+    assert caplog.text.count("the counter store is unreachable") == 1
+
+
+def test_with_redis_down_pin_guessing_on_one_case_is_still_stopped(redis_down, file_case):
+    """Regression: with Redis down 300 wrong PINs on one case went through in 0.7 s."""
+    case = file_case(vn(2026, 11, 27, 9, 0))
+    answers = []
+    for n in range(7):
+        try:
+            answers.append(case_public_lookup(code=case.code, pin=f"AAAAAAA{n}", client="x"))
+        except LookupThrottled:
+            answers.append("throttled")
+    assert answers == [None] * 5 + ["throttled"] * 2
+    # The right PIN from another client still works.
+    assert case_public_lookup(code=case.code, pin=case.pin, client="y") == case
+
+
+def test_the_counters_kept_in_memory_are_bounded(redis_down, monkeypatch):
+    monkeypatch.setattr(ratelimit, "LOCAL_KEYS", 100)
+    limit = Limit("test", 1, 60)
+    exceeded([Hit(limit, "attacker")], now=60.0)
+    for n in range(300):  # flooding new keys, while the attacker keeps asking
+        exceeded([Hit(limit, f"other-{n}")], now=60.0)
+        exceeded([Hit(limit, "attacker", count=False)], now=60.0)
+    assert len(ratelimit._local._values) == 100
+    assert exceeded([Hit(limit, "attacker")], now=60.0) == 60  # its count survived
 
 
 def test_without_redis_the_counters_live_in_the_django_cache(settings):

@@ -1,10 +1,12 @@
 """Case facts: kept with every step, and rebuilt from the history on the reports queue."""
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 
 from reports.models import CaseFact
-from reports.tasks import rebuild_case_facts
+from reports.tasks import rebuild_case_facts, verify_case_facts
 
 from .conftest import APPLICANT, vn
 from .paying import on_result, upfront  # noqa: F401 - fixtures
@@ -87,3 +89,32 @@ def test_cases_without_facts_get_them(file_case):
     CaseFact.objects.filter(case=case).delete()
     call_command("rebuild_case_facts", missing=True)
     assert CaseFact.objects.get(case=case).received_at == vn(2026, 11, 2, 9, 0)
+
+
+def test_the_nightly_check_reports_a_fact_that_differs_from_its_history(file_case, staff):
+    """`rebuild_case_facts --verify` writes nothing and fails naming each difference; the
+    beat runs its task every night."""
+    from django.core.management import CommandError, call_command
+
+    from cases import services
+
+    case = file_case(vn(2026, 11, 2, 9, 0))
+    services.case_act(
+        case=case,
+        action="request-supplement",
+        by=staff["counter"],
+        now=vn(2026, 11, 3, 9, 0),
+        items=["x"],
+        reason="r",
+    )
+    out = StringIO()
+    call_command("rebuild_case_facts", verify=True, stdout=out)
+    assert "agree with their history" in out.getvalue()
+
+    CaseFact.objects.filter(case=case).update(supplements=0)
+    with pytest.raises(CommandError, match="1 facts of 1 cases differ"):
+        call_command("rebuild_case_facts", verify=True, stdout=out)
+    assert f"case {case.pk}: supplements is 0, its history gives 1" in out.getvalue()
+    assert CaseFact.objects.get(case=case).supplements == 0  # reported, not rewritten
+    assert verify_case_facts.run() == 1
+    assert settings.CELERY_BEAT_SCHEDULE["verify-case-facts"]["task"] == verify_case_facts.name

@@ -1,9 +1,14 @@
 """The supervisor's pages: the dashboard with its cards and charts, the drill-down."""
 
 import re
+from datetime import date
 
 import pytest
+import time_machine
 
+from reports import charts
+
+from .conftest import vn
 from .report_province import committed_october
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +98,58 @@ def test_the_drill_down_of_a_catalogue_and_of_a_feedback_figure(october, staff, 
     for name in ("F2", "F5"):
         assert october[name].reference not in html
     assert client.get("/reports/kpis/population_database/", OCTOBER).status_code == 404
+
+
+def test_the_period_is_typed_and_shown_as_day_month_year(october, staff, client):
+    """Regression (issue 20): the dashboard's dates were native date inputs, which follow the
+    browser's locale (mm/dd/yyyy in an English browser) and not the Vietnamese page's."""
+    client.force_login(staff["supervisor"])
+    typed = client.get("/reports/", {"from": "01/10/2026", "to": "31/10/2026"})
+    linked = client.get("/reports/", OCTOBER)  # a link or the API's form: ISO
+
+    for page in (typed, linked):
+        html = page.content.decode()
+        assert page.status_code == 200 and "68,18%" in html  # the same October
+        day = re.findall(r'<input type="text" name="(from|to)" value="([^"]*)"', html)
+        assert day == [("from", "01/10/2026"), ("to", "31/10/2026")] and 'type="date"' not in html
+        assert 'placeholder="dd/mm/yyyy"' in html
+        # The exports and drill-downs read the period as the API does, in ISO.
+        assert "/api/v1/reports/kpis/?from=2026-10-01&amp;to=2026-10-31&amp;format=xlsx" in html
+    drill = client.get("/reports/kpis/on_time/", {"from": "01/10/2026", "to": "31/10/2026"})
+    assert "from=2026-10-01&amp;to=2026-10-31" in drill.content.decode()
+
+
+def test_the_satisfaction_card_says_what_its_figures_count(october, staff, client):
+    """Regression (issue 20): 5.4's card read "Hồ sơ 5 / 22", as if 5 were cases of some
+    kind; they are the cases rated "not satisfied" or complained about, out of 22."""
+    client.force_login(staff["supervisor"])
+    html = client.get("/reports/", OCTOBER).content.decode()
+    card = html.split('id="kpi-satisfaction"', 1)[1].split("</article>", 1)[0]
+    figures = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    assert "Hồ sơ bị đánh giá không hài lòng hoặc bị phản ánh / tổng số hồ sơ 5 / 22" in figures
+
+
+def test_with_no_period_the_dashboard_shows_the_last_30_days_with_a_trend_on_each_figure(
+    october, staff, client
+):
+    """Regression (issue 20.8): the default period was the year so far, compared with last
+    year, which holds no data: every card but one showed no trend."""
+    client.force_login(staff["supervisor"])
+    with time_machine.travel(vn(2026, 10, 31, 12, 0), tick=False):
+        html = client.get("/reports/").content.decode()
+    assert "02/10/2026" in html and "31/10/2026" in html
+    cards = re.findall(r'<article class="card kpi[^"]*"[^>]*>.*?</article>', html, re.DOTALL)
+    with_a_figure = [c for c in cards if re.search(r'<p class="rate">\s*[0-9]', c)]
+    missing = [c[:120] for c in with_a_figure if 'class="trend' not in c]
+    assert with_a_figure and not missing, missing
+
+
+def test_the_throughput_chart_counts_from_zero():
+    """Regression (issue 20.8): its y-axis started at 20, so a change of 2 looked like 50 %."""
+    rows = [
+        {"bucket": date(2026, 11, day), "received": 20 + day, "resolved": 22, "backlog": 25}
+        for day in (2, 3, 4)
+    ]
+    svg = charts.throughput_chart(rows, lambda day: day.strftime("%d/%m"))
+    y_axis = re.search(r'<g class="axis y[^"]*">(.*?)</g></g>', svg, re.DOTALL).group(1)
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", y_axis)[0] == "0"

@@ -18,7 +18,7 @@ from reports import sources
 from reports.direct import direct_counts
 from reports.kpis import Scope, kpi_report
 from reports.models import CaseFact
-from reports.services import rating_submit
+from reports.services import case_facts_differences, rating_submit
 
 from .conftest import vn
 from .factories import FeeItemFactory, ProcedureFactory
@@ -161,6 +161,10 @@ def test_reports_equal_the_direct_computation(seed, province, staff, procedure, 
     assert resolved.exclude(started_at=F("received_at")).exists()  # an upfront fee's wait
     assert facts.filter(reused=True).exists() and facts.filter(written_result=False).exists()
     assert Feedback.objects.exists()
+    # Each step moved its case's row on from the row and the step alone; the rows are
+    # those a derivation from each whole history gives.
+    assert facts.filter(waited__gt=timedelta(0)).exists()
+    assert case_facts_differences(case_ids=list(Case.objects.values_list("pk", flat=True))) == []
 
     scopes = [
         Scope(date(2026, 8, 1), date(2026, 12, 31)),

@@ -14,13 +14,15 @@ from pyhanko_certvalidator import ValidationContext
 from reportlab.lib.pagesizes import A5
 
 from cases import services
+from cases.actions import perform_action
 from cases.exceptions import InvalidTransition
 from cases.models import Status
 from documents import results_pdf, signing
 from documents.models import ResultDocument, ResultTemplate
 from documents.services import verify_url
 
-from .pdf_tools import qr_codes, text
+from .moments import vn
+from .pdf_tools import pdffonts, pdfinfo, pdftotext, qr_codes, text
 from .signing import sign, signed_bytes, submit, two_page_pdf, upload
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +282,35 @@ def test_a_paper_result_keeps_the_approval_path(processing_case, staff, client_f
     assert sign(client_for(staff["signer"]), code).status_code == 200
     assert processing_case.events.get(action="sign").data == {"signature": "approval"}
     assert not ResultDocument.objects.exists()
+
+
+def test_the_stamp_says_in_vietnamese_who_signed_when_and_where_to_check(
+    processing_case, staff, client
+):
+    """Regression (issue 20): the stamp read "Signed digitally (PAdES) / So Tu phap" without
+    diacritics, and a result signed at a moment in the past (the demo's) said the machine's
+    time in its PDF (23:39 06/12) and that moment on the case page (15:50 03/12)."""
+    at = vn(2026, 12, 3, 15, 50)  # Thursday, after the case was assigned
+    perform_action(
+        case=processing_case, action="submit-result", by=staff["officer"],
+        now=at - timedelta(hours=1), result="generated",
+    )  # fmt: skip
+    perform_action(case=processing_case, action="sign", by=staff["signer"], now=at)
+    data = signed_bytes(processing_case)
+    document = ResultDocument.objects.get(case=processing_case)
+
+    assert pdfinfo(data)["Pages"] == "1"
+    stamp = pdftotext(data)
+    assert "Ký số bởi: Sở Tư pháp" in stamp
+    assert "Thời gian ký: 15:50 03/12/2026 (GMT+7)" in stamp
+    assert f"Kiểm tra tại: {verify_url(document.pk)}" in stamp
+    assert "&amp;" not in stamp and "&#" not in stamp
+    # Drawn in the forms' font, embedded (the stamp's text is shaped as CID glyphs).
+    assert "DejaVuSerif-Identity-H" in pdffonts(data)
+    # One truth: the signature, the stored row and the case page say the same moment.
+    [signature] = PdfFileReader(BytesIO(data)).embedded_signatures
+    assert signature.self_reported_timestamp == at == document.signed_at
+    assert signing.verify_pdf(data).signed_at == at
+    client.force_login(staff["signer"])
+    page = client.get(f"/desk/cases/{processing_case.code}/").content.decode()
+    assert "15:50 03/12/2026" in page

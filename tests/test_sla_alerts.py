@@ -343,3 +343,13 @@ def test_a_case_whose_deadline_cannot_be_computed_does_not_stop_the_scan(
     broken.refresh_from_db()
     assert broken.alert_level == 0 and broken.next_alert_at == DUE_SOON + scan.RETRY_BAD_ROW
     assert f"case {broken.pk} skipped" in caplog.text
+
+
+def test_the_alerts_page_links_each_case_code_to_its_case_page(assigned_case, staff, client):
+    """Regression (issue 20.8): the alerts page named its case as plain text, so a clerk
+    copied the code into the queue's search to open it."""
+    scan_at(OVERDUE)
+    client.force_login(staff["officer"])
+    html = client.get("/alerts/").content.decode()
+    code = assigned_case.code
+    assert f'<a href="{reverse("case", args=[code])}">{code}</a>' in html

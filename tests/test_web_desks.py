@@ -316,3 +316,18 @@ def test_a_result_over_the_size_limit_is_refused_next_to_the_field(
     )
     assert answer.status_code == 400 and "larger than" in answer.content.decode()
     assert not ResultDocument.objects.exists()
+
+
+def test_the_timeline_names_the_assigned_officer_by_full_name(client, staff, file_case):
+    """Regression (issue 20): the timeline said "Chuyên viên xử lý: officer" (a username)."""
+    officer = staff["officer"]
+    officer.first_name, officer.last_name = "Minh", "Lê Văn"
+    officer.save()
+    case = file_case()
+    services.case_act(case=case, action="assign", by=staff["counter"], officer=officer)
+    client.force_login(staff["counter"])
+
+    page = client.get(f"/desk/cases/{case.code}/").content.decode()
+
+    assert "Chuyên viên xử lý: Lê Văn Minh" in page
+    assert "Chuyên viên xử lý: officer" not in page

@@ -131,7 +131,14 @@ def test_the_case_page_shows_the_draft_then_the_signed_result(client, staff, cit
     draft.refresh_from_db()
     page = client.get(f"/desk/cases/{code}/").content.decode()
     assert draft.signed_sha256 in page and f'href="/verify/{draft.pk}/"' in page
-    assert draft.certificate_subject in page
+    # The certificate's fields named in Vietnamese on a Vietnamese page (issue 20: they read
+    # "Common Name / Organizational Unit"), in English on an English one.
+    vietnamese = "Tên chung (CN): Sở Tư pháp; Đơn vị (OU): 000.00.20.H38; Tổ chức (O): Sở Tư pháp"
+    assert vietnamese + "; Quốc gia (C): VN" in page
+    assert "Common Name" not in page and "Organization" not in page
+    english = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english_names = "Common Name: Sở Tư pháp; Organizational Unit: 000.00.20.H38; Organization"
+    assert english_names + ": Sở Tư pháp; Country: VN" in english
     signed = client.get(f"/desk/cases/{code}/result/")
     assert signed.status_code == 200
     citizen_case.refresh_from_db()
@@ -207,3 +214,18 @@ def test_a_draft_sent_back_is_not_shown_as_awaiting_signature(client, staff, cit
     page = client.get(f"/desk/cases/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Draft, sent back or replaced" in page and "awaiting signature" not in page
+
+
+def test_the_printed_receipt_page_of_an_upfront_fee_says_when_the_clock_starts(
+    client, staff, file_case, upfront
+):
+    """Regression (issue 20): with an upfront fee the appointment was blank, without the fee
+    or why; the applicant's signature block had no name under it."""
+    case = file_case(MONDAY_9AM, procedure=upfront)
+    client.force_login(staff["counter"])
+
+    page = client.get(f"/desk/cases/{case.code}/receipt/").content.decode()
+
+    assert "Tính từ khi nộp đủ phí, lệ phí; ngày hẹn được báo khi thanh toán xong." in page
+    assert "Phí LP-DKDN: 50.000 ₫; Phí PHI-CBTT: 100.000 ₫" in page
+    assert page.count(APPLICANT["full_name"]) >= 2  # the applicant's row and signature

@@ -15,12 +15,15 @@ from cases.workflow import FILING, MOVES, USER_ACTIONS, label_of
 from demo.generate import Generator
 from demo.scale import build_province
 from desk.forms import ACTION_FORMS
+from dvcqg.payloads import STEP_WORDS
 
 
 def test_every_table_keyed_by_action_covers_exactly_the_moves():
     assert STEPS.keys() == MOVES.keys()  # what each move changes
     assert ACTION_SERIALIZERS.keys() == set(USER_ACTIONS)  # the API's body per action
     assert ACTION_FORMS.keys() == set(USER_ACTIONS)  # the case page's form per action
+    # The national portal's words for each step of the timeline it is sent.
+    assert STEP_WORDS.keys() == {FILING, *MOVES} - {"reprint-receipt"}
     assert {"submit-result", "sign"} <= set(USER_ACTIONS)  # the documents app performs them
     for action in ("submit-result", "sign"):
         assert seams.action_service(action) is not None, action

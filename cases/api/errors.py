@@ -7,7 +7,6 @@
 
 import math
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases.exceptions import ActionForbidden, InvalidTransition, NotOffered
+from onestop.auth import login_wait
 
 
 class TooLarge(exceptions.APIException):
@@ -69,8 +69,9 @@ def not_found(request, exception):
 
 
 def login_locked_out(request, response, credentials):
-    """django-axes: too many failed logins from this client or on this username."""
-    wait = math.ceil(settings.AXES_COOLOFF_TIME * 3600)
+    """django-axes: too many failed logins from this client (or on this username from it),
+    or a username under attack asks this client to wait (onestop/auth.py)."""
+    wait = login_wait(request)
     detail = _("Too many failed logins; try again in %(minutes)d minutes.") % {
         "minutes": math.ceil(wait / 60)
     }

@@ -1,10 +1,8 @@
 """DRF throttles on the one limiter (onestop/ratelimit.py) and the one client identity."""
 
-from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from onestop.clients import client_ip
-from onestop.ratelimit import Hit, Limit, exceeded
+from onestop.ratelimit import ONLINE_FILING, client_over_rate
 
 
 class ClientRateThrottle(BaseThrottle):
@@ -14,8 +12,7 @@ class ClientRateThrottle(BaseThrottle):
     rate_setting = ""
 
     def allow_request(self, request, view):
-        limit = Limit.parse(self.scope, getattr(settings, self.rate_setting))
-        self._wait = exceeded([Hit(limit, client_ip(request))])
+        self._wait = client_over_rate(request, self.scope, self.rate_setting)
         return self._wait is None
 
     def wait(self):
@@ -27,7 +24,9 @@ class TokenThrottle(ClientRateThrottle):
 
 
 class OnlineFilingThrottle(ClientRateThrottle):
-    scope, rate_setting = "online-filing", "ONLINE_FILING_RATE"
+    """Filing without staff; the portal's form counts in the same scope (one limit)."""
+
+    scope, rate_setting = ONLINE_FILING
 
 
 class VerifyThrottle(ClientRateThrottle):

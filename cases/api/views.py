@@ -1,7 +1,5 @@
 """Thin views: validate with a serializer, call one service or selector, render."""
 
-import math
-
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404
@@ -24,6 +22,7 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.actions import perform_action
 from cases.public_lookup import LookupThrottled, case_public_lookup
+from onestop.auth import login_wait
 from onestop.clients import client_ip
 from onestop.safejson import JSONParser
 
@@ -284,8 +283,8 @@ def public_case_or_404(request, code: str):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token.
 
-    Limited per client (TOKEN_RATE), and failed logins per client and per username
-    (django-axes): past the limit, 429 with `Retry-After`.
+    Limited per client (TOKEN_RATE), and failed logins per client and per (client,
+    username) (django-axes, onestop/auth.py): past the limit, 429 with `Retry-After`.
     """
 
     throttle_classes = [TokenThrottle]
@@ -299,7 +298,7 @@ class TokenView(ObtainAuthToken):
             # django-axes flags the DRF request it was given when the login is locked out.
             if getattr(request, "axes_locked_out", False):
                 raise Throttled(
-                    wait=math.ceil(settings.AXES_COOLOFF_TIME * 3600),
+                    wait=login_wait(request),
                     detail=_("Too many failed logins; try again later."),
                 )
             raise ValidationError(serializer.errors)

@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.working_time import Unit
+from onestop import money
 
 AGENCY_CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$",
@@ -18,6 +19,8 @@ AGENCY_CODE_VALIDATOR = RegexValidator(
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
+    # No district body exists since 1 July 2025 (two-tier local government); kept for the
+    # agencies and procedures of before, whose cases keep their history.
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
 
@@ -27,7 +30,11 @@ def default_office_hours():
 
 
 class Agency(models.Model):
-    """Agency (cơ quan, đơn vị): a province department, district or commune body."""
+    """Agency (cơ quan, đơn vị): a province department or centre, or a commune body.
+
+    An agency can be dissolved or merged into another on a date (giải thể, sáp nhập):
+    `cases.services.reorganisation` moves its cases not yet finished to its successor.
+    """
 
     code = models.CharField(
         _("identifier code"),
@@ -71,6 +78,32 @@ class Agency(models.Model):
         _("office hours"),
         default=default_office_hours,
         help_text=_('Opening intervals of a working day, local time: [["07:30", "11:30"], ...].'),
+    )
+    # Set only by a reorganisation (cases.services.reorganisation), never edited by hand.
+    dissolved_on = models.DateField(
+        _("dissolved on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Giải thể hoặc sáp nhập: the day from which the agency no longer exists."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        verbose_name=_("merged into"),
+        help_text=_("Cơ quan kế thừa: the agency that took over its cases, staff and work."),
+    )
+    dissolution_ref = models.CharField(
+        _("reorganisation decision"),
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("The decision that dissolved or merged it, e.g. 1673/NQ-UBTVQH15."),
     )
 
     class Meta:
@@ -272,7 +305,7 @@ class FeeItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}: {self.amount:,} VND"
+        return f"{self.name}: {money.vnd(self.amount)}"
 
 
 class CalendarOverride(models.Model):

@@ -88,14 +88,24 @@ def _close(*, case, by, now):
 
 
 def _assign(*, case, by, now, officer: User):
+    _check_officer(case, officer)
+    if case.status == Status.PROCESSING and case.assigned_to_id == officer.pk:
+        return UNCHANGED  # the same request twice: already done
+    return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
+
+
+def _claim(*, case, by, now):
+    """The officer assigns the case to themselves (the table lets them take only an
+    unassigned case of their own agency)."""
+    return Step(fields={"assigned_to": by}, data={"officer": by.username})
+
+
+def _check_officer(case, officer) -> None:
     if not isinstance(officer, User) or not officer.is_active or Role.OFFICER not in officer.roles:
         raise ValidationError({"officer": _("Choose an active officer.")})
     # An officer of the deciding agency or of one of its sub-units.
     if officer.agency_id not in agency_subtree_ids(case.deciding_agency_id):
         raise ValidationError({"officer": _("The officer must work for the deciding agency.")})
-    if case.status == Status.PROCESSING and case.assigned_to_id == officer.pk:
-        return UNCHANGED  # the same request twice: already done
-    return Step(fields={"assigned_to": officer}, data={"officer": officer.username})
 
 
 def _request_supplement(*, case, by, now, items):
@@ -129,6 +139,8 @@ def _supplement_received(*, case, by, now):
 def _transfer(*, case, by, now, agency):
     if not isinstance(agency, Agency):
         raise ValidationError({"agency": _("Unknown agency.")})
+    if agency.dissolved_on is not None:
+        raise ValidationError({"agency": _("This agency no longer exists.")})
     if agency.pk == case.deciding_agency_id:
         raise ValidationError({"agency": _("The case is already with this agency.")})
     # The applicant's data stays in the province that received it.
@@ -138,6 +150,30 @@ def _transfer(*, case, by, now, agency):
         fields={"deciding_agency": agency, "assigned_to": None},
         data={"from_agency": case.deciding_agency.code, "to_agency": agency.code},
     )
+
+
+def _reorganise(*, case, by, now, agency: Agency, successor: Agency, effective_on, decision=""):
+    """The case's agency (`agency`, deciding it, receiving it or both) was dissolved or
+    merged: the successor takes its place; the assigned officer stays (the staff move too).
+    `data["deciding_from"]` names the agency that decided it until now, for the reports."""
+    fields, data = (
+        {},
+        {
+            "from_agency": agency.code,
+            "to_agency": successor.code,
+            "effective_on": effective_on.isoformat(),
+        },
+    )
+    if decision:
+        data["decision"] = decision
+    if case.deciding_agency_id == agency.pk:
+        fields["deciding_agency"] = successor
+        data["deciding_from"] = agency.pk
+    if case.receiving_agency_id == agency.pk:
+        fields["receiving_agency"] = successor
+    if not fields:
+        return UNCHANGED
+    return Step(fields=fields, data=data)
 
 
 def _submit_result(*, case, by, now, result: str = "generated", document: str = ""):
@@ -232,6 +268,7 @@ STEPS = {
     "accept": _accept,
     "reject": _close,
     "assign": _assign,
+    "claim": _claim,
     "request-supplement": _request_supplement,
     "supplement-received": _supplement_received,
     "transfer": _transfer,
@@ -246,4 +283,5 @@ STEPS = {
     "request-payment": _request_payment,
     "payment-confirmed": _payment_confirmed,
     "payment": _payment,
+    "reorganise": _reorganise,
 }

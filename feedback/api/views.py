@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from cases.api.throttles import ClientRateThrottle
 from cases.api.views import public_case_or_404
+from onestop.ratelimit import FEEDBACK_FILING
 
 from .. import services
 from ..models import Feedback, Subject
@@ -30,7 +31,7 @@ PIN = OpenApiParameter("pin", OpenApiTypes.STR, required=True, description="The 
 class FeedbackFilingThrottle(ClientRateThrottle):
     """Filing without staff: limited per client, as online filing is."""
 
-    scope, rate_setting = "feedback-filing", "ONLINE_FILING_RATE"
+    scope, rate_setting = FEEDBACK_FILING
 
 
 def _about_case(case, about: str) -> dict:

@@ -68,7 +68,7 @@ PEOPLE = [
         gender=1,
         phone="0987654321",
         email="hung.nv@example.vn",
-        address="Tổ dân phố số 5, phường Cốc Lếu, tỉnh Lào Cai",
+        address="Tổ dân phố số 5, phường Lào Cai, tỉnh Lào Cai",
         loa="LoA2",
     ),
     Person(

@@ -1,15 +1,19 @@
 """Thin views of the payments API."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.errors import TooLarge
 from cases.api.serializers import FeesDueSerializer
 from cases.selectors import visible_case_or_404
+from onestop.clients import address_in, client_address, client_ip
 from onestop.http import pdf_response
 from onestop.safejson import JSONParser
 from payments import receipt_pdf, selectors, services
@@ -166,6 +170,9 @@ class PayGovCallbackView(APIView):
     authentication_classes = []
     throttle_classes = []
     parser_classes = [JSONParser, FormParser]
+    # 403: not from the gateway's addresses (PAYGOV_CALLBACK_ALLOWED_IPS); 413: a body over
+    # PAYGOV_CALLBACK_MAX_BYTES; 429: over the client's limits (services.callback_receive).
+    error_statuses = {403, 413, 429}
 
     @extend_schema(
         request=inline_serializer(
@@ -192,9 +199,26 @@ class PayGovCallbackView(APIView):
         tags=["payments"],
     )
     def post(self, request):
+        allowed = settings.PAYGOV_CALLBACK_ALLOWED_IPS
+        if allowed and not address_in(client_address(request), allowed):
+            raise PermissionDenied(_("Only the payment platform may call back."))
+        if _declared_length(request) > settings.PAYGOV_CALLBACK_MAX_BYTES:
+            raise TooLarge  # refused unread
         try:
             payload = request.data.dict() if hasattr(request.data, "dict") else request.data
         except ParseError:
             payload = request.body.decode(errors="replace")
-        _callback, reply = services.callback_receive(gateway_name="paygov", payload=payload)
+        try:
+            _callback, reply = services.callback_receive(
+                gateway_name="paygov", payload=payload, client=client_ip(request)
+            )
+        except services.CallbackThrottled as throttled:
+            raise Throttled(wait=throttled.wait) from None
         return Response(reply)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: no body

@@ -1,7 +1,13 @@
 """Writes of the payments app: `requests` (exemptions, payment requests, receipts, refunds)
 and `callbacks` (the gateway's notices, applied exactly once, and reconciliation)."""
 
-from .callbacks import callback_apply, callback_receive, payment_reconcile
+from .callbacks import (
+    CallbackThrottled,
+    callback_apply,
+    callback_receive,
+    callbacks_apply,
+    payment_reconcile,
+)
 from .requests import (
     PAYMENTS,
     GatewayUnavailable,
@@ -14,9 +20,11 @@ from .requests import (
 
 __all__ = [
     "PAYMENTS",
+    "CallbackThrottled",
     "GatewayUnavailable",
     "callback_apply",
     "callback_receive",
+    "callbacks_apply",
     "fee_exemption_grant",
     "new_reference",
     "payment_reconcile",

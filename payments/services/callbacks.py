@@ -1,20 +1,25 @@
 """The gateway's callbacks (IPN) and the reconciliation that recovers those never received.
 
 A callback is applied exactly once: it is kept in the inbox (`GatewayCallback`) as it came,
-then applied in one transaction that claims the inbox row (`SKIP LOCKED`), locks the
-payment request, checks its state, and marks the row processed. A gateway transaction id
-pays at most one request (a unique column).
+then applied in a transaction that claims the inbox row (`SKIP LOCKED`), locks the payment
+request, checks its state, and marks the row processed. A gateway transaction id pays at
+most one request (a unique column). A burst of callbacks is applied in batches: one drain
+task claims many rows in one transaction, each applied in its own savepoint.
 """
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
+from time import monotonic
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models.case import FINAL_STATES
 from cases.services import SystemActor
+from onestop.ratelimit import Hit, Limit, exceeded
 from onestop.tasks import enqueue
 
 from .. import selectors
@@ -25,20 +30,46 @@ from .requests import PAYMENTS, locked, record_on_case, settle
 logger = logging.getLogger(__name__)
 
 
+# What is kept of a body that is not a gateway's message at all (not JSON, not a form).
+UNPARSED_EXCERPT_CHARS = 500
+
+
+class CallbackThrottled(Exception):
+    """This client sent too many callbacks, or too many unsigned ones (HTTP 429): nothing
+    was kept; `wait` seconds until it may send again."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
 @transaction.atomic
 def callback_receive(
-    *, gateway_name: str, payload, source: str = "callback", enqueue: bool = True
+    *,
+    gateway_name: str,
+    payload,
+    source: str = "callback",
+    enqueue: bool = True,
+    client: str | None = None,
 ) -> tuple[GatewayCallback, dict]:
     """Keep a callback in the inbox whatever it says, and the gateway's reply to it.
 
-    A bad checksum is kept and logged, never applied. A good one is applied by a task
-    queued after commit; if the broker is down, the sweep applies it.
+    A bad checksum is kept and logged, never applied. A good one is applied by the drain
+    task asked for after commit (one for a burst); if the broker is down, the sweep
+    applies it. From a `client` over its limits (PAYGOV_CALLBACK_RATE,
+    PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR for bad checksums) nothing is kept:
+    `CallbackThrottled`.
     """
     module = gateway(gateway_name)
-    payload = payload if isinstance(payload, dict) else {"_body": str(payload)[:2000]}
+    if not isinstance(payload, dict):
+        payload = {"_body": str(payload)[:UNPARSED_EXCERPT_CHARS]}
     # PostgreSQL's JSON cannot hold NUL; such a callback is forged or broken anyway.
     payload = _without_nul(payload)
     ok = module.verify(payload)
+    if client is not None:
+        wait = exceeded(_limits_of(client, ok))
+        if wait is not None:
+            raise CallbackThrottled(wait)
     reference, transaction_id = module.identify(payload)
     callback = GatewayCallback.objects.create(
         gateway=gateway_name,
@@ -52,7 +83,7 @@ def callback_receive(
         note="" if ok else "bad checksum or partner code",
     )
     if ok and enqueue:
-        transaction.on_commit(lambda: _enqueue(callback.pk), robust=True)
+        transaction.on_commit(_ask_for_drain, robust=True)
     elif not ok:
         logger.warning(
             "%s callback %s rejected: bad checksum (reference %r)",
@@ -61,6 +92,16 @@ def callback_receive(
             callback.reference,
         )
     return callback, module.reply(ok)
+
+
+def _limits_of(client: str, ok: bool) -> list[Hit]:
+    hits = [Hit(Limit.parse("gateway-callback", settings.PAYGOV_CALLBACK_RATE), client)]
+    if not ok:  # a signed callback comes from the gateway: its own failures never hold it back
+        limit = Limit(
+            "gateway-callback-rejected", settings.PAYGOV_CALLBACK_MAX_REJECTED_PER_HOUR, 3600
+        )
+        hits.append(Hit(limit, client))
+    return hits
 
 
 def _without_nul(value):
@@ -73,9 +114,28 @@ def _without_nul(value):
     return value
 
 
-def _enqueue(callback_id: int) -> None:
-    # No retries: the gateway waits for our answer, and the sweep applies what is not queued.
-    enqueue("payments.tasks.apply_callback", callback_id, retry=False)
+# Callbacks gather for a moment under one drain task, which applies every row received: a
+# burst of callbacks costs one task, not one a callback (a task per callback capped the
+# rate at the rate a worker takes tasks, whatever the work). The task runs half a second
+# after the gathering ends, for the clocks of the web and worker hosts: every callback
+# that found a task asked for has committed by then. A process that asked itself knows
+# without the cache until its own gathering ends.
+DRAIN_GATHER_SECONDS = 0.5
+DRAIN_ASKED_KEY = "payments:drain-asked"
+_asked_until = 0.0  # monotonic: this process's gathering ends then
+
+
+def _ask_for_drain() -> None:
+    global _asked_until
+    asking_at = monotonic()
+    if asking_at < _asked_until:
+        return
+    if cache.add(DRAIN_ASKED_KEY, True, timeout=DRAIN_GATHER_SECONDS):
+        # No retries: the gateway waits for our answer, and the sweep applies what is not
+        # asked for.
+        enqueue("payments.tasks.drain_callbacks", countdown=DRAIN_GATHER_SECONDS + 0.5, retry=False)
+        # Measured from before the key was set, it ends before the key does.
+        _asked_until = asking_at + DRAIN_GATHER_SECONDS
 
 
 @transaction.atomic
@@ -93,7 +153,48 @@ def callback_apply(*, callback_id: int, now: datetime | None = None) -> str | No
     )
     if callback is None:
         return None
-    now = now or timezone.now()
+    return _apply_claimed(callback, now or timezone.now())
+
+
+@dataclass
+class Drained:
+    claimed: int = 0
+    outcomes: list[str] = field(default_factory=list)
+    failed: set[int] = field(default_factory=set)  # left unprocessed, for a later drain
+
+
+@transaction.atomic
+def callbacks_apply(
+    *, limit: int, skip: set[int] = frozenset(), now: datetime | None = None
+) -> Drained:
+    """Apply up to `limit` inbox rows received, oldest first, in one transaction.
+
+    The rows are claimed together (`SKIP LOCKED`: another drain, the sweep or a single
+    apply takes others) and each is applied as `callback_apply` applies one, in a
+    savepoint of its own: a row that fails leaves no trace and undoes none of the others;
+    it stays unprocessed for a later drain or the sweep. `skip`: rows that failed before.
+    The batch holds its rows' locks to its commit, so batches are kept small
+    (PAYMENT_CALLBACK_BATCH).
+    """
+    rows = list(
+        GatewayCallback.objects.select_for_update(skip_locked=True)
+        .filter(processed_at=None, checksum_ok=True)
+        .exclude(pk__in=skip)
+        .order_by("received_at", "id")[:limit]
+    )
+    drained = Drained(claimed=len(rows))
+    for callback in rows:
+        try:
+            with transaction.atomic():
+                drained.outcomes.append(_apply_claimed(callback, now or timezone.now()))
+        except Exception:
+            logger.exception("callback %s could not be applied; left for later", callback.pk)
+            drained.failed.add(callback.pk)
+    return drained
+
+
+def _apply_claimed(callback: GatewayCallback, now: datetime) -> str:
+    """Apply an inbox row this transaction holds, and mark it processed."""
     outcome, note = _apply_notice(callback, now)
     callback.outcome, callback.note, callback.processed_at = outcome, note, now
     callback.save(update_fields=["outcome", "note", "processed_at"])

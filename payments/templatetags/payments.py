@@ -2,15 +2,8 @@ from django import template
 from django.urls import reverse
 
 from payments import links, selectors
-from payments.receipt_pdf import vnd as vnd_figures
 
 register = template.Library()
-
-
-@register.filter
-def vnd(amount) -> str:
-    """An amount in VND as Vietnamese write it: 150.000."""
-    return vnd_figures(int(amount))
 
 
 @register.inclusion_tag("payments/_fees.html")

@@ -1,8 +1,14 @@
-"""`?format=csv` and `?format=xlsx`: the same rows as the JSON, as a file."""
+"""`?format=csv` and `?format=xlsx`: the same rows as the JSON, as a file.
+
+A paged list (the cases behind a figure, the ratings) is written whole, row by row
+(`stream_csv`, `write_xlsx`), never as one page of it nor held in memory at once.
+"""
 
 import csv
 import io
 import json
+import tempfile
+from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer
@@ -18,13 +24,42 @@ def _rows(data) -> tuple[list[str], list[list]]:
     columns: list[str] = []
     for row in data:
         columns += [key for key in row if key not in columns]
+    return columns, [inert_row([_cell(row.get(key)) for key in columns]) for row in data]
 
-    def cell(value):
-        if isinstance(value, dict | list):
-            return json.dumps(value, ensure_ascii=False, default=str)
-        return value if value is None or isinstance(value, int | float) else str(value)
 
-    return columns, [inert_row([cell(row.get(key)) for key in columns]) for row in data]
+def _cell(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value if value is None or isinstance(value, int | float) else str(value)
+
+
+class _Line:
+    """What `csv.writer` writes to: it hands each line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def stream_csv(columns: list[str], rows: Iterable[dict]) -> Iterator[bytes]:
+    """The rows as CSV, line by line (for a `StreamingHttpResponse`)."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow(columns)).encode("utf-8")
+    for row in rows:
+        yield writer.writerow(inert_row([_cell(row.get(key)) for key in columns])).encode("utf-8")
+
+
+def write_xlsx(columns: list[str], rows: Iterable[dict]):
+    """The rows as a workbook in a temporary file (openpyxl's write-only mode keeps one
+    row in memory), open at its start."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Onestop")
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(inert_row([_cell(row.get(key)) for key in columns]))
+    out = tempfile.TemporaryFile()
+    book.save(out)
+    out.seek(0)
+    return out
 
 
 class CSVRenderer(BaseRenderer):

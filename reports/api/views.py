@@ -1,7 +1,9 @@
 """Reports API (supervisors and admins) and the public rating. Thin: validate, select, render."""
 
+from itertools import islice
+
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,7 +33,7 @@ from ..models import CaseFact, Rating
 from ..routers import reports_db
 from ..throughput import throughput
 from . import serializers as s
-from .renderers import CSVRenderer, XLSXRenderer
+from .renderers import CSVRenderer, XLSXRenderer, stream_csv, write_xlsx
 
 FILE_FORMATS = [
     OpenApiParameter(
@@ -77,6 +79,20 @@ class ReportView(APIView):
         )
         return scope, data
 
+    def whole_file(self, request, rows, serializer_class, prepare=list):
+        """A paged list asked for as a file: every row, not one page, read in chunks and
+        written as it is read; None when JSON was asked for."""
+        kind = request.accepted_renderer.format
+        if kind not in ("csv", "xlsx"):
+            return None
+        columns = list(serializer_class().fields)
+        serialized = _serialized(rows, serializer_class, prepare)
+        if kind == "csv":
+            return StreamingHttpResponse(
+                stream_csv(columns, serialized), content_type="text/csv; charset=utf-8"
+            )
+        return FileResponse(write_xlsx(columns, serialized), content_type=XLSXRenderer.media_type)
+
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(response, "exception", False):
             # An error is JSON whatever file was asked for: a spreadsheet cannot say why.
@@ -84,11 +100,21 @@ class ReportView(APIView):
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         renderer = getattr(request, "accepted_renderer", None)
-        if not response.exception and renderer is not None and renderer.format in ("csv", "xlsx"):
+        failed = getattr(response, "exception", False)
+        if not failed and renderer is not None and renderer.format in ("csv", "xlsx"):
             response["Content-Disposition"] = (
                 f'attachment; filename="{self.filename}.{renderer.format}"'
             )
         return response
+
+
+EXPORT_CHUNK = 1000  # rows read, and serialized, at a time
+
+
+def _serialized(rows, serializer_class, prepare):
+    rows = rows.iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        yield from serializer_class(prepare(chunk), many=True).data
 
 
 class KPIReportView(ReportView):
@@ -193,7 +219,8 @@ class DrillDownPagination(PageNumberPagination):
 
 
 class KPICasesView(ReportView, GenericAPIView):
-    """The cases behind one KPI figure (its numerator or its denominator), 50 a page."""
+    """The cases behind one KPI figure (its numerator or its denominator), 50 a page; as a
+    file, all of them."""
 
     query_serializer = s.DrillDownQuerySerializer
     serializer_class = s.DrillDownCaseSerializer
@@ -216,6 +243,8 @@ class KPICasesView(ReportView, GenericAPIView):
             raise Http404
         scope, data = self.scope(request)
         facts, count = kpi_drill_down(scope, kpi, data["part"])
+        if file := self.whole_file(request, facts, self.serializer_class, with_cases):
+            return file
         self.paginator.known_count = count
         rows = with_cases(self.paginate_queryset(facts))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
@@ -223,7 +252,7 @@ class KPICasesView(ReportView, GenericAPIView):
 
 class KPIProceduresView(ReportView, GenericAPIView):
     """The procedures behind one figure of an indicator over the catalogue (1.1–1.3, 3.1,
-    3.2, 3.5), by code, 50 a page."""
+    3.2, 3.5), by code, 50 a page; as a file, all of them."""
 
     query_serializer = s.DrillDownQuerySerializer
     serializer_class = s.DrillDownProcedureSerializer
@@ -245,13 +274,16 @@ class KPIProceduresView(ReportView, GenericAPIView):
         if kpi not in KPI_BY_ID or KPI_BY_ID[kpi].drill_down != "procedures":
             raise Http404
         scope, data = self.scope(request)
+        procedures = kpi_procedures(scope, kpi, data["part"])
+        if file := self.whole_file(request, procedures, self.serializer_class):
+            return file
         self.paginator.known_count = kpi_figure(scope, kpi, data["part"])
-        page = self.paginate_queryset(kpi_procedures(scope, kpi, data["part"]))
+        page = self.paginate_queryset(procedures)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class RatingListView(ReportView, GenericAPIView):
-    """The citizens' ratings of the cases in scope, newest first."""
+    """The citizens' ratings of the cases in scope, newest first (as a file, all of them)."""
 
     serializer_class = s.RatingSerializer
     queryset = Rating.objects.none()  # for the schema: the rows are the scope's ratings
@@ -274,6 +306,8 @@ class RatingListView(ReportView, GenericAPIView):
             .select_related("case")
             .order_by("-created_at", "-case_id")
         )
+        if file := self.whole_file(request, ratings, self.serializer_class):
+            return file
         page = self.paginate_queryset(ratings)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -76,6 +76,7 @@ ACTION_SERIALIZERS = {
     "accept": NoBodySerializer,
     "reject": ReasonSerializer,
     "assign": AssignSerializer,
+    "claim": NoBodySerializer,
     "request-supplement": RequestSupplementSerializer,
     "supplement-received": NoBodySerializer,
     "transfer": TransferSerializer,

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             agencies = build.build_catalogue()
         with transaction.atomic():
+            if merged := build.merge_superseded(agencies):
+                self.stdout.write(f"Agencies of the map before 1 July 2025 merged: {merged}.")
+        with transaction.atomic():
             staff = build.build_users(agencies)
             build_provider_templates()
         if Case.objects.exists():
@@ -92,9 +95,8 @@ class Command(BaseCommand):
         lines = [
             "Demo province: Lào Cai (H38)",
             f"  agencies:   {s['agencies']} ({levels.get('province', 0)} province, "
-            f"{levels.get('district', 0)} district, {levels.get('commune', 0)} commune)",
+            f"{levels.get('commune', 0)} commune and ward)",
             f"  procedures: {s['procedures']} ({procedure_levels.get('province', 0)} province, "
-            f"{procedure_levels.get('district', 0)} district, "
             f"{procedure_levels.get('commune', 0)} commune; {s['procedures_online']} offered "
             f"online), {s['fee_items']} fee items",
             f"  calendar overrides: {s['calendar_overrides']}",

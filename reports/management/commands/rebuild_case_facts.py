@@ -1,22 +1,30 @@
-"""`python manage.py rebuild_case_facts [--missing]`: rewrite the reports' case facts."""
+"""`python manage.py rebuild_case_facts [--missing | --verify]`: rewrite the reports' case
+facts, or check them against their history."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
-from reports.services import case_facts_rebuild
+from reports.services import case_facts_rebuild, case_facts_verify
 
 
 class Command(BaseCommand):
     help = (
         "Rewrite every case's report facts from its history (after a change of a KPI rule), "
         "or with --missing only those of cases that have none (a database from before the "
-        "reports app)."
+        "reports app); with --verify, write nothing and report every fact that differs from "
+        "its history (it fails if any does)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--missing", action="store_true", help="only cases without facts")
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--missing", action="store_true", help="only cases without facts")
+        which.add_argument(
+            "--verify", action="store_true", help="report differences, rewrite nothing"
+        )
 
-    def handle(self, *args, missing=False, **options):
+    def handle(self, *args, missing=False, verify=False, **options):
+        if verify:
+            return self.verify()
         cases = Case.objects.order_by("pk")
         if missing:
             cases = cases.filter(fact__isnull=True)
@@ -24,3 +32,17 @@ class Command(BaseCommand):
         for start in range(0, len(ids), 1000):
             case_facts_rebuild(case_ids=ids[start : start + 1000])
         self.stdout.write(f"Facts rewritten for {len(ids):,} cases.")
+
+    def verify(self):
+        differences = case_facts_verify()
+        for case_id, column, kept, derived in differences:
+            self.stdout.write(
+                f"case {case_id}: {column} is {kept!r}, its history gives {derived!r}"
+            )
+        if differences:
+            cases = len({case_id for case_id, *_ in differences})
+            raise CommandError(
+                f"{len(differences)} facts of {cases} cases differ from their history; "
+                "`rebuild_case_facts` rewrites them."
+            )
+        self.stdout.write(f"The facts of {Case.objects.count():,} cases agree with their history.")
