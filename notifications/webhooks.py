@@ -19,7 +19,10 @@ from . import feedback
 def zalo_events(request):
     """Zalo's webhook: `X-ZEvent-Signature: mac=<sha256(app_id + body + timestamp +
     OA secret key)>`; a delivery report (`user_received_message` with a `delivery_time`)
-    marks the attempt delivered. Other events are acknowledged and ignored."""
+    marks the attempt delivered. Other events are acknowledged and ignored. Without
+    ZALO_WEBHOOK_SECRET, no webhook: anyone could sign with an empty secret."""
+    if not settings.ZALO_WEBHOOK_SECRET:
+        raise Http404
     body = request.body.decode(errors="replace")
     try:
         event = safejson.loads(body)

@@ -14,6 +14,7 @@ from django.core.checks import Error, Tags, register
 PUBLISHED = {
     "PAYGOV_SECRET": "onestop-paygov-simulator-secret",
     "SIGNING_PKCS12_PASSPHRASE": "onestop-dev",
+    "ZALO_WEBHOOK_SECRET": "simulator-oa-secret",
 }
 SIMULATORS = [
     "PAYGOV_SIMULATOR",

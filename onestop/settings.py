@@ -338,7 +338,8 @@ ZALO_OAUTH_URL = env.str(
 ZALO_TIMEOUT = env.float("ZALO_TIMEOUT", default=10.0)
 ZALO_TOKEN_MARGIN_SECONDS = env.int("ZALO_TOKEN_MARGIN_SECONDS", default=600)
 # The OA's secret key, which signs the delivery callbacks (X-ZEvent-Signature).
-ZALO_WEBHOOK_SECRET = env.str("ZALO_WEBHOOK_SECRET", default="simulator-oa-secret")
+# The simulator's is published here: only a default with DEBUG; without one, no webhook.
+ZALO_WEBHOOK_SECRET = env.str("ZALO_WEBHOOK_SECRET", default="simulator-oa-secret" if DEBUG else "")
 # SMS brand name: plain letters on routes without diacritics; cut past this length.
 SMS_WITHOUT_DIACRITICS = env.bool("SMS_WITHOUT_DIACRITICS", default=True)
 SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=459)  # three concatenated parts

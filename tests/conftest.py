@@ -58,6 +58,7 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     }
     # With DEBUG off no PayGov secret is a default; the simulated gateway signs with this one.
     settings.PAYGOV_SECRET = "onestop-tests-paygov-secret"
+    settings.ZALO_WEBHOOK_SECRET = "onestop-tests-zalo-secret"  # likewise Zalo's
     selectors.forget_calendar_overrides()
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)

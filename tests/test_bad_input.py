@@ -1,5 +1,6 @@
 """Every endpoint answers malformed input with a 4xx, never a 500, and changes nothing."""
 
+import hashlib
 import json
 import re
 from urllib.parse import quote
@@ -191,6 +192,22 @@ def test_a_provider_webhook_refuses_deep_json_before_anything_else(client):
     answer = client.post("/api/v1/messaging/zalo/events/", deep, content_type="application/json")
 
     assert answer.status_code == 400
+
+
+def test_without_its_secret_the_zalo_webhook_is_not_there(client, settings):
+    """Regression: with DEBUG off the webhook verified events signed with the simulator's
+    secret, published in the repository; unset, an empty secret anyone can sign with."""
+    settings.ZALO_WEBHOOK_SECRET = ""
+    settings.ZALO_APP_ID = "x"  # no secret: the app's id is on every message it sends
+    timestamp, body = "1764900000000", json.dumps({"app_id": "x", "timestamp": "1764900000000"})
+    mac = hashlib.sha256(f"x{body}{timestamp}".encode()).hexdigest()
+
+    answer = client.post(
+        "/api/v1/messaging/zalo/events/", body, content_type="application/json",
+        headers={"X-ZEvent-Signature": f"mac={mac}"},
+    )  # fmt: skip
+
+    assert answer.status_code == 404
 
 
 def test_json_is_taken_to_a_bounded_depth_and_refused_past_it():

@@ -72,6 +72,7 @@ def test_check_deploy_is_clean_under_the_production_environment():
     [
         ({"PAYGOV_SECRET": "onestop-paygov-simulator-secret"}, "onestop.E001"),
         ({"SIGNING_PKCS12_PASSPHRASE": "onestop-dev"}, "onestop.E001"),
+        ({"ZALO_WEBHOOK_SECRET": "simulator-oa-secret"}, "onestop.E001"),
         ({"PAYGOV_SIMULATOR": "true"}, "onestop.E002"),
         ({"NATIONAL_ID_SIMULATOR": "true"}, "onestop.E002"),
         ({"DVCQG_SIMULATOR": "true"}, "onestop.E002"),

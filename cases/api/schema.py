@@ -1,7 +1,7 @@
 """The error answers of every operation, in the schema: what each may return besides success.
 
 Derived from what the view does (its body, path parameters, authentication, permissions,
-throttles), plus `error_statuses` a view declares for its own errors (409, 413, 429).
+throttles, a body on writes), plus `error_statuses` a view declares for its own errors (409, 429).
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -64,6 +64,8 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if writes or self._is_list_view():
             statuses.add(400)
+        if writes:
+            statuses.add(413)  # a body past its limit, by its length (onestop/bodies.py)
         if authenticators:
             statuses.add(401)  # a wrong token is refused even where none is needed
         if not public or (
