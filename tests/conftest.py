@@ -47,6 +47,17 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Browser journey screenshots: {SCREENSHOTS}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_secrets():
+    """With DEBUG off no published secret is a default: the simulated PayGov and Zalo sign
+    with these, from the first fixture on (module-scoped provinces pay online too). A test
+    that changes one through `settings` gets it back afterwards."""
+    from django.conf import settings
+
+    settings.PAYGOV_SECRET = "onestop-tests-paygov-secret"
+    settings.ZALO_WEBHOOK_SECRET = "onestop-tests-zalo-secret"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings, tmp_path, monkeypatch):
     # Real password hashing costs ~0.3 s a user; what it protects is not under test here.
@@ -56,9 +67,6 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
-    # With DEBUG off no PayGov secret is a default; the simulated gateway signs with this one.
-    settings.PAYGOV_SECRET = "onestop-tests-paygov-secret"
-    settings.ZALO_WEBHOOK_SECRET = "onestop-tests-zalo-secret"  # likewise Zalo's
     selectors.forget_calendar_overrides()
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)

@@ -436,8 +436,13 @@ def committed_october(django_db_blocker):
             agency=province["justice"],
             processing_time_value=3,
             supplement_clock=SupplementClock.EXTEND,
+            online_level=OnlineLevel.PARTIAL,
         )
         cases = build(province, staff, plain)
+        # Offered online in October (its online cases were filed then), no longer since:
+        # the hand count's one procedure not offered online (3.1, 3.2).
+        plain.online_level = OnlineLevel.NONE
+        plain.save(update_fields=["online_level"])
     yield cases
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

@@ -183,6 +183,10 @@ class RequiredDocument:
         return bool(self.condition)
 
     @property
+    def requirement(self) -> str:
+        return "conditional" if self.conditional else "required"
+
+    @property
     def names(self) -> tuple[str, ...]:
         """What may be handed in for it: one of the alternatives, or the document itself."""
         return self.alternatives or (self.name,)

@@ -73,7 +73,7 @@ def required_documents_of(row) -> list[dict]:
     return [
         {
             "name": document.name,
-            "requirement": "conditional" if document.conditional else "required",
+            "requirement": document.requirement,
             "condition": document.condition,
             "alternatives": list(document.alternatives),
             "copies": document.copies,
