@@ -69,7 +69,8 @@ def main():
     from cases.models import Agency, Case, Level, Role, User
     from cases.selectors import agency_subtree_ids
     from reports.direct import direct_counts
-    from reports.kpis import Scope, kpi_report
+    from reports.kpis import kpi_report
+    from reports.scope import Scope
     from reports.throughput import throughput
 
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())

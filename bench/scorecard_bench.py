@@ -35,7 +35,8 @@ import django
 django.setup()
 from datetime import date, timedelta
 from django.db.models import F
-from reports.kpis import Scope, kpi_report
+from reports.kpis import kpi_report
+from reports.scope import Scope
 from reports.models import ReportStamp
 last = date.fromisoformat(until)
 scope = Scope(last - timedelta(days=364), last)

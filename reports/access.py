@@ -8,7 +8,7 @@ from cases.access import may_read_reports
 from cases.models import Agency, Procedure
 from cases.selectors import agency_subtree_ids, user_agency_ids
 
-from .kpis import Scope
+from .scope import Scope
 
 __all__ = ["may_read_reports", "scope_for"]
 

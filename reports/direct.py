@@ -23,8 +23,8 @@ from cases.selectors import calendar_for
 
 from . import sources
 from .facts import Step, agency_at, payment_facts, signed_digitally
-from .kpis import Scope
 from .models import RatingValue
+from .scope import Scope
 
 CASE_KPIS = (
     "portal_synced",

@@ -19,8 +19,8 @@ from cases.selectors import default_calendar
 from cases.working_time import VN_TZ
 
 from .aggregates import BucketIndex, Percentile, cached_report, is_postgres, python_percentile
-from .kpis import Scope
 from .routers import reports_db
+from .scope import Scope
 
 BUCKETS = ("day", "week", "month")
 GROUPS = {

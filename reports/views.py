@@ -20,20 +20,16 @@ from cases.selectors import user_agency_ids
 from . import charts
 from .access import may_read_reports, scope_for
 from .api.views import KnownCountPaginator
-from .kpis import (
-    DECISION_766,
-    KPI_BY_ID,
-    PARTS,
+from .drilldown import (
     channel_mix,
     kpi_drill_down,
     kpi_figure,
     kpi_procedures,
-    kpi_report,
     kpi_rows,
     on_time_by_agency,
-    scorecard,
     with_cases,
 )
+from .kpis import DECISION_766, KPI_BY_ID, PARTS, kpi_report, scorecard
 from .models import Rating, RatingValue
 from .routers import reports_db
 from .services import rating_submit

@@ -505,8 +505,9 @@ def test_cases_waiting_or_held_do_not_hide_a_case_that_may_go(file_case, staff, 
 def test_indicator_1_4_counts_a_case_the_moment_the_portal_acknowledges_it(file_case):
     """The reports cache indicator 1.4 under the sync's own stamp: a cached report never
     hides a first acknowledgement (no case step is taken when the portal answers)."""
-    from reports.kpis import Scope, kpi_report
+    from reports.kpis import kpi_report
     from reports.models import ReportStamp
+    from reports.scope import Scope
 
     # A transactional test empties every table at its end, the migration's rows included.
     ReportStamp.objects.bulk_create(

@@ -25,8 +25,9 @@ from demo.scale import build_province
 from payments import services as payments
 from payments.models import FeeExemption, Method, PaymentRequest, PaymentState, Receipt
 from reports.direct import direct_counts
-from reports.kpis import Scope, kpi_report
+from reports.kpis import kpi_report
 from reports.models import CaseFact
+from reports.scope import Scope
 
 UNTIL = date(2026, 11, 27)
 

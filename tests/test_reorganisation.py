@@ -17,7 +17,9 @@ from cases.selectors import agency_subtree_ids
 from cases.services import reorganisation
 from desk.forms import TransferForm
 from reports.direct import CASE_KPIS, direct_counts
-from reports.kpis import Scope, kpi_report, on_time_by_agency
+from reports.drilldown import on_time_by_agency
+from reports.kpis import kpi_report
+from reports.scope import Scope
 
 from .conftest import APPLICANT, act, vn
 from .factories import AgencyFactory, ProcedureFactory, UserFactory

@@ -11,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.direct import direct_counts
-from reports.kpis import Scope, kpi_drill_down, kpi_report, scorecard
+from reports.drilldown import kpi_drill_down
+from reports.kpis import kpi_report, scorecard
+from reports.scope import Scope
 
 from .report_province import committed_october
 

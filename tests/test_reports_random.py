@@ -16,8 +16,9 @@ from feedback.services import feedback_file
 from payments import services as payments
 from reports import sources
 from reports.direct import direct_counts
-from reports.kpis import Scope, kpi_report
+from reports.kpis import kpi_report
 from reports.models import CaseFact
+from reports.scope import Scope
 from reports.services import case_facts_differences, rating_submit
 
 from .conftest import vn

@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 
 from cases.models import Case
-from reports.kpis import Scope, kpi_case_ids, procedures_in, ratings_in
+from reports.drilldown import kpi_case_ids, ratings_in
+from reports.kpis import procedures_in
 from reports.models import CaseFact, Rating
 from reports.routers import PrimaryReplicaRouter, reports_db
+from reports.scope import Scope
 
 
 def test_without_a_replica_reports_read_the_primary(settings):

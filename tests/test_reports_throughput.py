@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from reports.kpis import Scope
+from reports.scope import Scope
 from reports.throughput import throughput
 
 from .report_province import committed_october

@@ -14,8 +14,9 @@ from feedback.services import feedback_file
 from payments import services as payments
 from reports import sources
 from reports.indicators import default_rows
-from reports.kpis import Scope, kpi_report
+from reports.kpis import kpi_report
 from reports.models import CaseFact, Indicator, IndicatorChange
+from reports.scope import Scope
 
 from .conftest import vn
 from .factories import FeeItemFactory, ProcedureFactory, UserFactory

@@ -19,16 +19,8 @@ from cases.models import Procedure
 
 from .. import services
 from ..access import may_read_reports, scope_for
-from ..kpis import (
-    DECISION_766,
-    KPI_BY_ID,
-    kpi_drill_down,
-    kpi_figure,
-    kpi_procedures,
-    kpi_report,
-    scorecard,
-    with_cases,
-)
+from ..drilldown import kpi_drill_down, kpi_figure, kpi_procedures, with_cases
+from ..kpis import DECISION_766, KPI_BY_ID, kpi_report, scorecard
 from ..models import CaseFact, Rating
 from ..routers import reports_db
 from ..throughput import throughput
