@@ -3,6 +3,7 @@ import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from cases import selectors, services
 from cases.models import Case, CaseEvent, Level, Role, SupplementClock
 from dvcqg import services as portal_sync
 from notifications import services as outbox
+from onestop.celery import app as celery_app
 from payments.services import callbacks as payment_callbacks
 
 from .factories import AgencyFactory, ProcedureFactory, UserFactory
@@ -40,6 +42,15 @@ def pytest_configure(config):
             "(start the services with `docker compose up -d db redis`).",
             returncode=2,
         )
+    # Each xdist worker its own Redis database, as it has its own PostgreSQL one: a real
+    # Celery worker started by one test must not run what another process's tests queue.
+    if worker := int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")):
+        url = urlsplit(settings.REDIS_URL)
+        database = (int(url.path.lstrip("/") or 0) - 2 * worker) % 16
+        redis_url = urlunsplit(url._replace(path=f"/{database}"))
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = redis_url
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_url}}
+        celery_app.conf.broker_url = redis_url
 
 
 def pytest_terminal_summary(terminalreporter):
