@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cases import seams
 from cases.models import CollectionMode
 from onestop.paper import (
+    FONT,
     Document,
     QRCode,
     esc,
@@ -202,7 +204,10 @@ def _receipt_foot(case, pin: str, received_by: str, width: float) -> Table:
         paragraph("Mã tra cứu (PIN):", "centre", RECEIPT_SIZE - 1),
         paragraph(f"<b>{esc(pin)}</b>", "centre", RECEIPT_SIZE),
     ]
-    side = (width - qr_size - 4 * mm) / 2
+    # The PIN on one line whatever its letters (a wide one wrapped, and read wrong).
+    pin_width = stringWidth(pin, f"{FONT}-Bold", RECEIPT_SIZE) + 14  # the cell's padding
+    lookup_width = max(qr_size + 4 * mm, pin_width)
+    side = (width - lookup_width) / 2
     foot = Table(
         [
             [
@@ -211,7 +216,7 @@ def _receipt_foot(case, pin: str, received_by: str, width: float) -> Table:
                 signature_block("NGƯỜI TIẾP NHẬN", esc(received_by), RECEIPT_SIZE),
             ]
         ],
-        colWidths=[qr_size + 4 * mm, side, side],
+        colWidths=[lookup_width, side, side],
     )
     foot.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Agency, Case, Level
-from documents.forms_pdf import lookup_url
+from documents.forms_pdf import lookup_url, receipt
 
 from .conftest import MONDAY_9AM
 from .pdf_tools import page_count, pdfinfo, pdftotext, qr_codes, text
@@ -199,3 +199,12 @@ def test_make_dev_pki_copes_with_long_agency_names(settings, tmp_path):
     settings.SIGNING_PKI_DIR = tmp_path
     call_command("make_dev_pki")
     assert (tmp_path / "agencies" / "000.00.99.H38.p12").exists()
+
+
+@pytest.mark.parametrize("pin", ["WWWWWWWW", "MMMMMMMM", "QHBSBW8B"])
+def test_the_pin_prints_on_one_line_whatever_its_letters(file_case, pin):
+    """Regression: in form 01's narrow lookup column a PIN of wide letters wrapped ("QHBSBW8"
+    on one line, "B" on the next), and a clerk or a citizen reads it wrong."""
+    case = file_case(MONDAY_9AM)
+    pdf = receipt(case, pin=pin, received_by="Nguyễn Thị Thu Trang")
+    assert pin in text(pdf) and page_count(pdf) == 1
