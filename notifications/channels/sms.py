@@ -160,10 +160,17 @@ class VnptSms:
     name = "sms"
     takes_key = False
 
+    def __init__(self):
+        self.templates = {}
+
+    def prepare(self) -> None:
+        """Before a batch: its templates read afresh."""
+        self.templates = {}
+
     def content(self, notification) -> Message:
         from ..compose import template_values
 
-        template = registered("vnpt", notification)
+        template = registered("vnpt", notification, self.templates)
         return Message(
             to=notification.recipient,
             key=notification_key(notification),
@@ -223,12 +230,16 @@ def vnpt_result(status: int, body: bytes) -> Result:
     return Result(VNPT_ERRORS.get(error, Outcome.CHANNEL_FAILED), reply=reply)
 
 
-def registered(provider: str, notification) -> ProviderTemplate:
-    """The provider's template for this message's action and language (read per send: the
-    admin edits them; a missing one sends the message by the next channel)."""
-    template = ProviderTemplate.objects.filter(
-        provider=provider, action=notification.kind, language=notification.language
-    ).first()
-    if template is None:
+def registered(provider: str, notification, seen: dict) -> ProviderTemplate:
+    """The provider's template for this message's action and language, read once a batch
+    (`seen`, which the channel empties in `prepare`): the admin edits them, and a batch of
+    thousands must not ask the database thousands of times. A missing one sends the
+    message by the next channel."""
+    key = (notification.kind, notification.language)
+    if key not in seen:
+        seen[key] = ProviderTemplate.objects.filter(
+            provider=provider, action=notification.kind, language=notification.language
+        ).first()
+    if seen[key] is None:
         raise NoContent(f"no {provider} template for {notification.kind} ({notification.language})")
-    return template
+    return seen[key]

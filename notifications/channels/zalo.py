@@ -45,6 +45,7 @@ class ZnsChannel:
     def __init__(self):
         self.token = ""
         self.token_refused = False
+        self.templates = {}
 
     def configured(self) -> bool:
         return bool(settings.ZALO_APP_ID)
@@ -52,7 +53,7 @@ class ZnsChannel:
     def content(self, notification) -> Message:
         from ..compose import template_values
 
-        template = registered("zns", notification)
+        template = registered("zns", notification, self.templates)
         return Message(
             to=notification.recipient,
             key=notification_key(notification),
@@ -63,8 +64,8 @@ class ZnsChannel:
         )
 
     def prepare(self) -> None:
-        """Before a batch (database allowed): a valid access token."""
-        self.token_refused = False
+        """Before a batch (database allowed): a valid access token, the templates afresh."""
+        self.token_refused, self.templates = False, {}
         self.token = zalo.access_token() if self.configured() else ""
 
     def finish(self) -> None:
