@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from onestop.admin import ReadOnlyAdmin
+
 from .models import (
     Agency,
     AppointmentChange,
@@ -185,7 +187,7 @@ class AppointmentChangeInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: cases change only through their actions (the API), never by editing."""
 
     list_display = ["__str__", "procedure", "status", "channel", "received_at", "appointment_at"]
@@ -193,12 +195,3 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["code", "reference", "applicant_full_name", "applicant_id_number"]
     list_select_related = ["procedure"]
     inlines = [CaseEventInline, AppointmentChangeInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from onestop.admin import ReadOnlyAdmin
+
 from .models import ResultDocument, ResultTemplate
 
 
@@ -11,19 +13,10 @@ class ResultTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultDocument)
-class ResultDocumentAdmin(admin.ModelAdmin):
+class ResultDocumentAdmin(ReadOnlyAdmin):
     """Read-only: results change only through the case's steps."""
 
     list_display = ["case", "origin", "submitted_at", "signed_at", "first_downloaded_at"]
     list_filter = ["origin"]
     search_fields = ["case__code"]
     list_select_related = ["case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,20 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onestop import money
+from onestop.admin import ReadOnlyAdmin
 
 from . import catalogue, reconcile, selectors, services, simulator, tasks
 from .models import CatalogueChange, Message, PortalCase, RatingsReport, SimulatorRecord
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _local(moment) -> str:
@@ -74,7 +64,7 @@ def push_again(modeladmin, request, queryset):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnly):
+class MessageAdmin(ReadOnlyAdmin):
     """The outbox to the portal: every message, its state, the portal's reply."""
 
     list_display = ["id", "case", "service", "created_at", "sent_at", "attempts", "parked_at"]
@@ -136,7 +126,7 @@ class CaseState(admin.SimpleListFilter):
 
 
 @admin.register(PortalCase)
-class PortalCaseAdmin(ReadOnly):
+class PortalCaseAdmin(ReadOnlyAdmin):
     """Đồng bộ theo hồ sơ: per case, what the portal has, what waits, what differs."""
 
     list_display = [
@@ -258,7 +248,7 @@ class PortalCaseAdmin(ReadOnly):
 
 
 @admin.register(RatingsReport)
-class RatingsReportAdmin(ReadOnly):
+class RatingsReportAdmin(ReadOnlyAdmin):
     list_display = ["month", "created_at", "sent_at", "attempts", "last_error"]
     readonly_fields = [f.name for f in RatingsReport._meta.fields]
 
@@ -276,7 +266,7 @@ class PullForm(forms.Form):
 
 
 @admin.register(CatalogueChange)
-class CatalogueChangeAdmin(ReadOnly):
+class CatalogueChangeAdmin(ReadOnlyAdmin):
     """The portal's catalogue against ours: an administrator confirms what to apply."""
 
     list_display = ["procedure", "field", "ours_shown", "portal_shown", "pulled_at", "applied_at"]
@@ -361,7 +351,7 @@ class SimulatorForm(forms.Form):
 
 
 @admin.register(SimulatorRecord)
-class SimulatorRecordAdmin(ReadOnly):
+class SimulatorRecordAdmin(ReadOnlyAdmin):
     """What the portal simulator received, per case (MaHoSo) in the order it came."""
 
     list_display = ["ma_ho_so", "id", "received_at", "service", "status", "content", "answer"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from onestop.admin import ReadOnlyAdmin
+
 from .models import AnswerDeadline, Feedback, FeedbackEvent
 
 
@@ -28,7 +30,7 @@ class FeedbackEventInline(admin.TabularInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
     """The citizens' words and the agencies' answers: readable, changed only through the
     desk, so every step is in the history."""
 
@@ -37,12 +39,3 @@ class FeedbackAdmin(admin.ModelAdmin):
     search_fields = ["reference", "case__code", "citizen_name"]
     list_select_related = ["agency"]
     inlines = [FeedbackEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,25 +3,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from onestop.admin import ReadOnlyAdmin
+
 from . import reports, selectors
 from .models import FeeExemption, GatewayCallback, PaymentRequest, Receipt
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Money records change only through the services (and so on the case's timeline)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PaymentRequest)
-class PaymentRequestAdmin(ReadOnly):
+class PaymentRequestAdmin(ReadOnlyAdmin):
     list_display = ["reference", "case", "method", "amount", "state", "needs_review", "created_at"]
     list_filter = ["state", "method", "needs_review", "gateway"]
     search_fields = ["reference", "transaction_id", "case__code"]
@@ -51,7 +40,7 @@ class PaymentRequestAdmin(ReadOnly):
 
 
 @admin.register(GatewayCallback)
-class GatewayCallbackAdmin(ReadOnly):
+class GatewayCallbackAdmin(ReadOnlyAdmin):
     """The inbox: every callback as it came, and what became of it."""
 
     list_display = ["received_at", "gateway", "reference", "transaction_id", "outcome", "source"]
@@ -61,13 +50,13 @@ class GatewayCallbackAdmin(ReadOnly):
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(ReadOnly):
+class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["label", "payment", "issued_at"]
     list_select_related = ["agency", "payment"]
     list_filter = ["year"]
 
 
 @admin.register(FeeExemption)
-class FeeExemptionAdmin(ReadOnly):
+class FeeExemptionAdmin(ReadOnlyAdmin):
     list_display = ["case", "fee_item", "reason", "granted_by", "granted_at"]
     list_select_related = ["case", "fee_item", "granted_by"]

@@ -1,26 +1,19 @@
 from django.contrib import admin
 
+from onestop.admin import ReadOnlyAdmin
+
 from .models import Indicator, IndicatorChange, Rating
 from .services import indicator_update
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     """Ratings are the citizens' words: readable, never edited."""
 
     list_display = ["case", "value", "created_at"]
     list_filter = ["value"]
     search_fields = ["case__code"]
     list_select_related = ["case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IndicatorChangeInline(admin.TabularInline):
