@@ -39,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import fresh_database, uptime  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_dvcqg_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 # A Redis database of its own: its Celery queue is emptied for the latency run.
@@ -50,11 +52,6 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 FAR = "9999-01-01T00:00:00+00:00"  # when a message outside the round's slice is due
 
 
-def uptime() -> str:
-    env = {**os.environ, "TZ": "UTC"}
-    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
-
-
 def portal_env(args) -> dict:
     base = f"http://127.0.0.1:{args.port}/dvcqg/simulator"
     return {
@@ -63,14 +60,6 @@ def portal_env(args) -> dict:
         "DVCQG_SIMULATOR": "true",
         "DVCQG_CONCURRENCY": str(args.concurrency),
     }
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -369,7 +358,7 @@ def main():
     if args.child:
         return child(args.child)
     print("uptime before:", uptime())
-    fresh_database()
+    fresh_database(DB_NAME)
     import django
 
     django.setup()

@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import fresh_database, uptime  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_messaging_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -52,18 +54,6 @@ with serve(sims) as url:
     while True:
         time.sleep(3600)
 """
-
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def setup():
@@ -202,7 +192,7 @@ def main():
     parser.add_argument("--stream-rate", type=int, default=100)
     args = parser.parse_args()
     print("uptime before:", uptime())
-    fresh_database()
+    fresh_database(DB_NAME)
     simulator = subprocess.Popen(
         [sys.executable, "-c", SIMULATOR.format(root=str(ROOT))],
         stdout=subprocess.PIPE, text=True, cwd=ROOT, env=os.environ,

@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import fresh_database, uptime  # noqa: E402
+
 # A scratch database of its own (BENCH_DB_NAME: another name for a run beside others).
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_payments_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -43,20 +45,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 CALLBACK = "/api/v1/payments/callback/paygov/"
 DUPLICATES = 0.2
-
-
-def uptime() -> str:
-    # In UTC: Django sets this process's TZ to the project's zone.
-    env = {**os.environ, "TZ": "UTC"}
-    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def build(payments_count: int) -> list[dict]:
@@ -288,7 +276,7 @@ def main():
     args = parser.parse_args()
     print("uptime before:", uptime())
 
-    fresh_database()
+    fresh_database(DB_NAME)
     import django
 
     django.setup()

@@ -24,11 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
+from bench.scratch import fresh_database, uptime  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_pgbouncer_smoke")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ["PAYGOV_SIMULATOR"] = "true"
+# DEBUG is off, as in production: no published secret is a default.
+os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")
 # A dev PKI of its own (load_demo writes it), for the signing step: the work tree's may have
 # been made by other runs with another passphrase.
 os.environ["SIGNING_PKI_DIR"] = tempfile.mkdtemp(prefix="onestop-smoke-pki-")
@@ -40,19 +44,6 @@ APPLICANT = {
     "phone": "0912345678",
     "address": "Xã Gia Phú, huyện Bảo Thắng, Lào Cai",
 }
-
-
-def uptime() -> str:
-    env = {**os.environ, "TZ": "UTC"}
-    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def province() -> dict:
@@ -228,7 +219,7 @@ def main():
     parser.add_argument("--filings", type=int, default=200)
     args = parser.parse_args()
     print("uptime before:", uptime())
-    fresh_database()
+    fresh_database(DB_NAME)
     data = province()
     with PgBouncer() as bouncer:
         env = {

@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import fresh_database  # noqa: E402
+
 DB_NAME = "onestop_alerts_bench"
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -39,14 +41,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 class NoopSms:
     def send(self, *, to, text, key):
         pass
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def province(departments: int = 20):
@@ -160,7 +154,7 @@ def main():
     parser.add_argument("--closed", type=int, default=200_000)
     args = parser.parse_args()
 
-    fresh_database()
+    fresh_database(DB_NAME)
     import django
 
     django.setup()

@@ -23,7 +23,6 @@ each, their ratio, and long/short for each; `uptime` before and after.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -31,11 +30,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import fresh_database, uptime  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_step_bench")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
 os.environ["LOG_LEVEL"] = "WARNING"
 os.environ["PAYGOV_SIMULATOR"] = "true"
+# DEBUG is off, as in production: no published secret is a default.
+os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 STEPS = (
@@ -47,20 +51,6 @@ STEPS = (
     "sign",
     "return",
 )
-
-
-def uptime() -> str:
-    # In UTC: Django has set this process's TZ to the project's zone.
-    env = {**os.environ, "TZ": "UTC"}
-    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
-
-
-def fresh_database():
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def build(cases: int, long: int):
@@ -308,7 +298,7 @@ def main():
     parser.add_argument("--long", type=int, default=200, help="events of a long history")
     args = parser.parse_args()
     print("uptime before:", uptime())
-    fresh_database()
+    fresh_database(DB_NAME)
     import django
 
     django.setup()
