@@ -34,6 +34,8 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
+from onestop.bulk import update_each
+
 from .channels import Message, NoContent, Result, channel
 from .channels.zalo import next_morning
 from .compose import CARE_ACTIONS, address_on, context_from, render
@@ -255,9 +257,7 @@ def _record(work: Round, result: Dispatched) -> None:
         attempt, answer = sending.attempt, sending.result
         attempt.outcome, attempt.finished_at = answer.outcome, now
         attempt.reply, attempt.provider_id = answer.reply[:2000], answer.provider_id[:80]
-    DeliveryAttempt.objects.bulk_update(
-        [s.attempt for s in answered], ["outcome", "finished_at", "reply", "provider_id"]
-    )
+    update_each([s.attempt for s in answered], ["outcome", "finished_at", "reply", "provider_id"])
     for name in {s.row.channel for s in work.sending}:
         ch = channel(name)
         if hasattr(ch, "finish"):

@@ -10,15 +10,17 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core.cache import cache
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import services
 from cases.models import CaseEvent
 from notifications import services as outbox
 from notifications.admin import NotificationAdmin
-from notifications.models import PIN_PLACEHOLDER, Notification
+from notifications.models import PIN_PLACEHOLDER, DeliveryAttempt, Notification
+from onestop.bulk import update_each
 
 from .conftest import APPLICANT, FRIDAY_9AM, act
 from .fake_servers import BouncingSmtp, SmsGateway, serving
@@ -303,3 +305,51 @@ def test_two_dispatchers_at_once_send_each_row_once(transactional_db, file_case,
     assert sum(results) == 40
     assert len(mailoutbox) == 20
     assert not Notification.objects.filter(sent_at=None).exists()
+
+
+def test_the_dispatch_task_drains_two_batches_at_once_sending_each_row_once(
+    transactional_db, file_case, mailoutbox, monkeypatch
+):
+    for _ in range(20):
+        file_case(FRIDAY_9AM)
+    monkeypatch.setattr(outbox, "DISPATCH_BATCH", 3)
+    dispatch, batches_by = outbox.outbox_dispatch, []
+
+    def dispatch_noting_the_thread(**kwargs):
+        batches_by.append(threading.current_thread().name)
+        return dispatch(**kwargs)
+
+    monkeypatch.setattr(outbox, "outbox_dispatch", dispatch_noting_the_thread)
+
+    assert outbox.outbox_drain(seconds=60) == 40  # a receipt by SMS and by e-mail each
+    assert len(mailoutbox) == 20
+    assert not Notification.objects.filter(sent_at=None).exists()
+    # The second batch's thread took its share (a batch's database work and another's
+    # sending overlap).
+    assert {name.split("_")[0] for name in batches_by} == {"MainThread", "outbox-batch"}
+
+
+def test_each_attempt_is_recorded_with_its_own_reply_in_one_statement(file_case, gateway):
+    case = file_case(FRIDAY_9AM)
+    attempts = [
+        DeliveryAttempt.objects.create(notification=row(case, "sms"), channel="sms",
+                                       recipient="84912345678", key=f"k{i}")
+        for i in range(3)
+    ]  # fmt: skip
+    for i, attempt in enumerate(attempts):
+        attempt.outcome, attempt.reply = "delivered", f"reply {i}"
+        attempt.finished_at = None if i == 1 else FRIDAY_9AM + timedelta(seconds=i)
+    with CaptureQueriesContext(connection) as queries:
+        update_each(attempts, ["outcome", "reply", "finished_at"])
+    assert len(queries) == 1
+    assert [
+        (a.outcome, a.reply, a.finished_at) for a in DeliveryAttempt.objects.order_by("key")
+    ] == [
+        ("delivered", "reply 0", FRIDAY_9AM),
+        ("delivered", "reply 1", None),
+        ("delivered", "reply 2", FRIDAY_9AM + timedelta(seconds=2)),
+    ]
+    # A value too long for its column is refused, as by `save()`, never cut short.
+    attempts[0].provider_id = "x" * 81
+    with pytest.raises(DataError), transaction.atomic():
+        update_each(attempts[:1], ["provider_id"])
