@@ -26,6 +26,7 @@ a socket of their own (`serve`), as real HTTP.
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -321,6 +322,7 @@ class Simulators:
     zalo: ZaloSimulator = field(default_factory=ZaloSimulator)
     viettel: ViettelSimulator = field(default_factory=ViettelSimulator)
     vnpt: VnptSimulator = field(default_factory=VnptSimulator)
+    connections: int = 0  # opened by clients, served over a socket (`serve`)
 
     def handle(self, path: str, headers: dict, body: bytes) -> tuple[int, str, bytes]:
         """(status, content type, body) for a POST to `path` under the simulators' root."""
@@ -392,6 +394,18 @@ def serve(simulators: Simulators, ports=range(8240, 8250)) -> Iterator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go as two writes: without this a kept-alive client
+        # waits 40 ms for each answer (Nagle's algorithm against a delayed ACK).
+        disable_nagle_algorithm = True
+
+        def setup(self):
+            super().setup()
+            self.server.connections.add(self.connection)
+            simulators.connections += 1
+
+        def finish(self):
+            super().finish()
+            self.server.connections.discard(self.connection)
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -413,6 +427,7 @@ def serve(simulators: Simulators, ports=range(8240, 8250)) -> Iterator[str]:
     class Server(ThreadingHTTPServer):
         request_queue_size = 1024  # a burst of concurrent senders is not refused
         daemon_threads = True
+        connections: set[socket.socket] = set()
 
     for port in ports:
         try:
@@ -429,3 +444,10 @@ def serve(simulators: Simulators, ports=range(8240, 8250)) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        # And the kept-alive connections: a client must not go on talking to a stopped
+        # simulator (the next one on this port would not hear it).
+        for open_connection in list(server.connections):
+            try:
+                open_connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

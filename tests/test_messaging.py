@@ -159,6 +159,14 @@ def test_a_person_no_channel_reaches_is_parked_with_each_attempt_recorded(
     assert "Check_Receiver" in message_of(case).last_error
 
 
+def test_messages_to_a_provider_go_on_one_kept_alive_connection(sims, receipt_on_zalo, file_for):
+    for _ in range(3):
+        case = file_for()
+        assert outbox.outbox_dispatch(ids=[message_of(case).pk]).sent == 1
+    assert len(sims.zalo.received) == 3
+    assert sims.connections == 1  # the token's renewal and the three messages
+
+
 def test_an_english_speaking_citizen_gets_english_on_every_channel(sims, receipt_on_zalo, file_for):
     case = file_for(language="en")
     outbox.outbox_dispatch(ids=[message_of(case).pk])

@@ -16,10 +16,11 @@ show; confirm them against the province's contract documents before going live.
 
 import json
 import urllib.error
-import urllib.request
+from functools import cache
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+import urllib3
 from django.conf import settings
 from unidecode import unidecode
 
@@ -55,14 +56,32 @@ def post(
             raise ConnectionError(f"no simulator answers {url} in this process")
         status, _, answer = _in_process(url, {**(headers or {})}, body)
         return status, answer
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": content_type, **(headers or {})}, method="POST"
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+        response = _connections(settings.MESSAGING_CONCURRENCY).request(
+            "POST",
+            url,
+            body=body,
+            headers={"Content-Type": content_type, **(headers or {})},
+            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+        )
+    # As urllib would say it (`failed_transport` tells them apart): no connection, the
+    # provider never had the request; a timeout or a cut once it was out, it may have.
+    except urllib3.exceptions.ConnectTimeoutError as exc:  # refused, unreachable, no name
+        raise urllib.error.URLError(exc) from exc
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise TimeoutError(str(exc)) from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise ConnectionError(str(exc)) from exc
+    return response.status, response.data
+
+
+@cache
+def _connections(senders: int) -> urllib3.PoolManager:
+    """Kept-alive connections, one per sending thread: a new connection (and a TLS
+    handshake, at a real provider) a message cost more CPU than the rest of its sending.
+    No retry of its own: a request that may have reached a provider is sent again only
+    where `failed_transport` says so."""
+    return urllib3.PoolManager(maxsize=senders, block=False, retries=False)
 
 
 # --- Viettel ------------------------------------------------------------------------------
