@@ -11,9 +11,10 @@ process of its own, answering every message after 100 ms (`serve`, real HTTP on 
 Then, in alternating rounds:
 
 1. drain: `--messages` rows queued at once (Zalo-first applicants, distinct phones), sent by
-   what the worker's `dispatch_outbox` task runs (`outbox_dispatch(limit=200)` until the
-   queue is empty), once per `MESSAGING_CONCURRENCY` given; baseline: as many e-mail rows
-   through the same outbox to the locmem backend (no network), in the same round.
+   what the worker's `dispatch_outbox` task runs (`outbox_drain`: batches of 200, two under
+   way at once, until the queue is empty), once per `MESSAGING_CONCURRENCY` given;
+   baseline: as many e-mail rows through the same outbox to the locmem backend (no
+   network), in the same round.
 2. stream: rows committed at `--stream-rate` per second for `--stream-seconds`, one
    dispatcher asking every 1.5 s when idle (the task's gathering delay); p50/p99 from a
    row's commit to the provider's acceptance (the attempt's end), Zalo and e-mail.
@@ -122,12 +123,9 @@ def queue(case, channel: str, count: int, start: int):
 
 
 def drain() -> int:
-    from notifications.services import outbox_dispatch
+    from notifications.services import outbox_drain
 
-    sent = 0
-    while (result := outbox_dispatch(limit=200)).claimed:
-        sent += result.sent
-    return sent
+    return outbox_drain(seconds=3600)
 
 
 def drain_round(case, channel, count, start, concurrency) -> float:

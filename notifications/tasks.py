@@ -1,7 +1,5 @@
 """Thin Celery tasks: each calls a service and is safe to run twice."""
 
-import time
-
 from celery import shared_task
 
 from . import scan, services
@@ -13,13 +11,7 @@ SWEEP_SECONDS = 50  # a sweep ends before beat starts the next one
 def dispatch_outbox() -> int:
     """Send every due row: asked for after the steps that wrote them, and beat's sweep for
     what no task picked up (broker down, crash, retry)."""
-    sent, deadline = 0, time.monotonic() + SWEEP_SECONDS
-    while time.monotonic() < deadline:
-        result = services.outbox_dispatch(limit=200)
-        sent += result.sent
-        if result.claimed < 200:
-            break
-    return sent
+    return services.outbox_drain(seconds=SWEEP_SECONDS)
 
 
 @shared_task
