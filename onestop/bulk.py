@@ -3,7 +3,8 @@
 Django's `bulk_update` builds a `CASE WHEN id = … THEN …` expression per row and field; for
 a batch of 200 rows and four fields that is 800 resolved expressions, and it cost the
 outbox more CPU than sending the messages did. On PostgreSQL `update_each` sends one
-`UPDATE … FROM (VALUES …)` instead; elsewhere (the embedded SQLite) it is `bulk_update`.
+`UPDATE … FROM unnest(…)` instead, an array a column; elsewhere (the embedded SQLite), it
+is `bulk_update`.
 """
 
 import re
@@ -23,24 +24,24 @@ def update_each(objs: list[models.Model], fields: list[str], *, using: str | Non
         return
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
-    # Each value cast to its column's type without a length: an explicit cast to
-    # varchar(n) would cut a long value silently; the assignment refuses it, as the ORM's.
-    casts = [_unbounded(field.db_type(connection)) for field in columns]
-    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    params = []
-    for obj in objs:
-        params += [
-            field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns
-        ]
+    # One array a column, whatever the number of rows: the statement's text stays the same
+    # (psycopg parses it once), and each element is cast to its column's type without a
+    # length: an explicit cast to varchar(n) would cut a long value silently, where the
+    # assignment refuses it, as the ORM's does.
+    arrays = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
+        for field in columns
+    ]
+    casts = [f"%s::{_unbounded(field.db_type(connection))}[]" for field in columns]
     quote = connection.ops.quote_name
     names = [quote(field.column) for field in columns]
     assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
-            f"FROM (VALUES {', '.join([row] * len(objs))}) AS v({', '.join(names)}) "
+            f"FROM unnest({', '.join(casts)}) AS v({', '.join(names)}) "
             f"WHERE t.{names[0]} = v.{names[0]}",
-            params,
+            arrays,
         )
 
 
