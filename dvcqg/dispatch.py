@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.kept import renew_stamp
+from onestop.bulk import update_each
 
 from . import client, payloads
 from .client import Outcome, Reply
@@ -267,15 +268,12 @@ def finish(results: list[Sent], stats: Dispatched) -> None:
                 "Portal message %s: %s; retry at %s", message.pk, message.last_error, retry_at
             )
         portal_cases.append(portal_case)
-    Message.objects.bulk_update(acknowledged, ["sent_at", "attempts", "reply", "last_error"])
-    Message.objects.bulk_update(
-        failed, ["parked_at", "attempts", "last_error", "reply", "next_attempt_at"]
-    )
+    update_each(acknowledged, ["sent_at", "attempts", "reply", "last_error"])
+    update_each(failed, ["parked_at", "attempts", "last_error", "reply", "next_attempt_at"])
     # Whatever arrived for them meanwhile (or was past the lease's end) is due now.
     Message.objects.filter(_pending(), case_id__in=again).update(next_attempt_at=now)
-    PortalCase.objects.bulk_update(
-        portal_cases,
-        ["claimed_until", "wait_until", "held_by", "acknowledged_at", "last_sent_at"],
+    update_each(
+        portal_cases, ["claimed_until", "wait_until", "held_by", "acknowledged_at", "last_sent_at"]
     )
     if first_acknowledged:
         renew_stamp(ACKNOWLEDGED_STAMP)  # indicator 1.4's cached reports are stale now
