@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseDocument, CaseEvent
 from cases.seams import StepDone
+from onestop.precompiled import Precompiled
 
 from . import payloads
 from .models import Message, PortalCase, Service
@@ -95,24 +96,35 @@ def _document(document: CaseDocument) -> dict:
     }
 
 
-def _documents(case) -> list[dict]:
-    return list(
-        CaseDocument.objects.filter(case=case)
+# Every step reads these two: compiled once a connection (compiling them cost more than
+# running them).
+_DOCUMENTS = Precompiled(
+    lambda case_id: (
+        CaseDocument.objects.filter(case_id=case_id)
         .order_by("id")
         .values("id", "name", "digitised", "reused")
-    )
-
-
-def _history(case) -> list[dict]:
-    """The steps the case record reads (`payloads.case_record`): fees paid and signed
-    results, chosen by the database; every step reads them, so a case with many payment
-    attempts must not send them all."""
-    return list(
-        CaseEvent.objects.filter(case=case)
+    ),
+    case_id=int,
+)
+# The steps the case record reads (`payloads.case_record`): fees paid and signed results,
+# chosen by the database, so a case with many payment attempts does not send them all.
+_HISTORY = Precompiled(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id)
         .filter(PAID_STEP | SIGNED_STEP)
         .order_by("at", "id")
         .values("action", "at", "data")
-    )
+    ),
+    case_id=int,
+)
+
+
+def _documents(case) -> list[dict]:
+    return _DOCUMENTS.all(case_id=case.pk)
+
+
+def _history(case) -> list[dict]:
+    return _HISTORY.all(case_id=case.pk)
 
 
 def _events(case):
