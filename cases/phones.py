@@ -7,6 +7,8 @@ two-digit area codes 02x) is refused where it is given, at filing, not found out
 carrier when the first message bounces.
 """
 
+from functools import lru_cache
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 INVALID = _("Give a Vietnamese phone number, e.g. 0912345678 or +84 912 345 678.")
 
 
+@lru_cache(maxsize=4096)  # every step's message asks again for the applicant's number
 def normalise_phone(raw: str) -> str:
     """`raw` as `84` and the national number, digits only; "" for "". ValidationError if
     the number cannot exist in Vietnam."""
