@@ -55,6 +55,7 @@ _url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54
 DB_NAME = _url.path.lstrip("/") + "_bench"
 os.environ["DATABASE_URL"] = urlunsplit(_url._replace(path=f"/{DB_NAME}"))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 # Every request of the run comes from one client (127.0.0.1; X-Forwarded-For counts only
 # behind TRUSTED_PROXY_COUNT proxies): its limits are raised so that none answers 429. The

@@ -41,6 +41,7 @@ os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
 os.environ["PAYGOV_SIMULATOR"] = "true"
 os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 CALLBACK = "/api/v1/payments/callback/paygov/"

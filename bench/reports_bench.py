@@ -27,6 +27,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onestop_reports_bench"
 )
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 

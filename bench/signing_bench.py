@@ -20,6 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 import django  # noqa: E402

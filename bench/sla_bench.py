@@ -35,6 +35,7 @@ os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 os.environ["LOG_LEVEL"] = "WARNING"
+os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 
