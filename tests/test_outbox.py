@@ -328,6 +328,12 @@ def test_the_dispatch_task_drains_two_batches_at_once_sending_each_row_once(
     # sending overlap).
     assert {name.split("_")[0] for name in batches_by} == {"MainThread", "outbox-batch"}
 
+    # A drain with less than a batch to send opens no second connection for it.
+    batches_by.clear()
+    file_case(FRIDAY_9AM)
+    assert outbox.outbox_drain(seconds=60) == 2
+    assert batches_by == ["MainThread"]
+
 
 def test_each_attempt_is_recorded_with_its_own_reply_in_one_statement(file_case, gateway):
     case = file_case(FRIDAY_9AM)
