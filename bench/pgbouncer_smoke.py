@@ -23,8 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
-from bench.scratch import fresh_database, uptime  # noqa: E402
+from bench.scratch import fresh_database, uptime  # noqa: E402 (the project's root first on the path)
+from tests.pgbouncer import PgBouncer  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_pgbouncer_smoke")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
