@@ -1,20 +1,20 @@
 """PgBouncer for the tests and the benchmarks: Debian's `pgbouncer` in transaction mode, in
-front of the local PostgreSQL, started and stopped by whoever needs it.
+front of PostgreSQL, started and stopped by whoever needs it.
 
     apt-get install pgbouncer    # Debian's package; installed here when missing (as root)
 
-As a script it runs a command with DATABASE_URL through a PgBouncer of its own
-(`make test-pgbouncer` runs the whole suite so):
+As a script it runs a command with DATABASE_URL through a PgBouncer of its own, on a free
+port in front of DATABASE_URL's server (`make test-pgbouncer` runs the whole suite so):
 
     .venv/bin/python tests/pgbouncer.py COMMAND [ARG...]
 
 Every database of the server is reachable through it by its name (`* =`), with the
-server's own authentication (the password of DATABASE_URL, if any, is PgBouncer's to
-give). PgBouncer refuses to run as root, so it runs as the
-`postgres` user (`-u`) from a folder of its own. Transaction mode hands a server connection to a
-client for one transaction only: no prepared statements (PgBouncer 1.18 cannot keep them
-in this mode) and no cursor held between transactions, hence `PREPARE_THRESHOLD=` (empty)
-and `DISABLE_SERVER_SIDE_CURSORS=true` for the processes that use it (`client_env`).
+server's own authentication (DATABASE_URL's password or PGPASSWORD, if any, is PgBouncer's
+to give). PgBouncer refuses to run as root, so it runs as the `postgres` user (`-u`) from a
+folder of its own. Transaction mode hands a server connection to a client for one
+transaction only: no prepared statements (PgBouncer 1.18 cannot keep them in this mode) and
+no cursor held between transactions, hence `PREPARE_THRESHOLD=` (empty) and
+`DISABLE_SERVER_SIDE_CURSORS=true` for the processes that use it (`client_env`).
 """
 
 import os
