@@ -1,6 +1,7 @@
 # Onestop: two commands.
 #   make run    start the embedded server (SQLite + a real Celery worker, demo data)
 #   make test   run the test suite on PostgreSQL and Redis
+#               (make test-pgbouncer: the same, through PgBouncer in transaction mode)
 # Both create .venv (Python 3.11) and install the pinned packages when needed.
 
 SHELL := /bin/bash
@@ -14,11 +15,12 @@ ARGS   ?=
 # Test processes (pytest-xdist): one per core; JOBS=0 runs them in this process.
 JOBS   ?= auto
 
-.PHONY: help run test lint bench lock venv schema messages fuzz
+.PHONY: help run test test-pgbouncer lint bench lock venv schema messages fuzz
 
 help:
 	@echo "make run     start Onestop at http://127.0.0.1:$(PORT)/ (embedded: SQLite, demo data)"
 	@echo "make test    run the tests on PostgreSQL + Redis (make test ARGS=\"-k lookup\")"
+	@echo "make test-pgbouncer  the same tests through PgBouncer (transaction mode)"
 	@echo "make lint    ruff check"
 	@echo "make schema  regenerate openapi.yaml (the API contract) after an API change"
 	@echo "make fuzz    schemathesis over every operation with a larger budget (FUZZ_EXAMPLES=100)"
@@ -57,19 +59,25 @@ run: $(STAMP)
 
 # The tests and benchmarks run on the real services. PGPASSWORD matches docker-compose.yml's
 # db; a trust-auth server ignores it, and a password in DATABASE_URL takes precedence.
-test bench fuzz: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
-test fuzz: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test test-pgbouncer bench fuzz: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onestop
+test test-pgbouncer fuzz: export REDIS_URL ?= redis://127.0.0.1:6379/15
 # Not the tests' database: a benchmark's server queues tasks that no worker runs.
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/14
-test bench fuzz: export PGPASSWORD ?= onestop
+test test-pgbouncer bench fuzz: export PGPASSWORD ?= onestop
 # DEBUG is off in the tests, as in production, so they need a secret; a throwaway one.
-test bench fuzz schema messages: export SECRET_KEY ?= onestop-tests-only-not-a-secret
+test test-pgbouncer bench fuzz schema messages: export SECRET_KEY ?= onestop-tests-only-not-a-secret
 test: $(STAMP)
 	@$(PY) tests/services_up.py
 	@# The tests create their own database: no warning if DATABASE_URL's does not exist.
 	$(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 	    manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(JOBS) $(ARGS)
+
+# `make test` with DATABASE_URL through a PgBouncer in transaction mode in front of its
+# server, started for the run and stopped after it (tests/pgbouncer.py; Debian's package).
+test-pgbouncer: $(STAMP)
+	@$(PY) tests/services_up.py
+	$(PY) tests/pgbouncer.py $(MAKE) --no-print-directory test
 
 # The suite runs tests/test_fuzz.py with 5 examples per operation and caller; this, with more.
 fuzz: export FUZZ_EXAMPLES ?= 100

@@ -22,7 +22,7 @@ second gunicorn, interleaved with the first: what a change bought, measured in o
 `--revision REV` serves that revision instead of the working tree as "this code".
 
 `--pgbouncer` also serves this code through PgBouncer in transaction mode (Debian's
-`pgbouncer`, started here like the scratch database: bench/pgbouncer.py), with
+`pgbouncer`, started here like the scratch database: tests/pgbouncer.py), with
 `PREPARE_THRESHOLD=` (empty) and no server-side cursors, from servers of its own (2 and 4
 workers), interleaved with the direct ones: rows marked `@pgbouncer`. Its own CPU is not
 in their CPU column.
@@ -47,7 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
+from tests.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
 
 POOLED = " @pgbouncer"
 

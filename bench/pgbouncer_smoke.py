@@ -23,19 +23,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.pgbouncer import PgBouncer  # noqa: E402 (the project's root first on the path)
-from bench.scratch import fresh_database, uptime  # noqa: E402
+from bench.scratch import fresh_database, uptime  # noqa: E402 (the project's root first on the path)
+from tests.pgbouncer import PgBouncer  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_pgbouncer_smoke")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ["PAYGOV_SIMULATOR"] = "true"
-# DEBUG is off, as in production: no published secret is a default.
+# DEBUG is off, as in production: no published secret is a default (nor passphrase).
 os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
 os.environ.setdefault("SECRET_KEY", "onestop-bench-only")
 # A dev PKI of its own (load_demo writes it), for the signing step: the work tree's may have
 # been made by other runs with another passphrase.
 os.environ["SIGNING_PKI_DIR"] = tempfile.mkdtemp(prefix="onestop-smoke-pki-")
+os.environ.setdefault("SIGNING_PKCS12_PASSPHRASE", "onestop-bench-pki")  # none by default
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 APPLICANT = {

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from cases import selectors, services
@@ -56,6 +57,22 @@ def pytest_configure(config):
 def pytest_terminal_summary(terminalreporter):
     if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Browser journey screenshots: {SCREENSHOTS}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Behind PgBouncer in transaction mode (`make test-pgbouncer`; DISABLE_SERVER_SIDE_CURSORS
+    says so) the pooler keeps idle server connections to the test database, and PostgreSQL
+    drops no database with a connection: they are ended before pytest-django drops it.
+    Directly, a connection still open then is a leak, and the drop's warning tells of it."""
+    yield
+    if settings.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [connection.settings_dict["NAME"]],
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,9 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, env):
-    # Not the test run's own settings; nor DJANGO_ALLOW_ASYNC_UNSAFE, which the browser
-    # journeys set in this process when they ran first on the same worker.
-    skip = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    # Not the test run's own settings (nor the pooler's switches of `make test-pgbouncer`: the
+    # defaults are under test); nor DJANGO_ALLOW_ASYNC_UNSAFE, which the browser journeys set
+    # in this process when they ran first on the same worker.
+    skip = (
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "PREPARE_THRESHOLD",
+        "DISABLE_SERVER_SIDE_CURSORS",
+    )
     clean = {k: v for k, v in os.environ.items() if k not in skip}
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -60,3 +60,20 @@ def test_replica_url_makes_a_mirror_in_the_tests(monkeypatch):
     finally:
         monkeypatch.delenv("DATABASE_REPLICA_URL")
         importlib.reload(module)
+
+
+def test_the_replica_behind_pgbouncer_reads_with_client_side_cursors(monkeypatch):
+    """DISABLE_SERVER_SIDE_CURSORS=true holds for the replica too: the exports' iterator() on
+    it would otherwise hold a cursor (WITH HOLD) that the next transaction's server
+    connection of a pooler in transaction mode does not have."""
+    import importlib
+
+    import onestop.settings as module
+
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://reader@pgbouncer.internal:6432/onestop")
+    monkeypatch.setenv("DISABLE_SERVER_SIDE_CURSORS", "true")
+    try:
+        assert importlib.reload(module).DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"]
+    finally:
+        monkeypatch.undo()  # the run's own DISABLE_SERVER_SIDE_CURSORS, if any, is back
+        importlib.reload(module)
