@@ -56,6 +56,9 @@ DB_NAME = _url.path.lstrip("/") + "_bench"
 os.environ["DATABASE_URL"] = urlunsplit(_url._replace(path=f"/{DB_NAME}"))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in production
+# The demo's fees are paid through the PayGov simulator: with DEBUG off it has no secret.
+os.environ.setdefault("PAYGOV_SIMULATOR", "true")
+os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 # Every request of the run comes from one client (127.0.0.1; X-Forwarded-For counts only
 # behind TRUSTED_PROXY_COUNT proxies): its limits are raised so that none answers 429. The

@@ -20,6 +20,7 @@ from cases.exceptions import ActionForbidden, InvalidTransition
 from cases.models import Case, Status
 from cases.services import PIN_ALPHABET, SystemActor, case_act
 from cases.working_time import VN_TZ
+from onestop.precompiled import Precompiled
 from onestop.sequences import next_in_sequence
 
 from .. import selectors
@@ -273,6 +274,44 @@ def registrations_abandoned(*, older_than: timedelta, now: datetime | None = Non
     return stale.update(state=PaymentState.CANCELLED, review_note="registration abandoned")
 
 
+def _case_locked(**match):
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("procedure", "receiving_agency")
+        .filter(**{f"payment_requests__{name}": value for name, value in match.items()})
+        .order_by("pk")[:1]
+    )
+
+
+def _payment_locked(case_id, **match):
+    return PaymentRequest.objects.select_for_update().filter(case_id=case_id, **match)[:1]
+
+
+# Every callback and payment step takes these two locks: compiled once a connection
+# (compiling them cost more than running them), by what the request is found by.
+_LOCKS = {
+    "pk": (
+        Precompiled(lambda pk: _case_locked(pk=pk), pk=int),
+        Precompiled(lambda case_id, pk: _payment_locked(case_id, pk=pk), case_id=int, pk=int),
+    ),
+    "reference": (
+        Precompiled(
+            lambda gateway, reference: _case_locked(gateway=gateway, reference=reference),
+            gateway=str,
+            reference=str,
+        ),
+        Precompiled(
+            lambda case_id, gateway, reference: _payment_locked(
+                case_id, gateway=gateway, reference=reference
+            ),
+            case_id=int,
+            gateway=str,
+            reference=str,
+        ),
+    ),
+}
+
+
 def locked(**match) -> PaymentRequest | None:
     """The request matching `match` (its pk, or its gateway and reference) with its row
     locked, its case's row locked first and read with it; None if there is no such request.
@@ -281,15 +320,11 @@ def locked(**match) -> PaymentRequest | None:
     callback and a cash payment at the counter, say) never wait on each other crosswise.
     The case read under the lock is `payment.case`, fresh for the step that follows.
     """
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("procedure", "receiving_agency")
-        .filter(**{f"payment_requests__{name}": value for name, value in match.items()})
-        .first()
-    )
+    case_query, payment_query = _LOCKS["pk" if "pk" in match else "reference"]
+    case = case_query.first(**match)
     if case is None:
         return None
-    payment = PaymentRequest.objects.select_for_update().get(case=case, **match)
+    payment = payment_query.first(case_id=case.pk, **match)
     payment.case = case
     return payment
 
