@@ -121,6 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
+    # Django's PostgreSQL backend, a small insert written as VALUES (onestop/postgresql).
+    DATABASES["default"]["ENGINE"] = "onestop.postgresql"
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     # No health check: it costs a `SELECT 1` round trip on every request. A connection
     # the server closed fails its first query and Django drops it at the end of that
@@ -144,6 +146,7 @@ else:
 # there (reports.routers). Give the replica the same credentials as the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "onestop.postgresql"
     DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
     # Behind PgBouncer too: the reports' exports read it with QuerySet.iterator().

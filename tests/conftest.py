@@ -36,8 +36,7 @@ def pytest_configure(config):
         first = int(ports.split("-")[0])
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
         os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{first + worker}"
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql" or not settings.REDIS_URL:
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
         pytest.exit(
             "The tests need PostgreSQL and Redis: run them with `make test` "
             "(start the services with `docker compose up -d db redis`).",
