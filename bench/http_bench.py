@@ -59,6 +59,7 @@ os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in
 # The demo's fees are paid through the PayGov simulator: with DEBUG off it has no secret.
 os.environ.setdefault("PAYGOV_SIMULATOR", "true")
 os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
+os.environ.setdefault("SIGNING_PKCS12_PASSPHRASE", "onestop-bench-pki")  # none by default
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 # Every request of the run comes from one client (127.0.0.1; X-Forwarded-For counts only
 # behind TRUSTED_PROXY_COUNT proxies): its limits are raised so that none answers 429. The
