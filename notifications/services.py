@@ -189,8 +189,10 @@ def outbox_drain(*, seconds: float) -> int:
     On PostgreSQL, once a batch comes full (more are waiting), two batches are under way at
     once, each on a connection of its own: while one waits for the providers' answers the
     other claims or records its rows, instead of the senders standing idle for the
-    database (a drain of Zalo messages went 1.5 times as fast). The embedded SQLite takes
-    one writer at a time: one batch.
+    database (a drain of Zalo messages went 1.5 times as fast). A person's two messages on
+    either side of a batch's end may then arrive in either order, as with two workers;
+    within a batch they go in order. The embedded SQLite takes one writer at a time: one
+    batch.
     """
     deadline = monotonic() + seconds
 

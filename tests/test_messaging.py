@@ -167,6 +167,18 @@ def test_messages_to_a_provider_go_on_one_kept_alive_connection(sims, receipt_on
     assert sims.connections == 1  # the token's renewal and the three messages
 
 
+def test_a_provider_that_never_completes_the_tls_handshake_is_retried_not_held(
+    sims, receipt_on_zalo, file_for, settings
+):
+    # Nothing reached Zalo: no reason to wait for a delivery report, as after a timeout.
+    settings.ZALO_API_URL = settings.ZALO_API_URL.replace("http://", "https://")
+    case = file_for(channels=("zalo",))
+    outbox.outbox_dispatch(ids=[message_of(case).pk])
+    [(channel, _, outcome)] = outcomes(case)
+    assert (channel, outcome) == ("zalo", "retry")
+    assert sims.zalo.received == []
+
+
 def test_an_english_speaking_citizen_gets_english_on_every_channel(sims, receipt_on_zalo, file_for):
     case = file_for(language="en")
     outbox.outbox_dispatch(ids=[message_of(case).pk])

@@ -66,7 +66,8 @@ def post(
         )
     # As urllib would say it (`failed_transport` tells them apart): no connection, the
     # provider never had the request; a timeout or a cut once it was out, it may have.
-    except urllib3.exceptions.ConnectTimeoutError as exc:  # refused, unreachable, no name
+    except (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.SSLError) as exc:
+        # Refused, unreachable, no such name, or no TLS handshake: nothing was sent.
         raise urllib.error.URLError(exc) from exc
     except urllib3.exceptions.ReadTimeoutError as exc:
         raise TimeoutError(str(exc)) from exc
