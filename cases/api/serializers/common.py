@@ -30,10 +30,13 @@ class ActiveProcedureField(CodeRelatedField):
     """An active procedure by its national code, as each worker keeps them
     (`cases.catalogue`), with what the case's facts need of it."""
 
+    # Built once: DRF builds its fields again for every request (a deep copy calls
+    # __init__), and filtering a queryset cost a filing more than reading the procedure.
+    # RelatedField reads it through `.all()`, a fresh copy each time.
+    active = Procedure.objects.filter(is_active=True)
+
     def __init__(self, **kwargs):
-        super().__init__(
-            slug_field="code", queryset=Procedure.objects.filter(is_active=True), **kwargs
-        )
+        super().__init__(slug_field="code", queryset=self.active, **kwargs)
 
     def to_internal_value(self, data):
         self.check_shape(data)
