@@ -16,9 +16,9 @@ class NotificationsConfig(AppConfig):
             services,
             simulators,
         )
-        from .channels import sms
+        from .channels import http
 
         seams.subscribe("notifications.applicant", on_step=services.on_step)
         health.register("notifications", selectors.health)
         # `simulator:` addresses (the embedded mode, tests): the providers' simulators.
-        sms.use_in_process(lambda *request: simulators.embedded().handle(*request))
+        http.use_in_process(lambda *request: simulators.embedded().handle(*request))

@@ -12,9 +12,10 @@ A round over a batch of leased rows:
    that died mid-send) is never sent again on its own: it waits for the delivery report,
    then is parked for an administrator.
 2. **Claim the attempts**: one row each, committed before any provider is called.
-3. **Send**, outside any transaction, from a pool of threads (`MESSAGING_CONCURRENCY`), so
-   a provider that takes 100 ms does not hold a worker to ten messages a second. The
-   messages to one address go one after another, in order, each only while the lease
+3. **Send**, outside any transaction, up to `MESSAGING_CONCURRENCY` at once, so that a
+   provider that takes 100 ms does not hold a worker to ten messages a second: the HTTP
+   providers' from one event loop (`channels.http`), the others from a pool of threads.
+   The messages to one address go one after another, in order, each only while the lease
    lasts.
 4. **Record** the outcomes: delivered rows are marked sent; a transient failure retries
    the channel with backoff; a failure of the channel or of the person moves the row to
@@ -37,6 +38,7 @@ from django.utils import timezone
 from onestop.bulk import update_each
 
 from .channels import Message, NoContent, Result, channel
+from .channels.http import HttpChannel, send_all
 from .channels.zalo import next_morning
 from .compose import CARE_ACTIONS, address_on, context_from, render
 from .models import (
@@ -222,10 +224,14 @@ def _pool(size: int) -> ThreadPoolExecutor:
 
 
 def _send(work: Round) -> None:
-    """Each address's messages in order, the addresses at once."""
+    """Each address's messages in order, the addresses at once: the HTTP providers' from
+    one event loop, the others (SMTP, a gateway backend) from a pool of threads."""
     by_address: dict[tuple[str, str], list[Sending]] = defaultdict(list)
     for sending in work.sending:
         by_address[(sending.row.channel, sending.message.to)].append(sending)
+    over_http, others = [], []
+    for (name, _address), sendings in by_address.items():
+        (over_http if isinstance(channel(name), HttpChannel) else others).append(sendings)
 
     def send_in_order(sendings: list[Sending]) -> None:
         for sending in sendings:
@@ -233,15 +239,31 @@ def _send(work: Round) -> None:
                 return  # slow sends ate the lease: the rest may be someone else's by now
             try:
                 sending.result = channel(sending.row.channel).send(sending.message)
-            except Exception as exc:  # a channel's own bug: retried, and logged
-                logger.exception("Channel %s failed on %s", sending.row.channel, sending.row.pk)
-                sending.result = Result(Outcome.RETRY, reply=f"{type(exc).__name__}: {exc}")
+            except Exception as exc:
+                sending.result = _own_bug(sending, exc)
 
-    groups = list(by_address.values())
-    if len(groups) == 1:
-        send_in_order(groups[0])  # no thread for a single address
-        return
-    list(_pool(settings.MESSAGING_CONCURRENCY).map(send_in_order, groups))
+    async def send_in_order_async(sendings: list[Sending], limit) -> None:
+        for sending in sendings:
+            if timezone.now() >= sending.row.claimed_until:
+                return
+            try:
+                sending.result = await channel(sending.row.channel).send_async(
+                    sending.message, limit
+                )
+            except Exception as exc:
+                sending.result = _own_bug(sending, exc)
+
+    threads = [_pool(settings.MESSAGING_CONCURRENCY).submit(send_in_order, s) for s in others]
+    if over_http:
+        send_all(lambda limit: [send_in_order_async(s, limit) for s in over_http])
+    for thread in threads:
+        thread.result()
+
+
+def _own_bug(sending: Sending, exc: Exception) -> Result:
+    """A channel's own bug: retried, and logged."""
+    logger.exception("Channel %s failed on %s", sending.row.channel, sending.row.pk, exc_info=exc)
+    return Result(Outcome.RETRY, reply=f"{type(exc).__name__}: {exc}")
 
 
 # --- 4. record -----------------------------------------------------------------------------

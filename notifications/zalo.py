@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from .channels.sms import post
+from .channels.http import post
 from .models import ZaloToken
 
 logger = logging.getLogger(__name__)

@@ -15,17 +15,15 @@ show; confirm them against the province's contract documents before going live.
 """
 
 import json
-import urllib.error
-from functools import cache
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-import urllib3
 from django.conf import settings
 from unidecode import unidecode
 
 from ..models import Outcome, ProviderTemplate
-from . import Message, NoContent, Result, cut, delivered, failed_transport, notification_key
+from . import Message, NoContent, Result, cut, delivered, notification_key
+from .http import HttpChannel, Request
 
 
 def sms_text(notification) -> str:
@@ -33,56 +31,6 @@ def sms_text(notification) -> str:
     if settings.SMS_WITHOUT_DIACRITICS:
         text = unidecode(text)
     return cut(text, settings.SMS_MAX_LENGTH)
-
-
-# Who answers a `simulator:` address: the process's own provider simulators, plugged in by
-# the notifications app (the embedded mode and the tests).
-_in_process = None
-
-
-def use_in_process(handle) -> None:
-    """`handle(url, headers, body) -> (status, content type, answer)`."""
-    global _in_process
-    _in_process = handle
-
-
-def post(
-    url: str, body: bytes, content_type: str, timeout: float, headers: dict | None = None
-) -> tuple[int, bytes]:
-    """POST and read the answer; an HTTP error status is an answer too. A `simulator:`
-    address is the process's own simulator (the embedded mode)."""
-    if url.startswith("simulator:"):
-        if _in_process is None:
-            raise ConnectionError(f"no simulator answers {url} in this process")
-        status, _, answer = _in_process(url, {**(headers or {})}, body)
-        return status, answer
-    try:
-        response = _connections(settings.MESSAGING_CONCURRENCY).request(
-            "POST",
-            url,
-            body=body,
-            headers={"Content-Type": content_type, **(headers or {})},
-            timeout=urllib3.Timeout(connect=timeout, read=timeout),
-        )
-    # As urllib would say it (`failed_transport` tells them apart): no connection, the
-    # provider never had the request; a timeout or a cut once it was out, it may have.
-    except (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.SSLError) as exc:
-        # Refused, unreachable, no such name, or no TLS handshake: nothing was sent.
-        raise urllib.error.URLError(exc) from exc
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise TimeoutError(str(exc)) from exc
-    except urllib3.exceptions.HTTPError as exc:
-        raise ConnectionError(str(exc)) from exc
-    return response.status, response.data
-
-
-@cache
-def _connections(senders: int) -> urllib3.PoolManager:
-    """Kept-alive connections, one per sending thread: a new connection (and a TLS
-    handshake, at a real provider) a message cost more CPU than the rest of its sending.
-    No retry of its own: a request that may have reached a provider is sent again only
-    where `failed_transport` says so."""
-    return urllib3.PoolManager(maxsize=senders, block=False, retries=False)
 
 
 # --- Viettel ------------------------------------------------------------------------------
@@ -110,7 +58,7 @@ def viettel_envelope(fields: dict) -> bytes:
     ).encode()
 
 
-class ViettelSms:
+class ViettelSms(HttpChannel):
     name = "sms"
     takes_key = False
 
@@ -121,7 +69,7 @@ class ViettelSms:
             text=sms_text(notification),
         )
 
-    def send(self, message: Message) -> Result:
+    def request(self, message: Message) -> Request:
         fields = {
             "User": settings.VIETTEL_SMS_USER,
             "Password": settings.VIETTEL_SMS_PASSWORD,
@@ -134,13 +82,12 @@ class ViettelSms:
             "Content": message.text,
             "ContentType": "0" if message.text.isascii() else "1",
         }
-        try:
-            status, body = post(
-                settings.VIETTEL_SMS_URL, viettel_envelope(fields), "text/xml; charset=utf-8",
-                settings.SMS_TIMEOUT,
-            )  # fmt: skip
-        except OSError as exc:
-            return failed_transport(exc, takes_key=self.takes_key)
+        return Request(
+            settings.VIETTEL_SMS_URL, viettel_envelope(fields), "text/xml; charset=utf-8",
+            settings.SMS_TIMEOUT,
+        )  # fmt: skip
+
+    def answer(self, status: int, body: bytes) -> Result:
         return viettel_result(status, body)
 
 
@@ -176,7 +123,7 @@ VNPT_ERRORS = {
 }
 
 
-class VnptSms:
+class VnptSms(HttpChannel):
     name = "sms"
     takes_key = False
 
@@ -200,7 +147,7 @@ class VnptSms:
             ),
         )
 
-    def send(self, message: Message) -> Result:
+    def request(self, message: Message) -> Request:
         params = [
             {"NUM": str(number), "CONTENT": unidecode(value)}
             if settings.SMS_WITHOUT_DIACRITICS
@@ -226,14 +173,13 @@ class VnptSms:
                 "DATACODING": "0" if settings.SMS_WITHOUT_DIACRITICS else "8",
             }
         }
-        try:
-            status, answer = post(
-                settings.VNPT_SMS_URL, json.dumps(body).encode(), "application/json",
-                settings.SMS_TIMEOUT,
-            )  # fmt: skip
-        except OSError as exc:
-            return failed_transport(exc, takes_key=self.takes_key)
-        return vnpt_result(status, answer)
+        return Request(
+            settings.VNPT_SMS_URL, json.dumps(body).encode(), "application/json",
+            settings.SMS_TIMEOUT,
+        )  # fmt: skip
+
+    def answer(self, status: int, body: bytes) -> Result:
+        return vnpt_result(status, body)
 
 
 def vnpt_result(status: int, body: bytes) -> Result:

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from .. import zalo
 from ..models import Outcome
-from . import Message, Result, delivered, failed_transport, notification_key
-from .sms import post, registered
+from . import Message, Result, delivered, notification_key
+from .http import HttpChannel, Request
+from .sms import registered
 
 # ZNS error codes (zalo.cloud's table) → what they mean for the message. Any code not
 # here: this channel cannot carry it (next channel).
@@ -38,7 +39,7 @@ ZNS_ERRORS = {
 }
 
 
-class ZnsChannel:
+class ZnsChannel(HttpChannel):
     name = "zalo"
     takes_key = False
 
@@ -73,7 +74,7 @@ class ZnsChannel:
         if self.token_refused:
             zalo.forget_access_token(self.token)
 
-    def send(self, message: Message) -> Result:
+    def request(self, message: Message) -> Request | Result:
         if not self.token:
             reason = "no Zalo access token" if self.configured() else "Zalo is not configured"
             return Result(Outcome.CHANNEL_FAILED, reply=reason)
@@ -86,14 +87,13 @@ class ZnsChannel:
             },
             ensure_ascii=False,
         ).encode()
-        try:
-            status, answer = post(
-                f"{settings.ZALO_API_URL}message/template", body, "application/json",
-                settings.ZALO_TIMEOUT, headers={"access_token": self.token},
-            )  # fmt: skip
-        except OSError as exc:
-            return failed_transport(exc, takes_key=self.takes_key)
-        result = zns_result(status, answer)
+        return Request(
+            f"{settings.ZALO_API_URL}message/template", body, "application/json",
+            settings.ZALO_TIMEOUT, headers={"access_token": self.token},
+        )  # fmt: skip
+
+    def answer(self, status: int, body: bytes) -> Result:
+        result = zns_result(status, body)
         if result.retry_now:
             self.token_refused = True
         return result
