@@ -181,18 +181,19 @@ def outbox_dispatch(
 
 
 DISPATCH_BATCH = 200
+BATCHES_AT_ONCE = 3
 
 
 def outbox_drain(*, seconds: float) -> int:
     """Send every due row, a batch after another, for at most `seconds`; how many were sent.
 
-    On PostgreSQL, once a batch comes full (more are waiting), two batches are under way at
-    once, each on a connection of its own: while one waits for the providers' answers the
-    other claims or records its rows, instead of the senders standing idle for the
-    database (a drain of Zalo messages went 1.5 times as fast). A person's two messages on
-    either side of a batch's end may then arrive in either order, as with two workers;
-    within a batch they go in order. The embedded SQLite takes one writer at a time: one
-    batch.
+    On PostgreSQL, once a batch comes full (more are waiting), BATCHES_AT_ONCE batches are
+    under way at once, each on a connection of its own: while one waits for the providers'
+    answers, the others claim or record their rows, instead of the senders standing idle
+    for the database (10,000 Zalo messages to a provider answering in 100 ms, 2 cores:
+    980/s one batch at a time, 1,670/s two, 2,000/s three, 1,960/s four). A person's two messages on either side of
+    a batch's end may then arrive in either order, as with two workers; within a batch
+    they go in order. The embedded SQLite takes one writer at a time: one batch.
     """
     deadline = monotonic() + seconds
 
@@ -207,7 +208,7 @@ def outbox_drain(*, seconds: float) -> int:
 
     first = outbox_dispatch(limit=DISPATCH_BATCH)
     if first.claimed < DISPATCH_BATCH:
-        return first.sent  # all there was: no second connection for it
+        return first.sent  # all there was: no other connection for it
     if connection.vendor != "postgresql":
         return first.sent + batches()
 
@@ -217,10 +218,11 @@ def outbox_drain(*, seconds: float) -> int:
         finally:
             connection.close()  # this thread's own
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-batch") as pool:
-        other = pool.submit(beside)
+    others = BATCHES_AT_ONCE - 1
+    with ThreadPoolExecutor(max_workers=others, thread_name_prefix="outbox-batch") as pool:
+        besides = [pool.submit(beside) for _ in range(others)]
         sent = first.sent + batches()
-        return sent + other.result()
+        return sent + sum(other.result() for other in besides)
 
 
 @transaction.atomic

@@ -307,7 +307,7 @@ def test_two_dispatchers_at_once_send_each_row_once(transactional_db, file_case,
     assert not Notification.objects.filter(sent_at=None).exists()
 
 
-def test_the_dispatch_task_drains_two_batches_at_once_sending_each_row_once(
+def test_the_dispatch_task_drains_batches_at_once_sending_each_row_once(
     transactional_db, file_case, mailoutbox, monkeypatch
 ):
     for _ in range(20):
