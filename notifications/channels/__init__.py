@@ -15,7 +15,8 @@ parameters); `send()` hands it over and classifies the reply as one `Result`:
   provider that takes no idempotency key: never sent again on its own.
 
 `send()` never touches the database: the outbox calls it outside any transaction, from a
-pool of threads (see `notifications.delivery`). Which class serves a channel is a setting
+pool of threads, or, for a channel that posts over HTTP (`http.HttpChannel`), from one
+event loop (see `notifications.delivery`). Which class serves a channel is a setting
 (`MESSAGING_CHANNELS`, `SMS_BACKEND`).
 """
 
