@@ -132,14 +132,25 @@ def _connections(senders: int) -> urllib3.PoolManager:
 
 
 def send_all(make: Callable[[asyncio.Semaphore], list[Coroutine]]) -> None:
-    """Run the coroutines `make(limit)` gives on this process's event loop, at most
-    MESSAGING_CONCURRENCY posts at once, and wait for them all."""
+    """Run the coroutines `make(limit)` gives on this process's event loop and wait for them
+    all; at most MESSAGING_CONCURRENCY posts at once in the process, whichever batch asks."""
 
     async def run():
-        limit = asyncio.Semaphore(settings.MESSAGING_CONCURRENCY)
-        await asyncio.gather(*make(limit))
+        await asyncio.gather(*make(_limit()))
 
     asyncio.run_coroutine_threadsafe(run(), _loop()).result()
+
+
+_limits: dict[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = {}
+
+
+def _limit() -> asyncio.Semaphore:
+    """The loop's one semaphore (anew if MESSAGING_CONCURRENCY changed); only the loop's
+    own thread calls it."""
+    loop, size = asyncio.get_running_loop(), settings.MESSAGING_CONCURRENCY
+    if loop not in _limits or _limits[loop][0] != size:
+        _limits[loop] = (size, asyncio.Semaphore(size))
+    return _limits[loop][1]
 
 
 _started: dict[int, asyncio.AbstractEventLoop] = {}
