@@ -1,5 +1,6 @@
 """Messaging benchmark: messages handed to a provider answering in 100 ms, per second, by one
-dispatcher, against the same dispatcher sending e-mail to Django's memory backend.
+dispatcher, against the same dispatcher sending e-mail to Django's console backend (the
+issue's baseline) and to its memory backend (a stricter one).
 
 Run by hand (PostgreSQL and Redis on 127.0.0.1, as for the tests):
 
@@ -14,8 +15,9 @@ Then, in alternating rounds:
 1. drain: `--messages` rows queued at once (Zalo-first applicants, distinct phones), sent by
    what the worker's `dispatch_outbox` task runs (`outbox_drain`: batches of 200, two under
    way at once, until the queue is empty), once per `MESSAGING_CONCURRENCY` given;
-   baseline: as many e-mail rows through the same outbox to the locmem backend (no
-   network), in the same round.
+   baselines: as many e-mail rows through the same outbox to the console backend (each
+   message written out whole, here to /dev/null), and to the locmem backend (kept in a
+   list: no writing at all), in the same round.
 2. stream: rows committed at `--stream-rate` per second for `--stream-seconds`, one
    dispatcher asking every 1.5 s when idle (the task's gathering delay); p50/p99 from a
    row's commit to the provider's acceptance (the attempt's end), Zalo and e-mail.
@@ -25,6 +27,7 @@ one task drains a queue this size, so the per-task overhead is not in these figu
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -149,14 +152,22 @@ def drain() -> int:
     return outbox_drain(seconds=3600)
 
 
-def drain_round(case, channel, count, start, concurrency) -> float:
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def drain_round(case, channel, count, start, concurrency, backend="locmem") -> float:
     from django.conf import settings
     from django.core import mail
 
     settings.MESSAGING_CONCURRENCY = concurrency
+    settings.EMAIL_BACKEND = EMAIL_BACKENDS[backend]
     queue(case, channel, count, start)
     began = time.perf_counter()
-    sent = drain()
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+        sent = drain()  # the console backend writes to stdout when it is made
     elapsed = time.perf_counter() - began
     mail.outbox = []
     assert sent == count, (sent, count)
@@ -224,24 +235,27 @@ def main():
         )  # fmt: skip
         case = setup()
         levels = [int(c) for c in args.concurrency.split(",")]
-        start, figures = 0, {("email", None): []} | {("zalo", c): [] for c in levels}
+        emails = [("email", backend) for backend in EMAIL_BACKENDS]
+        start, figures = 0, {key: [] for key in [*emails, *(("zalo", c) for c in levels)]}
         for number in range(args.rounds):
-            for channel, concurrency in figures:
-                rate = drain_round(case, channel, args.messages, start, concurrency or 32)
+            for channel, how in figures:
+                if channel == "email":
+                    rate = drain_round(case, channel, args.messages, start, 32, backend=how)
+                    label = f"e-mail ({how})"
+                else:
+                    rate = drain_round(case, channel, args.messages, start, how)
+                    label = f"zalo (100 ms, {how} at once)"
                 start += args.messages
-                figures[(channel, concurrency)].append(rate)
-                label = (
-                    f"zalo (100 ms, {concurrency} at once)" if concurrency else "e-mail (locmem)"
-                )
+                figures[(channel, how)].append(rate)
                 print(f"round {number + 1}: {label}: {rate:,.0f} messages/s", flush=True)
-        baseline = statistics.median(figures[("email", None)])
+        baselines = {how: statistics.median(figures[("email", how)]) for how in EMAIL_BACKENDS}
         print(f"drain of {args.messages:,} queued, median of {args.rounds} rounds:")
-        print(f"  e-mail (baseline): {baseline:,.0f}/s")
+        for how, rate in baselines.items():
+            print(f"  e-mail, {how} backend: {rate:,.0f}/s")
         for concurrency in levels:
             rate = statistics.median(figures[("zalo", concurrency)])
-            print(
-                f"  zalo, {concurrency} at once: {rate:,.0f}/s = {rate / baseline:.0%} of baseline"
-            )
+            shares = ", ".join(f"{rate / base:.0%} of {how}" for how, base in baselines.items())
+            print(f"  zalo, {concurrency} at once: {rate:,.0f}/s = {shares}")
         from django.conf import settings
 
         settings.MESSAGING_CONCURRENCY = max(levels)
