@@ -516,6 +516,34 @@ def test_the_worker_sends_on_zalo_and_falls_back_to_sms_for_a_phone_without_zalo
     connection.close()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_in_the_embedded_mode_the_receipt_reaches_the_simulated_zalo(
+    receipt_on_zalo, file_for, settings
+):
+    """The run command's demo: the providers are this process's simulators (`simulator:`
+    addresses), reached from the outbox's event loop, and they keep what they receive."""
+    from notifications.models import SimulatedMessage
+
+    settings.ZALO_APP_ID, settings.ZALO_REFRESH_TOKEN = "onestop-demo", "simulator"
+    settings.ZALO_API_URL, settings.ZALO_OAUTH_URL = "simulator:zalo/", "simulator:zalo/oauth/"
+    settings.VIETTEL_SMS_URL = "simulator:viettel/"
+    settings.SMS_BACKEND = "notifications.channels.sms.ViettelSms"
+    on_zalo, no_zalo = file_for(), file_for(phone="0912345000")
+
+    outbox.outbox_dispatch(ids=[message_of(on_zalo).pk, message_of(no_zalo).pk])
+
+    assert outcomes(on_zalo) == [("zalo", "84912345678", "delivered")]
+    assert outcomes(no_zalo) == [("zalo", NO_ZALO, "person_failed"), ("sms", NO_ZALO, "delivered")]
+    kept = SimulatedMessage.objects.order_by("id").values_list("provider", "phone", "answer")
+    assert sorted(kept) == sorted([
+        ("zalo", "84912345678", "0"), ("zalo", NO_ZALO, "-118"),
+        ("viettel", NO_ZALO, "Insert MT_QUEUE"),
+    ])  # fmt: skip
+    # A second later the simulated Zalo reports it on the phone, as its webhook would.
+    delivered = DeliveryAttempt.objects.filter(channel="zalo", outcome="delivered")
+    assert wait_for(lambda: delivered.exclude(delivered_at=None).exists(), seconds=10)
+
+
 def test_the_messages_sent_page_shows_each_as_the_phone_does(client, settings):
     """The embedded mode's simulators keep what they receive; the admin shows it on phones."""
     from django.contrib.auth import get_user_model

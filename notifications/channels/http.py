@@ -28,6 +28,7 @@ from functools import cache
 import aiohttp
 import urllib3
 from django.conf import settings
+from django.db import connections
 
 from . import Message, Result, failed_transport
 
@@ -186,15 +187,22 @@ def _close(loop: asyncio.AbstractEventLoop) -> None:
         asyncio.run_coroutine_threadsafe(session.close(), loop).result(timeout=2)
 
 
+def _post_in_process(request: Request) -> tuple[int, bytes]:
+    """The embedded simulators' answer, from a thread of the loop's executor: they keep
+    what they receive in the database, on a connection closed at once (none is left open
+    to the database in a thread nobody closes)."""
+    try:
+        return post(
+            request.url, request.body, request.content_type, request.timeout,
+            headers=request.headers,
+        )  # fmt: skip
+    finally:
+        connections.close_all()
+
+
 async def _post_async(request: Request) -> tuple[int, bytes]:
     if request.url.startswith("simulator:"):  # a function call, which may sleep: a thread
-        return await asyncio.get_running_loop().run_in_executor(
-            None,
-            lambda: post(
-                request.url, request.body, request.content_type, request.timeout,
-                headers=request.headers,
-            ),
-        )  # fmt: skip
+        return await asyncio.get_running_loop().run_in_executor(None, _post_in_process, request)
     timeout = aiohttp.ClientTimeout(sock_connect=request.timeout, sock_read=request.timeout)
     headers = {"Content-Type": request.content_type, **request.headers}
     try:
