@@ -60,6 +60,9 @@ os.environ.setdefault("SECRET_KEY", "onestop-bench-only")  # DEBUG is off, as in
 os.environ.setdefault("PAYGOV_SIMULATOR", "true")
 os.environ.setdefault("PAYGOV_SECRET", "onestop-bench-paygov-secret")
 os.environ.setdefault("SIGNING_PKCS12_PASSPHRASE", "onestop-bench-pki")  # none by default
+# The demo's keys in a folder of the run's own: in the checkout's var/pki they would be
+# under this passphrase, which `make run` then cannot open.
+os.environ["SIGNING_PKI_DIR"] = tempfile.mkdtemp(prefix="onestop-bench-pki-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 # Every request of the run comes from one client (127.0.0.1; X-Forwarded-For counts only
 # behind TRUSTED_PROXY_COUNT proxies): its limits are raised so that none answers 429. The
