@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from cases import selectors, services
 from cases.models import Case, CaseEvent, Level, Role, SupplementClock
+from documents import pki
 from dvcqg import services as portal_sync
 from notifications import services as outbox
 from onestop.celery import app as celery_app
@@ -94,6 +95,12 @@ def _fast_and_clean(settings, tmp_path, monkeypatch):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+    # The development PKI that signing makes when it finds none, in the test's own folder:
+    # never the checkout's var/pki, which `make run` keeps under its own passphrase.
+    folder = settings.SIGNING_PKI_DIR = tmp_path / "pki"
+    settings.SIGNING_PKCS12_DIR = str(folder / pki.AGENCY_DIR)
+    settings.SIGNING_TRUST_ROOTS = [str(folder / pki.ROOT_FILE)]
+    settings.SIGNING_CRLS = [str(folder / pki.CRL_FILE)]
     selectors.forget_calendar_overrides()
     # What the process remembers of its last dispatch asked for belongs to the cache above.
     monkeypatch.setattr(outbox, "_asked_until", 0.0)
@@ -233,8 +240,6 @@ def dev_pkis(tmp_path_factory):
     """Four PKIs, made once per session: good, with expired agency certificates, with the
     Department of Justice's certificate revoked, and another (untrusted) one."""
     from datetime import UTC, timedelta
-
-    from documents import pki
 
     folder = tmp_path_factory.mktemp("pki")
     now = datetime.now(UTC)
