@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.scratch import fresh_database, uptime  # noqa: E402
+from bench.scratch import fresh_database, uptime, wait_for_server  # noqa: E402
 
 # A scratch database of its own (BENCH_DB_NAME: another name for a run beside others).
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_payments_bench")
@@ -125,19 +125,6 @@ def post_all(port: int, bodies: list[bytes], clients: int, method="POST", path=C
     for thread in threads:
         thread.join()
     return len(bodies), time.perf_counter() - started, errors
-
-
-def wait_for_server(port: int, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/agencies/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not start")
 
 
 def accepted_per_second(args, callbacks) -> None:

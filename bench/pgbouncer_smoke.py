@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.scratch import fresh_database, uptime  # noqa: E402 (the project's root first on the path)
+from bench.scratch import fresh_database, uptime, wait_for_server  # noqa: E402 (the project's root first on the path)
 from tests.pgbouncer import PgBouncer  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_DB_NAME", "onestop_pgbouncer_smoke")
@@ -96,21 +96,6 @@ class Client:
         if answer.status != expect:
             raise SystemExit(f"FAIL {method} {path}: {answer.status} {text[:400]!r}")
         return json.loads(text) if text else {}
-
-
-def wait_for_server(port: int, seconds=60):
-    import http.client
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/agencies/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not start")
 
 
 def file_case(client: Client, procedure: str) -> dict:

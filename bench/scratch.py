@@ -1,8 +1,10 @@
-"""What every benchmark script needs around its figures: the machine's load, and a scratch
-database of its own on the local PostgreSQL."""
+"""What every benchmark script needs around its figures: the machine's load, a scratch
+database of its own on the local PostgreSQL, and the wait for the server it started."""
 
+import http.client
 import os
 import subprocess
+import time
 
 import psycopg
 
@@ -18,3 +20,17 @@ def fresh_database(name: str) -> None:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait_for_server(port: int, seconds: float = 60) -> None:
+    """Until gunicorn on `port` answers the agencies list; SystemExit after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/agencies/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
