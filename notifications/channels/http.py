@@ -135,56 +135,54 @@ def _connections(senders: int) -> urllib3.PoolManager:
 def send_all(make: Callable[[asyncio.Semaphore], list[Coroutine]]) -> None:
     """Run the coroutines `make(limit)` gives on this process's event loop and wait for them
     all; at most MESSAGING_CONCURRENCY posts at once in the process, whichever batch asks."""
+    sender = _sender()
 
     async def run():
-        await asyncio.gather(*make(_limit()))
+        await asyncio.gather(*make(sender.limit()))
 
-    asyncio.run_coroutine_threadsafe(run(), _loop()).result()
-
-
-_limits: dict[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = {}
+    asyncio.run_coroutine_threadsafe(run(), sender.loop).result()
 
 
-def _limit() -> asyncio.Semaphore:
-    """The loop's one semaphore (anew if MESSAGING_CONCURRENCY changed); only the loop's
-    own thread calls it."""
-    loop, size = asyncio.get_running_loop(), settings.MESSAGING_CONCURRENCY
-    if loop not in _limits or _limits[loop][0] != size:
-        _limits[loop] = (size, asyncio.Semaphore(size))
-    return _limits[loop][1]
+class _Sender:
+    """This process's event loop for the providers, in a thread of its own, with its
+    kept-alive connections and its one cap on the posts in flight (both made in the loop,
+    as aiohttp and asyncio want, and only touched there)."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.session = None
+        self.cap = (0, None)
+        threading.Thread(target=self.loop.run_forever, name="outbox-http", daemon=True).start()
+        atexit.register(self.close)
+
+    def limit(self) -> asyncio.Semaphore:
+        """The semaphore of MESSAGING_CONCURRENCY (anew when the setting changed)."""
+        if self.cap[0] != settings.MESSAGING_CONCURRENCY:
+            size = settings.MESSAGING_CONCURRENCY
+            self.cap = (size, asyncio.Semaphore(size))
+        return self.cap[1]
+
+    def connections(self) -> aiohttp.ClientSession:
+        if self.session is None:
+            # No cap of its own: the semaphore holds the posts to MESSAGING_CONCURRENCY.
+            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        return self.session
+
+    def close(self) -> None:
+        if self.session is not None:
+            asyncio.run_coroutine_threadsafe(self.session.close(), self.loop).result(timeout=2)
 
 
-_started: dict[int, asyncio.AbstractEventLoop] = {}
+_senders: dict[int, _Sender] = {}
 _starting = threading.Lock()
 
 
-def _loop() -> asyncio.AbstractEventLoop:
-    """This process's loop, in a thread of its own: started at first use, so that each
-    process of a forking Celery pool has its own."""
+def _sender() -> _Sender:
+    """Started at first use, so that each process of a forking Celery pool has its own."""
     with _starting:
-        loop = _started.get(os.getpid())
-        if loop is None:
-            loop = _started[os.getpid()] = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="outbox-http", daemon=True).start()
-            atexit.register(_close, loop)
-    return loop
-
-
-_sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
-
-
-def _session() -> aiohttp.ClientSession:
-    """The loop's kept-alive connections (created in the loop, as aiohttp wants)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _sessions:
-        # No cap of its own: `send_all`'s semaphore holds the posts to MESSAGING_CONCURRENCY.
-        _sessions[loop] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-    return _sessions[loop]
-
-
-def _close(loop: asyncio.AbstractEventLoop) -> None:
-    if session := _sessions.get(loop):
-        asyncio.run_coroutine_threadsafe(session.close(), loop).result(timeout=2)
+        if os.getpid() not in _senders:
+            _senders[os.getpid()] = _Sender()
+        return _senders[os.getpid()]
 
 
 def _post_in_process(request: Request) -> tuple[int, bytes]:
@@ -206,9 +204,11 @@ async def _post_async(request: Request) -> tuple[int, bytes]:
     timeout = aiohttp.ClientTimeout(sock_connect=request.timeout, sock_read=request.timeout)
     headers = {"Content-Type": request.content_type, **request.headers}
     try:
-        async with _session().post(
-            request.url, data=request.body, headers=headers, timeout=timeout
-        ) as response:
+        async with (
+            _sender()
+            .connections()
+            .post(request.url, data=request.body, headers=headers, timeout=timeout) as response
+        ):
             return response.status, await response.read()
     except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
         raise urllib.error.URLError(exc) from exc
