@@ -7,8 +7,6 @@ outbox more CPU than sending the messages did. On PostgreSQL `update_each` sends
 is `bulk_update`.
 """
 
-import re
-
 from django.db import connections, models, router
 
 
@@ -32,7 +30,7 @@ def update_each(objs: list[models.Model], fields: list[str], *, using: str | Non
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
         for field in columns
     ]
-    casts = [f"%s::{_unbounded(field.db_type(connection))}[]" for field in columns]
+    casts = [f"%s::{field.db_type(connection).split('(')[0]}[]" for field in columns]
     quote = connection.ops.quote_name
     names = [quote(field.column) for field in columns]
     assignments = ", ".join(f"{name} = v.{name}" for name in names[1:])
@@ -43,7 +41,3 @@ def update_each(objs: list[models.Model], fields: list[str], *, using: str | Non
             f"WHERE t.{names[0]} = v.{names[0]}",
             arrays,
         )
-
-
-def _unbounded(db_type: str) -> str:
-    return re.sub(r"\(.*\)", "", db_type)
