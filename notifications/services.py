@@ -190,11 +190,11 @@ def outbox_drain(*, seconds: float) -> int:
     On PostgreSQL, once a batch comes full (more are waiting), BATCHES_AT_ONCE batches are
     under way at once, each on a connection of its own: while one waits for the providers'
     answers, the others claim or record their rows, instead of the senders standing idle
-    for the database (10,000 Zalo messages to a provider answering in 100 ms, 2 cores:
-    980/s one batch at a time, 1,670/s two, 2,000/s three, 1,960/s four). A person's two
-    messages on either side of a batch's end may then arrive in either order, as with two
-    workers; within a batch they go in order. The embedded SQLite takes one writer at a
-    time: one batch.
+    for the database (10,000 Zalo messages to a provider answering in 100 ms, 512 in
+    flight, 2 cores, runs in turn: 910/s one batch at a time, 1,480-1,580/s two,
+    1,610-1,910/s three, 1,880/s four). A person's two messages on either side of a
+    batch's end may then arrive in either order, as with two workers; within a batch they
+    go in order. The embedded SQLite takes one writer at a time: one batch.
     """
     deadline = monotonic() + seconds
 
