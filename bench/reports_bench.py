@@ -15,7 +15,6 @@ taken until they hold `--naive-cases` (100,000), checked equal to the report for
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -63,8 +62,14 @@ def main():
 
     import django
 
+    from bench.scratch import ensure_database, uptime
+
+    # A first run on a new machine: the database made and migrated, then filled below.
+    ensure_database(os.environ["DATABASE_URL"].rsplit("/", 1)[1])
     django.setup()
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     from django.test import Client
 
     from cases.models import Agency, Case, Level, Role, User
@@ -74,7 +79,7 @@ def main():
     from reports.scope import Scope
     from reports.throughput import throughput
 
-    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print("uptime:", uptime())
     have = Case.objects.count()
     if have < args.cases:
         started = time.perf_counter()
@@ -159,7 +164,7 @@ def main():
         f"report {ms(fast_times[0])} cold: {slow_times[0] / fast_times[0]:,.0f}x; "
         "figures equal"
     )
-    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print("uptime:", uptime())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,13 @@ def fresh_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def ensure_database(name: str) -> None:
+    """Create the database `name` on the local PostgreSQL unless it exists (kept as it is)."""
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def wait_for_server(port: int, seconds: float = 60) -> None:
     """Until gunicorn on `port` answers the agencies list; SystemExit after `seconds`."""
     deadline = time.monotonic() + seconds

@@ -13,7 +13,7 @@ from django.utils.duration import duration_microseconds
 
 from cases.models import AppointmentChange, Case, CaseDocument, CaseEvent
 from payments.models import FeeExemption, PaymentRequest, Receipt
-from reports.models import CaseFact, Rating
+from reports.models import CaseFact, FactRollup, Rating
 
 CASE_COLUMNS = (
     "id code reference pin_hash procedure_id receiving_agency_id deciding_agency_id "
@@ -179,7 +179,7 @@ class Writer:
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return
         with connection.cursor() as cursor:
-            for model in cls.TABLES:
+            for model in [*cls.TABLES, FactRollup]:
                 cursor.execute(f"VACUUM {model._meta.db_table}")
 
 

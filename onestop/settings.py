@@ -266,7 +266,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "dvcqg-ratings": {"task": "dvcqg.tasks.send_ratings", "schedule": crontab(hour=3, minute=0)},
-    # Reports: every case's fact row, moved on step by step, against its whole history.
+    # Reports: the roll-up's appended rows folded; every case's fact row, moved on step by
+    # step, against its whole history (and the roll-up against the facts).
+    "compact-fact-rollup": {"task": "reports.tasks.compact_rollup", "schedule": 60.0},
     "verify-case-facts": {
         "task": "reports.tasks.verify_case_facts",
         "schedule": crontab(hour=1, minute=30),

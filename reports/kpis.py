@@ -30,7 +30,7 @@ from cases.models import (
 )
 from cases.working_time import Unit
 
-from . import sources
+from . import rollup, sources
 from .aggregates import Percentile, cached_report, is_postgres, python_percentile
 from .indicators import default_rows
 from .models import Indicator, ScorecardGroup
@@ -175,16 +175,62 @@ def _case_kpis() -> list[KPI]:
     return [k for k in KPIS if k.kind == CASES and k.available()]
 
 
+# What a case KPI adds up in the roll-up: its numerator's and denominator's counters. The
+# numerators that need a feature's data (1.4's acknowledgements) and 5.4's ratings and
+# complaints are counted over the facts.
+ROLLED_UP = {
+    "on_time": (("finished_on_time", "open_not_late"), ("finished", "open")),
+    "online_receipt": (("received_online_electronic",), ("received",)),
+    "online_payment": (("received_fee_paid_online",), ("received_fee",)),
+    "electronic_results": (("resolved_paper_signed",), ("resolved_paper",)),
+    "digitised": (("received_digitised",), ("received",)),
+    "data_reused": (("received_reused",), ("received",)),
+    "portal_synced": (None, ("received",)),
+    "online_receipt_rate": (("received_online",), ("received",)),
+    "online_resolution_signed": (("resolved_online_signed",), ("resolved",)),
+    "online_return": (("returned_online",), ("returned",)),
+    "full_online": (("received_full_online",), ("received_full",)),
+}
+FROM_FACTS = ("portal_synced_n", "satisfaction_n", "not_satisfied")
+
+
 def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
-    """The case counts of a report: one aggregate over the facts, one for 2.2's units and
-    one for the procedures 3.2 and 3.5b count."""
+    """The case counts of a report: from the roll-up where it answers (the cases a
+    reorganisation moved, and the counts that need the features' data, from the facts),
+    else from the facts alone; 2.2's mean and median from the facts."""
     db = reports_db()
+    processing = _processing_time(scope, db)
+    if not rollup.covers(scope, db):
+        return {**_from_facts(scope.facts(), scope, counted), "processing_time": processing}
+    totals = rollup.sums(scope, db)
+    moved = _from_facts(scope.facts().filter(reorganised_at__isnull=False), scope, counted)
+    facts = _from_facts(scope.facts(), scope, counted, only=FROM_FACTS)
+
+    counts = {}
+    for kpi in counted:
+        numerator, denominator = ROLLED_UP[kpi.id]
+        n, d = moved[kpi.id]
+        counts[kpi.id] = (
+            facts[f"{kpi.id}_n"] if numerator is None else n + sum(totals[c] for c in numerator),
+            d + sum(totals[c] for c in denominator),
+        )
+    counts["satisfaction"] = (facts["satisfaction_n"], counts["on_time"][1])
+    counts["not_satisfied"] = facts["not_satisfied"]
+    counts["processing_time"] = processing
+    return counts
+
+
+def _from_facts(facts, scope: Scope, counted: list[KPI], *, only=None) -> dict:
+    """The case counts over these facts in one aggregate (`only`: just these of its
+    names): {kpi id: (numerator, denominator)}, "satisfaction", "not_satisfied"."""
     # Each filter is counted once, under the first name that asks for it: most indicators
     # share a denominator (the cases received in the period), and every FILTER costs a
     # test per case scanned.
     aggregates, first_of, names = {}, {}, {}
 
     def count(name: str, condition: Q) -> None:
+        if only is not None and name not in only:
+            return
         names[name] = first_of.setdefault(condition, name)
         if names[name] == name:
             aggregates[name] = Count("pk", filter=condition)
@@ -197,25 +243,34 @@ def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
     unhappy, cases = satisfaction(scope)
     count("satisfaction_n", unhappy)
     count("not_satisfied", cases & not_satisfied())
-    # 2.2 in each unit, and the mean in working days for all (a scope of several units).
-    started = processing_time(scope)
-    aggregates["days_mean"] = Avg("processing_days", filter=started)
-    for unit in Unit:
-        in_unit = started & Q(processing_unit=unit)
-        aggregates[f"{unit}_cases"] = Count("pk", filter=in_unit)
-        aggregates[f"{unit}_mean"] = Avg("processing_time", filter=in_unit)
-        if is_postgres(db):
-            aggregates[f"{unit}_median"] = Percentile("processing_time", 0.5, filter=in_unit)
+    if not aggregates:
+        return {}
     # Only cases that can count in the period: received before its end, and not ended (nor
     # returned) before its start. Rejected submissions were never received.
     relevant = Q(received_at__lt=scope.end) & (
         Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
     )
-    row = scope.facts().filter(relevant).aggregate(**aggregates)
+    row = facts.filter(relevant).aggregate(**aggregates)
     row.update({name: row[first] for name, first in names.items()})
+    if only is not None:
+        return row
     counts = {kpi.id: (row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]) for kpi in counted}
     counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
     counts["not_satisfied"] = row["not_satisfied"]
+    return counts
+
+
+def _processing_time(scope: Scope, db: str) -> dict:
+    """2.2 in each unit, and the mean in working days for all (a scope of several units)."""
+    started = processing_time(scope)
+    aggregates = {"days_mean": Avg("processing_days")}
+    for unit in Unit:
+        in_unit = Q(processing_unit=unit)
+        aggregates[f"{unit}_cases"] = Count("pk", filter=in_unit)
+        aggregates[f"{unit}_mean"] = Avg("processing_time", filter=in_unit)
+        if is_postgres(db):
+            aggregates[f"{unit}_median"] = Percentile("processing_time", 0.5, filter=in_unit)
+    row = scope.facts().filter(started).aggregate(**aggregates)
     by_unit = {}
     for unit in Unit:
         if row[f"{unit}_cases"]:
@@ -230,8 +285,7 @@ def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
                 "mean": row[f"{unit}_mean"],
                 "median": median,
             }
-    counts["processing_time"] = {"by_unit": by_unit, "days_mean": row["days_mean"]}
-    return counts
+    return {"by_unit": by_unit, "days_mean": row["days_mean"]}
 
 
 def _stamps(counted: list[KPI]) -> tuple | None:

@@ -186,6 +186,88 @@ class FactHolding(models.Model):
         return f"case {self.case_id} at {self.agency_id} until {self.until}"
 
 
+class FactRollup(models.Model):
+    """The received cases' facts counted per day (Vietnam time), deciding agency and level:
+    what a report of a province or an agency adds up, thousands of rows, instead of reading
+    every case's row (`reports.rollup`).
+
+    PostgreSQL triggers on `CaseFact` write it (migration `0007_fact_rollup`): every
+    statement that inserts, updates or deletes fact rows appends what it changed here, as
+    signed counts, in its own transaction; whatever writes the facts (a step, a rebuild, the
+    generator's COPY, an agency merger), the sums stay exact. `rollup.compact` folds the
+    appended rows into one row a key. Cases a reorganisation moved are not counted here:
+    they count under the agency that held them at each period's end, read from their facts.
+
+    A moment's counters count at its day; an interval's (`RUNNING`) count +1 on its first
+    day and -1 on its last, so the cases open at a day's end are the sum up to that day.
+    """
+
+    day = models.DateField()
+    agency = models.ForeignKey(
+        "cases.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    level = models.CharField(max_length=10)
+    compacted = models.BooleanField(default=False)
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_online_electronic = models.IntegerField(
+        default=0, help_text=_("Online, with an electronic result wherever it is a paper.")
+    )
+    received_fee = models.IntegerField(default=0, help_text=_("Fee-bearing, not waived."))
+    received_fee_paid_online = models.IntegerField(default=0)
+    received_digitised = models.IntegerField(default=0)
+    received_reused = models.IntegerField(default=0)
+    received_full = models.IntegerField(default=0, help_text=_("Of a fully online procedure."))
+    received_full_online = models.IntegerField(
+        default=0, help_text=_("Of a fully online procedure, received and returned online.")
+    )
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_paper = models.IntegerField(default=0)
+    resolved_paper_signed = models.IntegerField(default=0)
+    resolved_online_signed = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    returned_online = models.IntegerField(default=0)
+    open = models.IntegerField(default=0, help_text=_("From received to finished (2.1)."))
+    open_not_late = models.IntegerField(
+        default=0,
+        help_text=_("From received to finished or due, at most one supplement (2.1)."),
+    )
+    backlog = models.IntegerField(default=0, help_text=_("From received to ended."))
+    overdue = models.IntegerField(default=0, help_text=_("From due to ended."))
+
+    RUNNING = ("open", "open_not_late", "backlog", "overdue")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "agency", "level"], name="rollup_key"),
+            models.Index(
+                fields=["day", "agency", "level"],
+                name="rollup_appended",
+                condition=Q(compacted=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "level"],
+                name="rollup_compacted_once",
+                condition=Q(compacted=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.agency_id} {self.level}"
+
+    @classmethod
+    def counters(cls) -> list[str]:
+        return [
+            f.name
+            for f in cls._meta.fields
+            if isinstance(f, models.IntegerField) and not f.primary_key
+        ]
+
+
 class ReportStamp(models.Model):
     """Counters that every step and rating moves, in its own transaction: the key under
     which a computed report may be served again. Sixteen rows, chosen by case, so that

@@ -1,9 +1,10 @@
 """Throughput (supervisors): per day, week or month, and per agency, procedure or officer.
 
 Received, resolved and returned are counted by the bucket of their moment. Backlog and
-overdue open are states at each bucket's end: each case's buckets are counted once in SQL
-(one pass), and running sums in Python give every bucket's figure exactly, however many
-buckets there are.
+overdue open are states at each bucket's end: the cases coming in and going out, counted per
+bucket, and running sums in Python give every bucket's figure exactly, however many buckets
+there are. A province's or an agency's counts come from the roll-up (`reports.rollup`), a
+procedure's or officer's from a pass over the cases' facts.
 """
 
 from collections import defaultdict
@@ -18,6 +19,7 @@ from cases.models import Agency, CaseEvent, Procedure, User
 from cases.selectors import default_calendar
 from cases.working_time import VN_TZ
 
+from . import rollup
 from .aggregates import BucketIndex, Percentile, cached_report, is_postgres, python_percentile
 from .routers import reports_db
 from .scope import Scope
@@ -93,14 +95,29 @@ def _throughput(scope: Scope, bucket: str, group_by: str) -> list[dict]:
     def bucket_of(moment):
         return BucketIndex(F(moment) if isinstance(moment, str) else moment, bounds)
 
-    # One pass over the cases that count in the period: each case's buckets (received,
-    # resolved, returned, ended, overdue from), counted per combination. Received,
-    # resolved and returned add up per bucket; backlog and overdue open are running sums
-    # (counted from the end of their first bucket up to the bucket before they end in).
+    # Received, resolved and returned add up per bucket; backlog and overdue open are
+    # running sums of the cases coming in (+1) and going out (-1) up to each bucket's end.
+    changes = {name: defaultdict(lambda: [0] * (n + 1)) for name in ("backlog", "overdue_open")}
     start = Value(scope.start, output_field=DateTimeField())
     relevant = facts.filter(received_at__lt=scope.end).filter(
         Q(ended_at=None) | Q(ended_at__gte=scope.start) | Q(returned_at__gte=scope.start)
     )
+    if rollup.covers(scope, db) and group_by in ("", "agency"):
+        starts = [b.start.date() for b in periods]
+        for row in rollup.by_bucket(scope, db, starts, by_agency=bool(group_by)):
+            # Bucket -1, the days before the period, only opens the running sums.
+            i, group = row["b"], row["g"]
+            if i >= 0:
+                for name in ("received", "resolved", "returned"):
+                    figures[(i, group)][name] += row[name]
+            changes["backlog"][group][max(i, 0)] += row["backlog"]
+            changes["overdue_open"][group][max(i, 0)] += row["overdue"]
+        relevant = relevant.filter(reorganised_at__isnull=False)  # not in the roll-up
+
+    # One pass over the (other) cases that count in the period: each case's buckets
+    # (received, resolved, returned, ended, overdue from), counted per combination; backlog
+    # and overdue open count from the end of their first bucket up to the bucket before
+    # they end in.
     cells = (
         relevant.annotate(
             r=bucket_of("received_at"),
@@ -117,7 +134,6 @@ def _throughput(scope: Scope, bucket: str, group_by: str) -> list[dict]:
         .values("r", "s", "t", "e", "d", "g")
         .annotate(n=Count("pk"))
     )
-    changes = {name: defaultdict(lambda: [0] * (n + 1)) for name in ("backlog", "overdue_open")}
     for row in cells:
         group, count = row["g"], row["n"]
         for name, key in (("received", "r"), ("resolved", "s"), ("returned", "t")):

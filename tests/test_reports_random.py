@@ -14,12 +14,13 @@ from cases.selectors import agency_subtree_ids
 from feedback.models import Feedback
 from feedback.services import feedback_file
 from payments import services as payments
-from reports import sources
+from reports import rollup, sources
 from reports.direct import direct_counts
 from reports.kpis import kpi_report
-from reports.models import CaseFact
+from reports.models import CaseFact, FactRollup
 from reports.scope import Scope
 from reports.services import case_facts_differences, rating_submit
+from reports.throughput import throughput
 
 from .conftest import vn
 from .factories import FeeItemFactory, ProcedureFactory
@@ -57,7 +58,8 @@ def more_procedures(province) -> list:
     return [hours, days, upfront]
 
 
-def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
+def random_history(rng: random.Random, b: Builder, staff, province, cases: int, midway=None):
+    """`cases` random cases and their steps; `midway()` is called after half of them."""
     deciders = {
         province["justice"].pk: (staff["officer"], staff["signer"]),
         province["construction"].pk: (staff["builder"], b.signer_c),
@@ -65,7 +67,9 @@ def random_history(rng: random.Random, b: Builder, staff, province, cases: int):
     hours, days, upfront = more_procedures(province)
     procedures = [b.plain, b.full, b.partial, hours, days, upfront, upfront]
     start = vn(2026, 8, 3, 8, 0)
-    for _ in range(cases):
+    for number in range(cases):
+        if midway and number == cases // 2:
+            midway()
         at = start + timedelta(days=rng.randrange(90), hours=rng.randrange(10))
         procedure = rng.choice(procedures)
         documents = [
@@ -176,6 +180,15 @@ def test_reports_equal_the_direct_computation(seed, province, staff, procedure, 
         ),
         Scope(date(2026, 9, 1), date(2026, 10, 31), procedure_id=b.full.pk),
     ]
+    # The province's and agencies' counts come from the roll-up, whose rows the steps'
+    # triggers appended: half of them folded, so that both kinds of rows are read.
+    assert FactRollup.objects.filter(compacted=False).count() > 10
+    assert rollup.differences() == []
+    half = FactRollup.objects.order_by("day").values_list("day", flat=True)[50]
+    FactRollup.objects.filter(day__gt=half).delete()  # put back below, from the facts
+    assert len(rollup.differences()) > 0
+    rollup.rebuild()
+    assert rollup.differences() == []
     for scope in scopes:
         report = {item["id"]: item for item in kpi_report(scope)}
         direct = direct_counts(scope)
@@ -191,3 +204,40 @@ def test_reports_equal_the_direct_computation(seed, province, staff, procedure, 
                 "mean": round(mean, 2),
                 "median": round(median, 2),
             }, (scope, unit)
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_the_roll_up_counts_what_the_facts_count(seed, province, staff, procedure, monkeypatch):
+    """Throughput and the KPIs of a province or an agency, from the roll-up (appended rows
+    and folded ones), equal the same reports counted over every case's facts."""
+    monkeypatch.setitem(sources._filters, "portal_synced", synced)
+    b = Builder(province, staff, procedure)
+    # Folded halfway: some keys have a folded row and appended ones.
+    random_history(random.Random(seed), b, staff, province, cases=70, midway=rollup.compact)
+    assert FactRollup.objects.filter(compacted=True).exists()
+    assert FactRollup.objects.filter(compacted=False).exists()
+    agencies = agency_subtree_ids(province["construction"].pk)
+    scopes = [
+        Scope(date(2026, 8, 1), date(2026, 12, 31)),
+        Scope(date(2026, 9, 7), date(2026, 10, 20)),
+        Scope(date(2026, 8, 1), date(2026, 12, 31), agencies),
+        Scope(date(2026, 9, 1), date(2026, 11, 30), level=b.full.level),
+    ]
+
+    def reports(scope):
+        return (
+            {item["id"]: item for item in kpi_report(scope)},
+            [throughput(scope, bucket=size, group_by=group)
+             for size in ("day", "week", "month") for group in ("", "agency")],
+        )  # fmt: skip
+
+    from_rollup = [reports(scope) for scope in scopes]
+    monkeypatch.setattr(rollup, "covers", lambda scope, db: False)
+    from_facts = [reports(scope) for scope in scopes]
+    for scope, (kpis, rows), (kpis_facts, rows_facts) in zip(
+        scopes, from_rollup, from_facts, strict=True
+    ):
+        assert kpis == kpis_facts, scope
+        assert rows == rows_facts, scope
+        assert any(row["backlog"] for table in rows for row in table), scope
+        assert any(row["overdue_open"] for table in rows for row in table), scope

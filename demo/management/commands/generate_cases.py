@@ -10,6 +10,7 @@ from django.utils import timezone
 from demo.copy_writer import Writer
 from demo.generate import Generator
 from demo.scale import build_province
+from reports import rollup
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             generator.run(cases, progress=progress)
+        rollup.compact()  # the COPY's triggers appended the new cases' counts
         Writer.vacuum()
         self.stdout.write(
             self.style.SUCCESS(f"{cases:,} cases written in {time.monotonic() - started:.1f}s")

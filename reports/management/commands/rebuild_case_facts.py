@@ -1,9 +1,11 @@
-"""`python manage.py rebuild_case_facts [--missing | --verify]`: rewrite the reports' case
-facts, or check them against their history."""
+"""`python manage.py rebuild_case_facts [--missing | --verify | --rollup]`: rewrite the
+reports' case facts, or check them against their history (and the roll-up against them)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
+from reports.rollup import differences as rollup_differences
+from reports.rollup import rebuild as rollup_rebuild
 from reports.services import case_facts_rebuild, case_facts_verify
 
 
@@ -12,7 +14,8 @@ class Command(BaseCommand):
         "Rewrite every case's report facts from its history (after a change of a KPI rule), "
         "or with --missing only those of cases that have none (a database from before the "
         "reports app); with --verify, write nothing and report every fact that differs from "
-        "its history (it fails if any does)."
+        "its history, and every count of the roll-up that differs from the facts (it fails "
+        "if any does); with --rollup, count the roll-up afresh from the facts."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +24,17 @@ class Command(BaseCommand):
         which.add_argument(
             "--verify", action="store_true", help="report differences, rewrite nothing"
         )
+        which.add_argument(
+            "--rollup", action="store_true", help="count the roll-up afresh from the facts"
+        )
 
-    def handle(self, *args, missing=False, verify=False, **options):
+    def handle(self, *args, missing=False, verify=False, rollup=False, **options):
         if verify:
             return self.verify()
+        if rollup:
+            rows = rollup_rebuild()
+            self.stdout.write(f"Roll-up counted afresh: {rows:,} rows.")
+            return
         cases = Case.objects.order_by("pk")
         if missing:
             cases = cases.filter(fact__isnull=True)
@@ -39,10 +49,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"case {case_id}: {column} is {kept!r}, its history gives {derived!r}"
             )
+        rolled = rollup_differences()
+        for day, agency_id, level, counter, kept, counted in rolled:
+            self.stdout.write(
+                f"roll-up {day} agency {agency_id} {level}: {counter} is {kept}, "
+                f"the facts give {counted}"
+            )
         if differences:
             cases = len({case_id for case_id, *_ in differences})
             raise CommandError(
                 f"{len(differences)} facts of {cases} cases differ from their history; "
                 "`rebuild_case_facts` rewrites them."
+            )
+        if rolled:
+            raise CommandError(
+                f"{len(rolled)} counts of the roll-up differ from the facts; "
+                "`rebuild_case_facts --rollup` counts it afresh."
             )
         self.stdout.write(f"The facts of {Case.objects.count():,} cases agree with their history.")
