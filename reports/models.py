@@ -171,6 +171,8 @@ class CaseFact(models.Model):
             ),
             # Open cases: the on-time KPI's "open at period end" and the backlog.
             models.Index(fields=["due_at"], name="fact_due_open", condition=Q(ended_at=None)),
+            # Throughput's cases due soon at each bucket's end (PostgreSQL: index-only).
+            models.Index(fields=["due_at"], include=["received_at", "ended_at"], name="fact_due"),
             models.Index(fields=["deciding_agency", "received_at"], name="fact_agency_received"),
         ]
 

@@ -10,6 +10,8 @@ procedure's or officer's from a pass over the cases' facts.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Greatest
@@ -187,8 +189,13 @@ def _throughput(scope: Scope, bucket: str, group_by: str) -> list[dict]:
             )
             for i, b in enumerate(part)
         }
+        # Each bucket's own window: a few days' range each on the index, not the months
+        # between the first and the last.
+        windows = reduce(
+            or_, (Q(due_at__gte=b.end, due_at__lt=soon[i]) for i, b in enumerate(part))
+        )
         rows = (
-            facts.filter(due_at__gte=part[0].end, due_at__lt=max(soon))
+            facts.filter(windows)
             .filter(Q(ended_at=None) | Q(ended_at__gte=part[0].end))
             .annotate(**g)
             .values("g")

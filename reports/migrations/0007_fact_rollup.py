@@ -149,6 +149,10 @@ class Migration(migrations.Migration):
             model_name='casefact',
             index=models.Index(condition=models.Q(('reorganised_at__isnull', False)), fields=['reorganised_at'], name='fact_reorganised'),
         ),
+        migrations.AddIndex(
+            model_name='casefact',
+            index=models.Index(fields=['due_at'], include=('received_at', 'ended_at'), name='fact_due'),
+        ),
         migrations.CreateModel(
             name="FactRollup",
             fields=[
