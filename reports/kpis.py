@@ -195,30 +195,29 @@ ROLLED_UP = {
 
 
 def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
-    """The case counts of a report: from the roll-up where it answers (the cases a
-    reorganisation moved, and the counts that need the features' data, from the facts),
-    else from the facts alone; 2.2's mean and median from the facts."""
+    """The case counts of a report. Where the roll-up answers, it gives them, and one pass
+    over the facts adds what it cannot: 1.4's acknowledgements (a feature's data), 2.2's
+    times, and the cases a reorganisation moved; 5.4's unhappy cases are read from the rated
+    and complained ones. Elsewhere, one pass over the facts gives all."""
     db = reports_db()
-    processing = _processing_time(scope, db)
     if not rollup.covers(scope, db):
-        return {**_from_facts(scope.facts(), scope, counted), "processing_time": processing}
+        return _from_facts(scope.facts(), scope, counted, processing=True)
     totals = rollup.sums(scope, db)
     moved = _from_facts(scope.facts().filter(reorganised_at__isnull=False), scope, counted)
-    synced = {}
-    if any(kpi.id == "portal_synced" for kpi in counted):
-        synced = _from_facts(scope.facts(), scope, counted, only=("portal_synced_n",))
+    synced = [kpi for kpi in counted if ROLLED_UP[kpi.id][0] is None]
+    facts = _from_facts(scope.facts(), scope, synced, numerators_only=True, processing=True)
     counts = {}
     for kpi in counted:
         numerator, denominator = ROLLED_UP[kpi.id]
         n, d = moved[kpi.id]
         counts[kpi.id] = (
-            synced[f"{kpi.id}_n"] if numerator is None else n + sum(totals[c] for c in numerator),
+            facts[kpi.id][0] if numerator is None else n + sum(totals[c] for c in numerator),
             d + sum(totals[c] for c in denominator),
         )
     unhappy, not_happy = _unhappy(scope)
     counts["satisfaction"] = (unhappy, counts["on_time"][1])
     counts["not_satisfied"] = not_happy
-    counts["processing_time"] = processing
+    counts["processing_time"] = facts["processing_time"]
     return counts
 
 
@@ -240,17 +239,19 @@ def _unhappy(scope: Scope) -> tuple[int, int]:
     )
 
 
-def _from_facts(facts, scope: Scope, counted: list[KPI], *, only=None) -> dict:
-    """The case counts over these facts in one aggregate (`only`: just these of its
-    names): {kpi id: (numerator, denominator)}, "satisfaction", "not_satisfied"."""
+def _from_facts(
+    facts, scope: Scope, counted: list[KPI], *, numerators_only=False, processing=False
+) -> dict:
+    """The counts over these facts, in one aggregate: {kpi id: (numerator, denominator)}
+    (numerator, None with `numerators_only`), and but for `numerators_only`
+    "satisfaction" and "not_satisfied"; with `processing`, "processing_time" (2.2)."""
+    db = reports_db()
     # Each filter is counted once, under the first name that asks for it: most indicators
     # share a denominator (the cases received in the period), and every FILTER costs a
     # test per case scanned.
     aggregates, first_of, names = {}, {}, {}
 
     def count(name: str, condition: Q) -> None:
-        if only is not None and name not in only:
-            return
         names[name] = first_of.setdefault(condition, name)
         if names[name] == name:
             aggregates[name] = Count("pk", filter=condition)
@@ -258,13 +259,15 @@ def _from_facts(facts, scope: Scope, counted: list[KPI], *, only=None) -> dict:
     for kpi in counted:
         numerator, denominator = kpi.formula(scope)
         count(f"{kpi.id}_n", numerator)
-        count(f"{kpi.id}_d", denominator)
-    # 5.4 shares 2.1's denominator (always counted: it needs no source).
-    unhappy, cases = satisfaction(scope)
-    count("satisfaction_n", unhappy)
-    count("not_satisfied", cases & not_satisfied())
-    if not aggregates:
-        return {}
+        if not numerators_only:
+            count(f"{kpi.id}_d", denominator)
+    if not numerators_only:
+        # 5.4 shares 2.1's denominator (always counted: it needs no source).
+        unhappy, cases = satisfaction(scope)
+        count("satisfaction_n", unhappy)
+        count("not_satisfied", cases & not_satisfied())
+    if processing:
+        aggregates.update(_processing_aggregates(scope, db))
     # Only cases that can count in the period: received before its end, and not ended (nor
     # returned) before its start. Rejected submissions were never received.
     relevant = Q(received_at__lt=scope.end) & (
@@ -272,32 +275,35 @@ def _from_facts(facts, scope: Scope, counted: list[KPI], *, only=None) -> dict:
     )
     row = facts.filter(relevant).aggregate(**aggregates)
     row.update({name: row[first] for name, first in names.items()})
-    if only is not None:
-        return row
-    counts = {kpi.id: (row[f"{kpi.id}_n"], row[f"{kpi.id}_d"]) for kpi in counted}
-    counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
-    counts["not_satisfied"] = row["not_satisfied"]
+    counts = {kpi.id: (row[f"{kpi.id}_n"], row.get(f"{kpi.id}_d")) for kpi in counted}
+    if not numerators_only:
+        counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
+        counts["not_satisfied"] = row["not_satisfied"]
+    if processing:
+        counts["processing_time"] = _processing_figures(row, scope, db)
     return counts
 
 
-def _processing_time(scope: Scope, db: str) -> dict:
+def _processing_aggregates(scope: Scope, db: str) -> dict:
     """2.2 in each unit, and the mean in working days for all (a scope of several units)."""
     started = processing_time(scope)
-    aggregates = {"days_mean": Avg("processing_days")}
+    aggregates = {"days_mean": Avg("processing_days", filter=started)}
     for unit in Unit:
-        in_unit = Q(processing_unit=unit)
-        # Not the id: the covering index on started_at answers alone.
-        aggregates[f"{unit}_cases"] = Count("started_at", filter=in_unit)
+        in_unit = started & Q(processing_unit=unit)
+        aggregates[f"{unit}_cases"] = Count("pk", filter=in_unit)
         aggregates[f"{unit}_mean"] = Avg("processing_time", filter=in_unit)
         if is_postgres(db):
             aggregates[f"{unit}_median"] = Percentile("processing_time", 0.5, filter=in_unit)
-    row = scope.facts().filter(started).aggregate(**aggregates)
+    return aggregates
+
+
+def _processing_figures(row: dict, scope: Scope, db: str) -> dict:
     by_unit = {}
     for unit in Unit:
         if row[f"{unit}_cases"]:
             median = row.get(f"{unit}_median")
             if not is_postgres(db):
-                times = scope.facts().filter(started & Q(processing_unit=unit))
+                times = scope.facts().filter(processing_time(scope) & Q(processing_unit=unit))
                 median = python_percentile(
                     list(times.values_list("processing_time", flat=True)), 0.5
                 )

@@ -157,12 +157,7 @@ class CaseFact(models.Model):
             ),
             models.Index(fields=["returned_at"], name="fact_returned"),
             models.Index(fields=["finished_at"], name="fact_finished"),
-            # 2.2's mean and median read it alone (PostgreSQL: index-only).
-            models.Index(
-                fields=["started_at"],
-                include=["resolved_at", "processing_unit", "processing_time", "processing_days"],
-                name="fact_started_times",
-            ),
+            models.Index(fields=["started_at"], name="fact_started"),
             # The cases a reorganisation moved: counted from their facts, not the roll-up.
             models.Index(
                 fields=["reorganised_at"],

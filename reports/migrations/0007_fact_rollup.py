@@ -137,14 +137,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='casefact',
-            name='fact_started',
-        ),
-        migrations.AddIndex(
-            model_name='casefact',
-            index=models.Index(fields=['started_at'], include=('resolved_at', 'processing_unit', 'processing_time', 'processing_days'), name='fact_started_times'),
-        ),
         migrations.AddIndex(
             model_name='casefact',
             index=models.Index(condition=models.Q(('reorganised_at__isnull', False)), fields=['reorganised_at'], name='fact_reorganised'),
