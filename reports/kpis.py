@@ -205,7 +205,12 @@ def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
     totals = rollup.sums(scope, db)
     moved = _from_facts(scope.facts().filter(reorganised_at__isnull=False), scope, counted)
     synced = [kpi for kpi in counted if ROLLED_UP[kpi.id][0] is None]
-    facts = _from_facts(scope.facts(), scope, synced, numerators_only=True, processing=True)
+    # 5.4's unhappy cases: for the province, read from the rated and complained cases, far
+    # fewer than the period's; for an agency, counted in the pass that reads its cases.
+    whole = scope.agency_ids is None
+    facts = _from_facts(
+        scope.facts(), scope, synced, denominators=False, unhappy=not whole, processing=True
+    )
     counts = {}
     for kpi in counted:
         numerator, denominator = ROLLED_UP[kpi.id]
@@ -214,7 +219,9 @@ def _compute(scope: Scope, counted: list[KPI]) -> dict[str, dict]:
             facts[kpi.id][0] if numerator is None else n + sum(totals[c] for c in numerator),
             d + sum(totals[c] for c in denominator),
         )
-    unhappy, not_happy = _unhappy(scope)
+    unhappy, not_happy = (
+        _unhappy(scope) if whole else (facts["satisfaction"][0], facts["not_satisfied"])
+    )
     counts["satisfaction"] = (unhappy, counts["on_time"][1])
     counts["not_satisfied"] = not_happy
     counts["processing_time"] = facts["processing_time"]
@@ -240,11 +247,12 @@ def _unhappy(scope: Scope) -> tuple[int, int]:
 
 
 def _from_facts(
-    facts, scope: Scope, counted: list[KPI], *, numerators_only=False, processing=False
+    facts, scope: Scope, counted, *, denominators=True, unhappy=True, processing=False
 ) -> dict:
     """The counts over these facts, in one aggregate: {kpi id: (numerator, denominator)}
-    (numerator, None with `numerators_only`), and but for `numerators_only`
-    "satisfaction" and "not_satisfied"; with `processing`, "processing_time" (2.2)."""
+    (the denominator None unless `denominators`); with `unhappy`, "satisfaction" (5.4's
+    numerator, and its denominator if `denominators`) and "not_satisfied"; with
+    `processing`, "processing_time" (2.2)."""
     db = reports_db()
     # Each filter is counted once, under the first name that asks for it: most indicators
     # share a denominator (the cases received in the period), and every FILTER costs a
@@ -259,13 +267,15 @@ def _from_facts(
     for kpi in counted:
         numerator, denominator = kpi.formula(scope)
         count(f"{kpi.id}_n", numerator)
-        if not numerators_only:
+        if denominators:
             count(f"{kpi.id}_d", denominator)
-    if not numerators_only:
+    if unhappy:
         # 5.4 shares 2.1's denominator (always counted: it needs no source).
-        unhappy, cases = satisfaction(scope)
-        count("satisfaction_n", unhappy)
+        unhappy_cases, cases = satisfaction(scope)
+        count("satisfaction_n", unhappy_cases)
         count("not_satisfied", cases & not_satisfied())
+        if denominators:
+            count("on_time_d", on_time(scope)[1])
     if processing:
         aggregates.update(_processing_aggregates(scope, db))
     # Only cases that can count in the period: received before its end, and not ended (nor
@@ -276,8 +286,8 @@ def _from_facts(
     row = facts.filter(relevant).aggregate(**aggregates)
     row.update({name: row[first] for name, first in names.items()})
     counts = {kpi.id: (row[f"{kpi.id}_n"], row.get(f"{kpi.id}_d")) for kpi in counted}
-    if not numerators_only:
-        counts["satisfaction"] = (row["satisfaction_n"], row["on_time_d"])
+    if unhappy:
+        counts["satisfaction"] = (row["satisfaction_n"], row.get("on_time_d"))
         counts["not_satisfied"] = row["not_satisfied"]
     if processing:
         counts["processing_time"] = _processing_figures(row, scope, db)
