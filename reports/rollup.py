@@ -12,10 +12,13 @@ from datetime import date
 from django.db import connections, router, transaction
 
 from .aggregates import is_postgres
-from .models import FactRollup
+from .models import FactRollup, ResolvedDays
 from .scope import Scope
 
 _TABLE = FactRollup._meta.db_table
+_STEPS_TABLE = ResolvedDays._meta.db_table
+# The step of a case's processing days, as the triggers and index fact_resolved_step have it.
+STEP = f"floor(processing_days * {ResolvedDays.STEPS})::integer"
 COUNTERS = FactRollup.counters()
 MOMENTS = [name for name in COUNTERS if name not in FactRollup.RUNNING]
 # Serialises compactions (pg_advisory_xact_lock): two at once would wait on each other's rows.
@@ -72,81 +75,178 @@ def by_bucket(scope: Scope, db: str, starts: list[date], *, by_agency: bool) -> 
 
 
 def compact(using: str | None = None) -> int:
-    """Fold the rows the triggers appended into one row a key (day, agency, level); the
-    number of keys written (a key whose counts cancel out is left with none). Readers see
-    the rows before or after, never a half: the fold is one statement."""
+    """Fold the rows the triggers appended into one row a key, in both tables; the number
+    of keys written (a key whose counts cancel out is left with none). Readers see the
+    rows before or after, never a half: each fold is one statement."""
     db = using or router.db_for_write(FactRollup)
     if not is_postgres(db):
         return 0
-    key = "day, agency_id, level"
-    sums_ = ", ".join(f"SUM({name})" for name in COUNTERS)
+    written = 0
     with transaction.atomic(using=db), connections[db].cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_COMPACTING])
-        cursor.execute(
-            f"""
-            WITH touched AS (
-                SELECT DISTINCT {key} FROM {_TABLE} WHERE NOT compacted
-            ), folded AS (
-                DELETE FROM {_TABLE} r USING touched t
-                WHERE r.day = t.day AND r.agency_id = t.agency_id AND r.level = t.level
-                RETURNING r.*
+        for table, key, counts in (
+            (_TABLE, ("day", "agency_id", "level"), COUNTERS),
+            (_STEPS_TABLE, ("day", "level", "step"), ["cases"]),
+        ):
+            keys = ", ".join(key)
+            cursor.execute(
+                f"""
+                WITH touched AS (
+                    SELECT DISTINCT {keys} FROM {table} WHERE NOT compacted
+                ), folded AS (
+                    DELETE FROM {table} r USING touched t
+                    WHERE {" AND ".join(f"r.{k} = t.{k}" for k in key)}
+                    RETURNING r.*
+                )
+                INSERT INTO {table} ({keys}, compacted, {", ".join(counts)})
+                SELECT {keys}, TRUE, {", ".join(f"SUM({n})" for n in counts)}
+                FROM folded GROUP BY {keys}
+                HAVING {" OR ".join(f"SUM({n}) <> 0" for n in counts)}
+                """
             )
-            INSERT INTO {_TABLE} ({key}, compacted, {", ".join(COUNTERS)})
-            SELECT {key}, TRUE, {sums_} FROM folded GROUP BY {key}
-            HAVING {" OR ".join(f"SUM({name}) <> 0" for name in COUNTERS)}
-            """
+            written += cursor.rowcount
+    return written
+
+
+def percentiles(scope: Scope, db: str, periods: list, fractions: tuple) -> dict:
+    """{period index: [the fractions' percentiles of the processing days of the cases
+    resolved in it]}, exactly as percentile_cont gives them, for the whole province (or a
+    level): the steps' counts (`ResolvedDays`) say which step holds each rank, and only
+    that step's cases of the period are read, by index. Periods without a case are left
+    out."""
+    level = "AND level = %s" if scope.level else ""
+    starts = [period.start.date() for period in periods]
+    marks = ", ".join(["%s"] * len(starts))
+    counts: dict[int, list] = {}
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT width_bucket(day, ARRAY[{marks}]::date[]) - 1, step, SUM(cases)"
+            f" FROM {_STEPS_TABLE} WHERE day >= %s AND day <= %s {level}"
+            " GROUP BY 1, 2 HAVING SUM(cases) <> 0 ORDER BY 1, 2",
+            [*starts, scope.first, scope.last, *([scope.level] if scope.level else [])],
         )
-        return cursor.rowcount
+        for i, step, cases in cursor.fetchall():
+            counts.setdefault(i, []).append((step, cases))
+        # Which step of which period holds each rank wanted, and the rank within the step.
+        wanted = {}
+        for i, steps in counts.items():
+            total = sum(cases for _, cases in steps)
+            for fraction in fractions:
+                position = fraction * (total - 1)
+                low = int(position)
+                for rank in (low, min(low + 1, total - 1)):
+                    wanted[(i, rank)] = _step_of(steps, rank)
+        pairs = sorted({(i, step) for (i, _), (step, _) in wanted.items()})
+        values = {pair: [] for pair in pairs}
+        if pairs:
+            one = (
+                f"SELECT %s, processing_days FROM reports_casefact WHERE {STEP} = %s"
+                f" AND resolved_at >= %s AND resolved_at < %s {level}"
+            )
+            params = []
+            for k, (i, step) in enumerate(pairs):
+                params += [k, step, periods[i].start, periods[i].end]
+                params += [scope.level] if scope.level else []
+            cursor.execute(" UNION ALL ".join([one] * len(pairs)), params)
+            for k, days in cursor.fetchall():
+                values[pairs[k]].append(days)
+    for found in values.values():
+        found.sort()
+    result = {}
+    for i, steps in counts.items():
+        total = sum(cases for _, cases in steps)
+        result[i] = []
+        for fraction in fractions:
+            position = fraction * (total - 1)
+            low = int(position)
+            high = min(low + 1, total - 1)
+            a, b = (values[(i, wanted[(i, r)][0])][wanted[(i, r)][1]] for r in (low, high))
+            result[i].append(a + (b - a) * (position - low))  # as percentile_cont
+    return result
 
 
-def _derived() -> str:
-    """The roll-up counted afresh from every case's facts (with the triggers' function)."""
-    return (
-        f"SELECT c.day, c.agency_id, c.level, {', '.join(f'SUM(c.{n}) AS {n}' for n in COUNTERS)}"
-        " FROM reports_casefact f CROSS JOIN LATERAL reports_rollup_cells(f, 1) c"
-        " GROUP BY 1, 2, 3"
-    )
+def _step_of(steps: list, rank: int) -> tuple[int, int]:
+    """The step holding the case of this rank (from 0, in order of processing days), and
+    its rank within the step."""
+    before = 0
+    for step, cases in steps:
+        if rank < before + cases:
+            return step, rank - before
+        before += cases
+    raise ValueError(f"rank {rank} beyond {before} cases")
+
+
+def _tables() -> list[tuple]:
+    """Each table the triggers write: its name, key, counters, and its rows counted afresh
+    from every case's facts (with the triggers' own expressions)."""
+    resolved_day = "(resolved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    return [
+        (
+            _TABLE,
+            ("day", "agency_id", "level"),
+            COUNTERS,
+            f"SELECT c.day, c.agency_id, c.level, "
+            f"{', '.join(f'SUM(c.{n}) AS {n}' for n in COUNTERS)}"
+            " FROM reports_casefact f CROSS JOIN LATERAL reports_rollup_cells(f, 1) c"
+            " GROUP BY 1, 2, 3",
+        ),
+        (
+            _STEPS_TABLE,
+            ("day", "level", "step"),
+            ["cases"],
+            f"SELECT {resolved_day} AS day, level, {STEP} AS step, count(*) AS cases"
+            " FROM reports_casefact"
+            " WHERE resolved_at IS NOT NULL AND processing_days IS NOT NULL GROUP BY 1, 2, 3",
+        ),
+    ]
 
 
 def differences(using: str | None = None) -> list[tuple]:
-    """Each (day, agency id, level, counter, kept, counted from the facts) that differs:
-    none unless something wrote the roll-up, or the facts with their triggers off."""
+    """Each (table, key, counter, kept, counted from the facts) that differs: none unless
+    something wrote the roll-up, or the facts with their triggers off."""
     db = using or router.db_for_write(FactRollup)
     if not is_postgres(db):
         return []
-    kept = (
-        f"SELECT day, agency_id, level, {', '.join(f'SUM({n}) AS {n}' for n in COUNTERS)}"
-        f" FROM {_TABLE} GROUP BY 1, 2, 3"
-    )
-    pairs = ", ".join(f"COALESCE(k.{n}, 0), COALESCE(d.{n}, 0)" for n in COUNTERS)
-    differ = " OR ".join(f"COALESCE(k.{n}, 0) <> COALESCE(d.{n}, 0)" for n in COUNTERS)
-    with connections[db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT day, agency_id, level, {pairs} FROM ({kept}) k"
-            f" FULL JOIN ({_derived()}) d USING (day, agency_id, level) WHERE {differ}"
-            " ORDER BY 1, 2, 3"
-        )
-        rows = cursor.fetchall()
     found = []
-    for day, agency_id, level, *values in rows:
-        for i, name in enumerate(COUNTERS):
-            if values[2 * i] != values[2 * i + 1]:
-                found.append((day, agency_id, level, name, values[2 * i], values[2 * i + 1]))
+    for table, key, counts, derived in _tables():
+        keys = ", ".join(key)
+        kept = (
+            f"SELECT {keys}, {', '.join(f'SUM({n}) AS {n}' for n in counts)}"
+            f" FROM {table} GROUP BY {keys}"
+        )
+        pairs = ", ".join(f"COALESCE(k.{n}, 0), COALESCE(d.{n}, 0)" for n in counts)
+        differ = " OR ".join(f"COALESCE(k.{n}, 0) <> COALESCE(d.{n}, 0)" for n in counts)
+        with connections[db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {keys}, {pairs} FROM ({kept}) k FULL JOIN ({derived}) d"
+                f" USING ({keys}) WHERE {differ} ORDER BY {keys}"
+            )
+            rows = cursor.fetchall()
+        for row in rows:
+            label, values = " ".join(str(v) for v in row[: len(key)]), row[len(key) :]
+            for i, name in enumerate(counts):
+                if values[2 * i] != values[2 * i + 1]:
+                    found.append((table, label, name, values[2 * i], values[2 * i + 1]))
     return found
 
 
 def rebuild(using: str | None = None) -> int:
     """Count the roll-up afresh from the facts; the number of rows written. Steps wait for
-    it (the table is locked against their triggers' rows): a repair, after `differences`."""
+    it (the tables are locked against their triggers' rows): a repair, after
+    `differences`."""
     db = using or router.db_for_write(FactRollup)
     if not is_postgres(db):
         return 0
+    written = 0
     with transaction.atomic(using=db), connections[db].cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {_TABLE} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {_TABLE}")
-        cursor.execute(
-            f"INSERT INTO {_TABLE} (day, agency_id, level, compacted, {', '.join(COUNTERS)})"
-            f" SELECT day, agency_id, level, TRUE, {', '.join(COUNTERS)} FROM ({_derived()}) d"
-            f" WHERE {' OR '.join(f'{n} <> 0' for n in COUNTERS)}"
-        )
-        return cursor.rowcount
+        for table, key, counts, derived in _tables():
+            keys, columns = ", ".join(key), ", ".join(counts)
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(
+                f"INSERT INTO {table} ({keys}, compacted, {columns})"
+                f" SELECT {keys}, TRUE, {columns} FROM ({derived}) d"
+                f" WHERE {' OR '.join(f'{n} <> 0' for n in counts)}"
+            )
+            written += cursor.rowcount
+    return written

@@ -27,11 +27,8 @@ def verify_case_facts() -> int:
             "case %s: facts.%s is %r, its history gives %r", case_id, column, kept, derived
         )
     rolled = rollup.differences()
-    for day, agency_id, level, counter, kept, counted in rolled:
-        logger.error(
-            "roll-up %s agency %s %s: %s is %s, the facts give %s",
-            day, agency_id, level, counter, kept, counted,
-        )  # fmt: skip
+    for table, key, counter, kept, counted in rolled:
+        logger.error("%s %s: %s is %s, the facts give %s", table, key, counter, kept, counted)
     return len(differences) + len(rolled)
 
 

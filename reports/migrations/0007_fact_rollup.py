@@ -87,6 +87,32 @@ def _append(rows_sql):
   HAVING {" OR ".join(f"SUM({c}) <> 0" for c in COUNTERS)};"""
 
 
+# The resolved cases' processing days, in steps of 1/STEPS (ResolvedDays); every resolved
+# case, as throughput counts them (a reorganisation moves no case out of a province).
+STEPS = 20
+STEP = f"floor(processing_days * {STEPS})::integer"
+
+
+def _steps(rows, sign):
+    return (
+        f"SELECT {_day('resolved_at')} AS day, level, {STEP} AS step, {sign} AS cases"
+        f" FROM {rows} WHERE resolved_at IS NOT NULL AND processing_days IS NOT NULL"
+    )
+
+
+def _append_steps(rows_sql):
+    return f"""
+  INSERT INTO reports_resolveddays (day, level, step, cases, compacted)
+  SELECT day, level, step, SUM(cases), FALSE FROM ({rows_sql}) AS steps
+  GROUP BY day, level, step HAVING SUM(cases) <> 0;"""
+
+
+STEPS_OF = {
+    "INSERT": _steps("new_rows", 1),
+    "UPDATE": f"{_steps('new_rows', 1)} UNION ALL {_steps('old_rows', -1)}",
+    "DELETE": _steps("old_rows", -1),
+}
+
 NEW = "SELECT c.* FROM new_rows n CROSS JOIN LATERAL reports_rollup_cells(n, 1) c"
 OLD = "SELECT c.* FROM old_rows o CROSS JOIN LATERAL reports_rollup_cells(o, -1) c"
 TRIGGERS = {
@@ -104,7 +130,7 @@ def install(apps, schema_editor):
         name = f"reports_rollup_{event.lower()}"
         schema_editor.execute(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-            f"{_append(rows)}\n  RETURN NULL;\nEND $$;"
+            f"{_append(rows)}{_append_steps(STEPS_OF[event])}\n  RETURN NULL;\nEND $$;"
         )
         schema_editor.execute(
             f"CREATE TRIGGER {name} AFTER {event} ON reports_casefact {tables} "
@@ -118,6 +144,12 @@ def install(apps, schema_editor):
             "SELECT c.* FROM reports_casefact f CROSS JOIN LATERAL reports_rollup_cells(f, 1) c"
         )
     )
+    schema_editor.execute(_append_steps(_steps("reports_casefact", 1)))
+    # The cases of one step resolved in a period, read alone (`rollup.percentiles`).
+    schema_editor.execute(
+        f"CREATE INDEX fact_resolved_step ON reports_casefact (({STEP}), resolved_at)"
+        " INCLUDE (processing_days, level)"
+    )
 
 
 def uninstall(apps, schema_editor):
@@ -128,6 +160,7 @@ def uninstall(apps, schema_editor):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON reports_casefact")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
     schema_editor.execute("DROP FUNCTION IF EXISTS reports_rollup_cells(reports_casefact, integer)")
+    schema_editor.execute("DROP INDEX IF EXISTS fact_resolved_step")
 
 
 class Migration(migrations.Migration):
@@ -231,6 +264,21 @@ class Migration(migrations.Migration):
                         name="rollup_compacted_once",
                     )
                 ],
+            },
+        ),
+        migrations.CreateModel(
+            name='ResolvedDays',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('level', models.CharField(max_length=10)),
+                ('step', models.IntegerField(help_text='floor(processing_days × STEPS)')),
+                ('cases', models.IntegerField(default=0)),
+                ('compacted', models.BooleanField(default=False)),
+            ],
+            options={
+                'indexes': [models.Index(fields=['day', 'level', 'step'], name='resolved_days_key'), models.Index(condition=models.Q(('compacted', False)), fields=['day', 'level', 'step'], name='resolved_days_appended')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('compacted', True)), fields=('day', 'level', 'step'), name='resolved_days_compacted_once')],
             },
         ),
         migrations.RunPython(install, uninstall),

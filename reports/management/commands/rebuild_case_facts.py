@@ -50,11 +50,8 @@ class Command(BaseCommand):
                 f"case {case_id}: {column} is {kept!r}, its history gives {derived!r}"
             )
         rolled = rollup_differences()
-        for day, agency_id, level, counter, kept, counted in rolled:
-            self.stdout.write(
-                f"roll-up {day} agency {agency_id} {level}: {counter} is {kept}, "
-                f"the facts give {counted}"
-            )
+        for table, key, counter, kept, counted in rolled:
+            self.stdout.write(f"{table} {key}: {counter} is {kept}, the facts give {counted}")
         if differences:
             cases = len({case_id for case_id, *_ in differences})
             raise CommandError(
