@@ -139,15 +139,21 @@ def percentiles(scope: Scope, db: str, periods: list, fractions: tuple) -> dict:
         pairs = sorted({(i, step) for (i, _), (step, _) in wanted.items()})
         values = {pair: [] for pair in pairs}
         if pairs:
-            one = (
-                f"SELECT %s, processing_days FROM reports_casefact WHERE {STEP} = %s"
-                f" AND resolved_at >= %s AND resolved_at < %s {level}"
+            # One index probe a (period, step): the step's cases resolved in the period.
+            cursor.execute(
+                "SELECT w.k, f.processing_days"
+                " FROM unnest(%s::int[], %s::int[], %s::timestamptz[], %s::timestamptz[])"
+                " AS w(k, step, since, until) CROSS JOIN LATERAL ("
+                f" SELECT processing_days FROM reports_casefact WHERE {STEP} = w.step"
+                f" AND resolved_at >= w.since AND resolved_at < w.until {level}) f",
+                [
+                    list(range(len(pairs))),
+                    [step for _, step in pairs],
+                    [periods[i].start for i, _ in pairs],
+                    [periods[i].end for i, _ in pairs],
+                    *([scope.level] if scope.level else []),
+                ],
             )
-            params = []
-            for k, (i, step) in enumerate(pairs):
-                params += [k, step, periods[i].start, periods[i].end]
-                params += [scope.level] if scope.level else []
-            cursor.execute(" UNION ALL ".join([one] * len(pairs)), params)
             for k, days in cursor.fetchall():
                 values[pairs[k]].append(days)
     for found in values.values():
