@@ -17,6 +17,7 @@ child forked after a Celery call hung there). Works in a gunicorn sync worker, a
 prefork worker and the test client, from any thread.
 """
 
+import gc
 import math
 import os
 import pickle
@@ -79,6 +80,10 @@ def _read_until_end(reader: int, deadline: float) -> bytes | None:
 
 
 def _child(writer: int, function, args, cpu_seconds: float, memory_bytes: int) -> None:
+    # The inherited objects out of the collector's sight: a collection in the child walked
+    # the parent's whole heap, copying every page it wrote to, and a long-lived worker's
+    # genuine verification ran out of its CPU budget (called unreadable).
+    gc.freeze()
     _limit(cpu_seconds, memory_bytes)
     try:
         outcome = ("value", function(*args))

@@ -1,5 +1,6 @@
 """onestop.bounded: a function run in a child process under a CPU, memory and wall budget."""
 
+import gc
 import multiprocessing.util
 import time
 
@@ -57,3 +58,11 @@ def test_the_child_runs_no_after_fork_hooks_of_the_parents_connections():
     multiprocessing.util.register_after_fork(connection, lambda _: time.sleep(60))
 
     assert run_bounded(divmod, 7, 2, **{**ROOMY, "wall_seconds": 2}) == (3, 1)
+
+
+def test_a_collection_in_the_child_leaves_the_parents_heap_alone():
+    # A long-lived worker's objects: a collection in the child that walked them (and copied
+    # every page it wrote their GC headers to) spent a verification's whole CPU budget.
+    heap = [[i] for i in range(3_000_000)]
+    assert run_bounded(gc.collect, cpu_seconds=0.5, memory_bytes=64 * MiB, wall_seconds=5) == 0
+    assert len(heap) == 3_000_000
