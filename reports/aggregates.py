@@ -72,15 +72,21 @@ def is_postgres(db: str) -> bool:
     return connections[db].vendor == "postgresql"
 
 
+def percentile_ranks(fraction: float, count: int) -> tuple[int, int, float]:
+    """The ranks (from 0) of the two values percentile_cont interpolates between, among
+    `count` sorted values, and the weight of the second."""
+    position = fraction * (count - 1)
+    low = int(position)
+    return low, min(low + 1, count - 1), position - low
+
+
 def python_percentile(values: list[float], fraction: float) -> float | None:
     """percentile_cont in Python (the embedded SQLite mode has no such aggregate)."""
     values = sorted(v for v in values if v is not None)
     if not values:
         return None
-    position = fraction * (len(values) - 1)
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
+    low, high, weight = percentile_ranks(fraction, len(values))
+    return values[low] + (values[high] - values[low]) * weight
 
 
 def stamp_bump(case_id: int) -> None:

@@ -194,6 +194,23 @@ class FactHolding(models.Model):
         return f"case {self.case_id} at {self.agency_id} until {self.until}"
 
 
+def folded_by(key: list[str], name: str) -> tuple[list, list]:
+    """The indexes and constraint of a table the facts' triggers append to and
+    `rollup.compact` folds: its key, its appended rows (what the fold looks for), and one
+    folded row a key."""
+    return (
+        [
+            models.Index(fields=key, name=f"{name}_key"),
+            models.Index(fields=key, name=f"{name}_appended", condition=Q(compacted=False)),
+        ],
+        [
+            models.UniqueConstraint(
+                fields=key, name=f"{name}_compacted_once", condition=Q(compacted=True)
+            )
+        ],
+    )
+
+
 class FactRollup(models.Model):
     """The received cases' facts counted per day (Vietnam time), deciding agency and level:
     what a report of a province or an agency adds up, thousands of rows, instead of reading
@@ -248,21 +265,7 @@ class FactRollup(models.Model):
     RUNNING = ("open", "open_not_late", "backlog", "overdue")
 
     class Meta:
-        indexes = [
-            models.Index(fields=["day", "agency", "level"], name="rollup_key"),
-            models.Index(
-                fields=["day", "agency", "level"],
-                name="rollup_appended",
-                condition=Q(compacted=False),
-            ),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "agency", "level"],
-                name="rollup_compacted_once",
-                condition=Q(compacted=True),
-            )
-        ]
+        indexes, constraints = folded_by(["day", "agency", "level"], "rollup")
 
     def __str__(self):
         return f"{self.day} {self.agency_id} {self.level}"
@@ -293,21 +296,7 @@ class ResolvedDays(models.Model):
     compacted = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["day", "level", "step"], name="resolved_days_key"),
-            models.Index(
-                fields=["day", "level", "step"],
-                name="resolved_days_appended",
-                condition=Q(compacted=False),
-            ),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "level", "step"],
-                name="resolved_days_compacted_once",
-                condition=Q(compacted=True),
-            )
-        ]
+        indexes, constraints = folded_by(["day", "level", "step"], "resolved_days")
 
     def __str__(self):
         return f"{self.day} {self.level} {self.step}: {self.cases}"

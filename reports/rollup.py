@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import connections, router, transaction
 
-from .aggregates import is_postgres
+from .aggregates import is_postgres, percentile_ranks
 from .models import FactRollup, ResolvedDays
 from .scope import Scope
 
@@ -127,16 +127,15 @@ def percentiles(scope: Scope, db: str, periods: list, fractions: tuple) -> dict:
         )
         for i, step, cases in cursor.fetchall():
             counts.setdefault(i, []).append((step, cases))
-        # Which step of which period holds each rank wanted, and the rank within the step.
+        # For each period and fraction: the step holding each of the two ranks, the rank
+        # within it, and the weight percentile_cont gives the second.
         wanted = {}
         for i, steps in counts.items():
             total = sum(cases for _, cases in steps)
             for fraction in fractions:
-                position = fraction * (total - 1)
-                low = int(position)
-                for rank in (low, min(low + 1, total - 1)):
-                    wanted[(i, rank)] = _step_of(steps, rank)
-        pairs = sorted({(i, step) for (i, _), (step, _) in wanted.items()})
+                low, high, weight = percentile_ranks(fraction, total)
+                wanted[(i, fraction)] = (_step_of(steps, low), _step_of(steps, high), weight)
+        pairs = sorted({(i, step) for (i, _), ends in wanted.items() for step, _ in ends[:2]})
         values = {pair: [] for pair in pairs}
         if pairs:
             # One index probe a (period, step): the step's cases resolved in the period.
@@ -158,16 +157,10 @@ def percentiles(scope: Scope, db: str, periods: list, fractions: tuple) -> dict:
                 values[pairs[k]].append(days)
     for found in values.values():
         found.sort()
-    result = {}
-    for i, steps in counts.items():
-        total = sum(cases for _, cases in steps)
-        result[i] = []
-        for fraction in fractions:
-            position = fraction * (total - 1)
-            low = int(position)
-            high = min(low + 1, total - 1)
-            a, b = (values[(i, wanted[(i, r)][0])][wanted[(i, r)][1]] for r in (low, high))
-            result[i].append(a + (b - a) * (position - low))  # as percentile_cont
+    result: dict[int, list] = {}
+    for (i, _), ((low_step, low), (high_step, high), weight) in wanted.items():
+        a, b = values[(i, low_step)][low], values[(i, high_step)][high]
+        result.setdefault(i, []).append(a + (b - a) * weight)  # as percentile_cont
     return result
 
 
